@@ -1,0 +1,65 @@
+# Two commands for a newcomer: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test install messages migrate seed lint format worker beat bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Russian translations: locale/ru (project) and <app>/locale/ru (each app), compiled
+# with Babel (pure Python), so no GNU gettext is needed on a fresh machine.
+messages: install
+	@for dir in locale */locale */*/locale; do \
+		if [ -d "$$dir" ]; then $(BIN)/pybabel compile -d "$$dir" -D django || exit 1; fi; \
+	done
+
+migrate: messages
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+run: seed
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Two workers: the machine and CI have two cores (pytest-xdist; each worker gets its own
+# test database). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+
+test: messages
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+worker: install
+	$(BIN)/celery -A intranet worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A intranet beat --loglevel=INFO
+
+bench: install
+	$(BIN)/python bench/search_quality.py
+	$(BIN)/python bench/search_latency.py
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,584 @@
+"""REST API of the cases desk (DRF, schema by drf-spectacular at /api/schema/).
+
+The same rules as the UI: every query starts from ``Case.objects.visible_to(user)`` (a
+case the user may not see is a 404), actions check ``cases.permissions`` and change
+cases only through ``cases.services``; the queues and filters are ``cases.filters``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from cases import permissions, services, uploads
+from cases.choices import Channel, ClientKind, Regime, ReplyChannel
+from cases.filters import QUEUE_KEYS, CaseFilter, apply_queue, apply_sort, default_queue
+from cases.models import (
+    Answer,
+    AnswerAttachment,
+    AnswerKind,
+    Attachment,
+    Case,
+    CaseEvent,
+    Delivery,
+    ExternalClient,
+    NoAnswerGround,
+)
+from cases.topics import Topic
+from intranet.accounts.models import User
+from intranet.models import Unit
+from intranet.workdays import get_calendar
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "short_name", "name"]
+
+
+class ExternalClientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExternalClient
+        fields = ["kind", "name", "postal_address", "email", "phone"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "url"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "at", "actor", "kind", "from_status", "to_status", "message", "reason",
+            "visible_to_client",
+        ]  # fmt: skip
+
+
+class ClientEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "kind", "to_status", "message"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(read_only=True)
+    unit = UnitSerializer(read_only=True)
+    executor = PersonSerializer(read_only=True)
+    deadline_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "registration_number", "registered_at", "received_at", "channel", "regime",
+            "subject", "topic", "status", "urgency", "client_name", "unit", "executor",
+            "statutory_deadline", "target_deadline", "due_date", "deadline_state",
+            "is_confidential",
+        ]  # fmt: skip
+
+    def get_deadline_state(self, case) -> str:
+        context = self.context
+        return str(case.deadline_state(context.get("today"), context.get("calendar")))
+
+
+class AnswerAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = AnswerAttachment
+        fields = ["id", "original_name", "content_type", "size", "url"]
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    attachments = AnswerAttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = [
+            "kind", "status", "body", "grounds", "link_url", "no_answer_ground",
+            "review_comment", "outgoing_number", "outgoing_date", "registered_at", "read_at",
+            "attachments",
+        ]  # fmt: skip
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delivery
+        fields = [
+            "id", "purpose", "channel", "contact", "status", "attempts", "last_error",
+            "sent_at", "delivered_at", "note", "created_at",
+        ]  # fmt: skip
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    external_client = ExternalClientSerializer(read_only=True)
+    co_executors = PersonSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + [
+            "text", "client_comments", "reply_channel", "reply_contact", "extra_reply_channel",
+            "extra_reply_contact", "external_client", "co_executors", "attachments",
+            "urgency_suggested", "urgency_reasons", "urgency_comment", "registration_deadline",
+            "events", "extension_count", "answer",
+        ]  # fmt: skip
+
+    answer = serializers.SerializerMethodField()
+
+    @extend_schema_field(AnswerSerializer(allow_null=True))
+    def get_answer(self, case):
+        answer = Answer.objects.filter(case=case).prefetch_related("attachments").first()
+        if answer is None:
+            return None
+        if not self.context.get("staff_view") and not answer.is_registered:
+            return None
+        return AnswerSerializer(answer).data
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, case):
+        if self.context.get("staff_view"):
+            return EventSerializer(case.events.all(), many=True).data
+        visible = [event for event in case.events.all() if event.visible_to_client]
+        return ClientEventSerializer(visible, many=True).data
+
+
+class SubmitSerializer(serializers.Serializer):
+    """A client's question (portal)."""
+
+    subject = serializers.CharField(max_length=255)
+    text = serializers.CharField(min_length=10)
+    topic = serializers.ChoiceField(choices=Topic.choices, required=False, allow_blank=True)
+    client_comments = serializers.CharField(required=False, allow_blank=True)
+    reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="portal")
+    reply_contact = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    extra_reply_channel = serializers.ChoiceField(
+        choices=ReplyChannel.choices, required=False, allow_blank=True
+    )
+    extra_reply_contact = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    is_confidential = serializers.BooleanField(default=False)
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, write_only=True
+    )
+
+    def validate_attachments(self, files):
+        if len(files) > uploads.max_count():
+            raise ValidationError(f"max {uploads.max_count()}")
+        for upload in files:
+            try:
+                uploads.validate_upload(upload)
+            except DjangoValidationError as exc:
+                raise ValidationError(exc.messages) from exc
+        return files
+
+    def validate(self, attrs):
+        from cases.forms import _check_contact
+
+        errors: dict = {}
+        _check_contact(attrs.get("reply_channel", ""), attrs.get("reply_contact", ""),
+                       "reply_contact", errors)  # fmt: skip
+        if attrs.get("extra_reply_channel"):
+            _check_contact(attrs["extra_reply_channel"], attrs.get("extra_reply_contact", ""),
+                           "extra_reply_contact", errors)  # fmt: skip
+        if errors:
+            raise ValidationError({k: [str(v)] for k, v in errors.items()})
+        return attrs
+
+
+class RegisterSerializer(SubmitSerializer):
+    """A message a registrar records from any channel."""
+
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    regime = serializers.ChoiceField(choices=Regime.choices, required=False, allow_null=True)
+    received_at = serializers.DateTimeField(required=False)
+    client = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    external_client = ExternalClientSerializer(required=False)
+    reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="post")
+    text = serializers.CharField()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not attrs.get("client") and not (attrs.get("external_client") or {}).get("name"):
+            raise ValidationError({"client": ["Give a client or an external_client."]})
+        return attrs
+
+
+class UrgencySerializer(serializers.Serializer):
+    urgent = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.active())
+    executor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    co_executors = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, required=False, default=list
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AnswerKind.choices)
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    grounds = serializers.CharField(required=False, allow_blank=True, default="")
+    link_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    no_answer_ground = serializers.ChoiceField(
+        choices=NoAnswerGround.choices, required=False, allow_blank=True, default=""
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, write_only=True
+    )
+    submit = serializers.BooleanField(
+        default=False, help_text="Also submit: to the head, or ready to register."
+    )
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "return"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeliveryActionSerializer(serializers.Serializer):
+    delivery = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["retry", "delivered"])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class QuestionSerializer(serializers.Serializer):
+    question = serializers.CharField()
+
+
+class ReplySerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class ExtendSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField()
+
+
+class ForwardSerializer(serializers.Serializer):
+    body_name = serializers.CharField(max_length=255)
+    body_contacts = serializers.CharField()
+    covering_letter = serializers.CharField()
+
+
+class DocumentsRequestSerializer(serializers.Serializer):
+    body_name = serializers.CharField(max_length=255)
+    what = serializers.CharField()
+
+
+class RateSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+QUEUE_PARAMETER = OpenApiParameter(
+    "queue",
+    OpenApiTypes.STR,
+    enum=sorted(QUEUE_KEYS),
+    description="Workspace queue (staff); clients always get their own cases.",
+)
+SORT_PARAMETER = OpenApiParameter(
+    "sort", OpenApiTypes.STR, enum=["due_date", "-due_date", "received_at", "-received_at"]
+)
+
+
+def _call(func, *args, **kwargs):
+    """Run a service and turn Django's exceptions into DRF's."""
+    try:
+        return func(*args, **kwargs)
+    except Case.DoesNotExist as exc:
+        raise NotFound from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from exc
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        ) from exc
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[QUEUE_PARAMETER, SORT_PARAMETER], summary="List cases"),
+    retrieve=extend_schema(summary="A case with its timeline"),
+    create=extend_schema(
+        request=SubmitSerializer, responses=CaseDetailSerializer, summary="Ask a question"
+    ),
+)
+class CaseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """Cases the signed-in user may see. Staff get the workspace queues and filters;
+    a client without a staff role gets their own cases."""
+
+    queryset = Case.objects.none()  # for the schema; get_queryset() decides
+    filterset_class = CaseFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        user = self.request.user
+        queryset = Case.objects.visible_to(user)
+        if self.action == "list":
+            if permissions.can_use_workspace(user):
+                queue = self.request.query_params.get("queue") or default_queue(user)
+                if queue in QUEUE_KEYS:
+                    queryset = apply_queue(queryset, queue, user, calendar=self._calendar())
+            else:
+                queryset = queryset.filter(client=user)
+            return apply_sort(queryset.for_list(), self.request.query_params.get("sort", ""))
+        return queryset.for_list().prefetch_related(
+            "co_executors",
+            "attachments",
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        )
+
+    def _calendar(self):
+        if not hasattr(self, "_cal"):
+            self._cal = get_calendar()
+        return self._cal
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["today"] = timezone.localdate()
+        context["calendar"] = self._calendar()
+        return context
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return CaseListSerializer
+        if self.action == "create":
+            return SubmitSerializer
+        return CaseDetailSerializer
+
+    def _detail(self, case, code=status.HTTP_200_OK):
+        case = self.get_queryset().get(pk=case.pk) if self.action != "retrieve" else case
+        context = self.get_serializer_context()
+        context["staff_view"] = permissions.can_handle(self.request.user, case)
+        return Response(CaseDetailSerializer(case, context=context).data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        if case.is_confidential:
+            from intranet import audit
+
+            audit.record_confidential_read(request, case)
+        return self._detail(case)
+
+    def create(self, request, *args, **kwargs):
+        if not permissions.can_submit(request.user):
+            raise PermissionDenied
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        files = data.pop("attachments", [])
+        case = _call(services.submit_question, request.user, uploads=files, **data)
+        return self._detail(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RegisterSerializer, responses={201: CaseDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def register(self, request):
+        """Register a message received through any channel (registrars)."""
+        if not permissions.can_register(request.user):
+            raise PermissionDenied
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        files = data.pop("attachments", [])
+        external = data.pop("external_client", None)
+        if external:
+            external.setdefault("kind", ClientKind.PERSON)
+        case = _call(
+            services.register_message,
+            request.user,
+            uploads=files,
+            external=external if not data.get("client") else None,
+            **data,
+        )
+        return self._detail(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=UrgencySerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def urgency(self, request, pk=None):
+        """Confirm or override the urgency suggestion (registrars, heads)."""
+        case = self.get_object()
+        serializer = UrgencySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = _call(services.decide_urgency, case, request.user, **serializer.validated_data)
+        return self._detail(case)
+
+    @extend_schema(request=AssignSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Assign a case whose urgency is decided; an assigned case is reassigned, and
+        then a reason is required (registrars, heads of the case's unit)."""
+        case = self.get_object()
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service = services.reassign if case.status == "assigned" else services.assign
+        case = _call(service, case, request.user, **serializer.validated_data)
+        return self._detail(case)
+
+    @extend_schema(request=WithdrawSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The client withdraws their own question."""
+        case = self.get_object()
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = _call(services.withdraw, case, request.user, **serializer.validated_data)
+        return self._detail(case)
+
+    # --- part 2 ------------------------------------------------------------------------
+
+    def _run(self, request, serializer_class, service, **extra):
+        case = self.get_object()
+        data = {}
+        if serializer_class is not None:
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+        _call(service, case, request.user, **data, **extra)
+        return self._detail(Case.objects.get(pk=case.pk))
+
+    @extend_schema(request=AnswerInputSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Draft or redraft the answer (executor, co-executors, head); `submit` sends it
+        on: to the head for approval, or ready to register."""
+        from cases.forms import text_to_html
+
+        case = self.get_object()
+        serializer = AnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        submit = data.pop("submit")
+        files = data.pop("attachments", [])
+        data["body"] = text_to_html(data["body"])
+        _call(services.save_answer, case, request.user, uploads=files, **data)
+        if submit:
+            _call(services.submit_answer, case, request.user)
+        return self._detail(Case.objects.get(pk=case.pk))
+
+    @extend_schema(request=ReviewSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """The head approves the answer or returns it with a comment."""
+        case = self.get_object()
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        service = (
+            services.approve_answer if data["decision"] == "approve" else services.return_answer
+        )
+        _call(service, case, request.user, comment=data["comment"])
+        return self._detail(Case.objects.get(pk=case.pk))
+
+    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="register-answer")
+    def register_answer(self, request, pk=None):
+        """Give the answer its outgoing number; delivery starts once it is stored."""
+        return self._run(request, None, services.register_answer)
+
+    @extend_schema(responses=DeliverySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request, pk=None):
+        """The letters to the client and their delivery state (staff)."""
+        case = self.get_object()
+        if not permissions.can_handle(request.user, case):
+            raise PermissionDenied
+        return Response(DeliverySerializer(case.deliveries.all(), many=True).data)
+
+    @extend_schema(request=DeliveryActionSerializer, responses=DeliverySerializer)
+    @action(detail=True, methods=["post"], url_path="deliveries/act")
+    def delivery_act(self, request, pk=None):
+        """Retry a failed e-mail, or mark a letter delivered (post, pickup, other means)."""
+        from cases import delivery as outbox
+
+        case = self.get_object()
+        if not permissions.can_manage_delivery(request.user, case):
+            raise PermissionDenied
+        serializer = DeliveryActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        item = case.deliveries.filter(pk=data["delivery"]).first()
+        if item is None:
+            raise NotFound
+        if data["action"] == "retry":
+            item = outbox.retry(item, request.user)
+        else:
+            item = outbox.mark_delivered(item, request.user, data["note"])
+        return Response(DeliverySerializer(item).data)
+
+    @extend_schema(request=QuestionSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def clarify(self, request, pk=None):
+        """Ask the client a question (portal and the client's channel)."""
+        return self._run(request, QuestionSerializer, services.ask_clarification)
+
+    @extend_schema(request=ReplySerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        """The client replies to the question."""
+        return self._run(request, ReplySerializer, services.reply_to_clarification)
+
+    @extend_schema(request=ExtendSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """The head extends the deadline once, by at most 30 days, with a reason."""
+        return self._run(request, ExtendSerializer, services.extend)
+
+    @extend_schema(request=ForwardSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def forward(self, request, pk=None):
+        """Forward the message to the competent body; the client is notified."""
+        return self._run(request, ForwardSerializer, services.forward)
+
+    @extend_schema(request=DocumentsRequestSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="request-documents")
+    def request_documents(self, request, pk=None):
+        """Record a request for documents to another body (reply due in 15 days)."""
+        return self._run(request, DocumentsRequestSerializer, services.request_documents)
+
+    @extend_schema(request=RateSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        """The client rates the answer 1–5 with a comment."""
+        return self._run(request, RateSerializer, services.rate_answer)

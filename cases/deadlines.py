@@ -1,0 +1,245 @@
+"""The deadline policy: every day count of the cases desk lives here and only here.
+
+The rule table of DESIGN.md ("Messages (cases) and their rules"; sources in REGULATION.md):
+
+=============================================  ===========================  ==================
+rule                                           default                      source
+=============================================  ===========================  ==================
+register a written message                     3 calendar days of receipt   59-FZ art. 8 p. 2
+forward outside our competence + notify        7 days of registration       59-FZ art. 8 p. 3
+answer                                         30 days of registration      59-FZ art. 12 p. 1
+extension by the head, client notified         once, at most 30 more days   59-FZ art. 12 p. 2
+link to an already published answer            7 days of registration       59-FZ art. 11 p. 5.1
+other bodies asked for documents reply         15 days                      59-FZ art. 10 p. 2
+urgent message, internal target                5 working days, never later  seed 001
+                                               than the statutory date
+feedback platform message (ПОС "сообщение")    10 calendar days             ПП РФ 1802
+information request                            30 days; delay notice in 7;  8-FZ art. 18
+                                               at most 15 more days
+internal requests, Incident Management         configurable days and kind   seed 000
+=============================================  ===========================  ==================
+
+How a date is computed: counting starts the day after the event (ГК РФ art. 191), so a
+term of N calendar days ends on event + N; a term of N working days ends on the N-th
+working day after the event. A calendar-day deadline that falls on a non-working day
+moves to the preceding working day (records-management practice, compliant under both
+readings of the law) or, with ``CASES_DEADLINE_SHIFT = "following"``, to the next one
+(ГК РФ art. 193). A deadline never moves to before the day of the event itself: then it
+moves forward instead. Working and non-working days come from
+``intranet.workdays.get_calendar()`` (the `holidays` library plus local overrides).
+
+Every number can be changed per regime with ``CASES_REGIME_RULES`` in settings, e.g.
+``{"internal": {"answer": (10, "working")}}``; the defaults for internal requests and
+Incident Management are placeholders until the regional acts give their numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from django.conf import settings
+
+from cases.choices import DeadlineState, Regime
+from intranet.workdays import ProductionCalendar, get_calendar
+
+CALENDAR = "calendar"
+WORKING = "working"
+DayKind = Literal["calendar", "working"]
+PRECEDING = "preceding"
+FOLLOWING = "following"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A number of days of one kind, counted from the day after an event."""
+
+    days: int
+    kind: DayKind = CALENDAR
+
+    def __post_init__(self):
+        if self.kind not in (CALENDAR, WORKING):
+            raise ValueError(f"unknown day kind {self.kind!r}")
+        if self.days < 0:
+            raise ValueError("a term cannot be negative")
+
+
+@dataclass(frozen=True)
+class RegimeRules:
+    """The day counts of one regime."""
+
+    prefix: str  # of registration numbers: ОБ-2026-000123
+    register: Term  # from receipt
+    answer: Term  # from registration: the statutory deadline
+    forward: Term  # from registration: forward outside our competence and notify
+    link: Term  # from registration: send the link to an already published answer
+    extension: Term | None  # the longest extension (None: no extension)
+    max_extensions: int
+    delay_notice: Term | None  # from registration: tell the client of a delay (8-FZ)
+    urgent_target: Term  # from registration, capped by `answer`
+    other_body_reply: Term = Term(15)  # other bodies asked for documents (59-FZ art. 10)
+
+
+_59FZ = RegimeRules(
+    prefix="ОБ",
+    register=Term(3),
+    answer=Term(30),
+    forward=Term(7),
+    link=Term(7),
+    extension=Term(30),
+    max_extensions=1,
+    delay_notice=None,
+    urgent_target=Term(5, WORKING),
+)
+
+DEFAULT_RULES: dict[str, RegimeRules] = {
+    Regime.APPEAL: _59FZ,
+    # ПП 1802: a "сообщение" is answered within 10 calendar days; ЕПГУ registers it on
+    # receipt, so the registration term only matters for messages keyed in by hand.
+    Regime.FEEDBACK: replace(_59FZ, prefix="ПОС", answer=Term(10)),
+    # 8-FZ art. 18: 30 days, a delay notice within 7 days, at most 15 more days.
+    Regime.INFO_REQUEST: replace(
+        _59FZ, prefix="ЗИ", extension=Term(15), delay_notice=Term(7), link=Term(7)
+    ),
+    # Internal requests and Incident Management: set by the body's own acts (seed 000).
+    Regime.INTERNAL: replace(_59FZ, prefix="ВН"),
+    Regime.INCIDENT: replace(
+        _59FZ, prefix="ИМ", answer=Term(7, WORKING), urgent_target=Term(1, WORKING)
+    ),
+}
+
+
+def _term(value) -> Term | None:
+    if value is None or isinstance(value, Term):
+        return value
+    if isinstance(value, int):
+        return Term(value)
+    days, kind = value
+    return Term(int(days), kind)
+
+
+def rules_for(regime: str) -> RegimeRules:
+    """The rules of `regime`: the defaults above with the overrides of
+    ``settings.CASES_REGIME_RULES`` applied."""
+    base = DEFAULT_RULES[Regime(regime)]
+    overrides = getattr(settings, "CASES_REGIME_RULES", {}).get(str(regime), {})
+    if not overrides:
+        return base
+    changes = {
+        key: (value if key in {"prefix", "max_extensions"} else _term(value))
+        for key, value in overrides.items()
+    }
+    return replace(base, **changes)
+
+
+def _shift_mode(shift: str | None) -> str:
+    mode = shift or getattr(settings, "CASES_DEADLINE_SHIFT", PRECEDING)
+    if mode not in (PRECEDING, FOLLOWING):
+        raise ValueError(f"CASES_DEADLINE_SHIFT must be {PRECEDING!r} or {FOLLOWING!r}")
+    return mode
+
+
+def add_term(
+    start: dt.date,
+    term: Term,
+    calendar: ProductionCalendar | None = None,
+    shift: str | None = None,
+) -> dt.date:
+    """The last day of `term` counted from the day after `start`, on a working day.
+
+    Calendar days: start + N, moved off a non-working day (see the module docstring).
+    Working days: the N-th working day after start. A term of 0 days ends on `start`
+    itself when that is a working day."""
+    calendar = calendar or get_calendar()
+    if term.kind == WORKING:
+        if term.days == 0:
+            return calendar.working_day_on_or_after(start)
+        return calendar.add_working_days(start, term.days)
+    due = start + dt.timedelta(days=term.days)
+    if calendar.is_working_day(due):
+        return due
+    if _shift_mode(shift) == PRECEDING:
+        earlier = calendar.working_day_on_or_before(due)
+        if earlier >= start:
+            return earlier
+    return calendar.working_day_on_or_after(due)
+
+
+def registration_due(received: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
+    return add_term(received, rules_for(regime).register, calendar, shift)
+
+
+def answer_due(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
+    """The statutory answer deadline."""
+    return add_term(registered, rules_for(regime).answer, calendar, shift)
+
+
+def urgent_target(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
+    """The internal target of an urgent case: never later than the statutory date."""
+    calendar = calendar or get_calendar()
+    rules = rules_for(regime)
+    target = add_term(registered, rules.urgent_target, calendar, shift)
+    return min(target, answer_due(registered, regime, calendar, shift))
+
+
+def forward_due(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
+    return add_term(registered, rules_for(regime).forward, calendar, shift)
+
+
+def link_due(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
+    return add_term(registered, rules_for(regime).link, calendar, shift)
+
+
+def other_body_due(requested: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
+    return add_term(requested, rules_for(regime).other_body_reply, calendar, shift)
+
+
+def delay_notice_due(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date | None:
+    term = rules_for(regime).delay_notice
+    return None if term is None else add_term(registered, term, calendar, shift)
+
+
+class ExtensionNotAllowed(ValueError):
+    pass
+
+
+def extended_due(
+    current_due: dt.date,
+    regime: str,
+    days: int,
+    extensions_so_far: int = 0,
+    calendar=None,
+    shift=None,
+) -> dt.date:
+    """The deadline after extending `current_due` by `days` (counted like any term).
+    Raises ExtensionNotAllowed past the regime's limit or number of extensions."""
+    rules = rules_for(regime)
+    if rules.extension is None or extensions_so_far >= rules.max_extensions:
+        raise ExtensionNotAllowed("this case cannot be extended again")
+    if not 0 < days <= rules.extension.days:
+        raise ExtensionNotAllowed(f"an extension is 1 to {rules.extension.days} days")
+    return add_term(current_due, Term(days, rules.extension.kind), calendar, shift)
+
+
+def due_soon_days() -> int:
+    return int(getattr(settings, "CASES_DUE_SOON_WORKING_DAYS", 3))
+
+
+def due_soon_until(today: dt.date, calendar: ProductionCalendar | None = None) -> dt.date:
+    """The last date that counts as "due soon" today: the 3rd working day from today."""
+    calendar = calendar or get_calendar()
+    return calendar.add_working_days(today, due_soon_days())
+
+
+def deadline_state(
+    due: dt.date | None, today: dt.date, calendar: ProductionCalendar | None = None
+) -> DeadlineState:
+    """On track, due soon (due within 3 working days, today included), or overdue."""
+    if due is None:
+        return DeadlineState.NONE
+    if due < today:
+        return DeadlineState.OVERDUE
+    if due <= due_soon_until(today, calendar):
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TRACK

@@ -1,0 +1,438 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import permissions, uploads
+from cases.choices import Channel, ClientKind, Regime, ReplyChannel
+from cases.models import AnswerKind, NoAnswerGround
+from cases.topics import Topic
+from intranet import roles
+from intranet.accounts.models import User
+from intranet.models import Unit
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned, errors = [], []
+        for item in items:
+            item = super().clean(item, initial)
+            try:
+                uploads.validate_upload(item)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
+            cleaned.append(item)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+# Reply channels that need a contact, and what the contact is.
+CONTACT_NEEDED = {
+    ReplyChannel.EMAIL: _("an e-mail address"),
+    ReplyChannel.POST: _("a postal address"),
+    ReplyChannel.PHONE: _("a phone number"),
+}
+
+
+def _check_contact(channel: str, contact: str, field: str, errors: dict) -> None:
+    if channel in CONTACT_NEEDED and not contact.strip():
+        errors[field] = _("Give %(what)s for this channel.") % {"what": CONTACT_NEEDED[channel]}
+    elif channel == ReplyChannel.EMAIL:
+        try:
+            validate_email(contact.strip())
+        except ValidationError:
+            errors[field] = _("Enter a valid e-mail address.")
+
+
+class ReplyChannelsMixin:
+    def clean_reply_channels(self, cleaned):
+        errors: dict = {}
+        _check_contact(
+            cleaned.get("reply_channel", ""),
+            cleaned.get("reply_contact", ""),
+            "reply_contact",
+            errors,
+        )
+        extra = cleaned.get("extra_reply_channel", "")
+        if extra:
+            if extra == cleaned.get("reply_channel"):
+                errors["extra_reply_channel"] = _(
+                    "The additional channel must differ from the main one."
+                )
+            else:
+                _check_contact(
+                    extra, cleaned.get("extra_reply_contact", ""), "extra_reply_contact", errors
+                )
+        for field, message in errors.items():
+            self.add_error(field, message)
+
+
+class QuestionForm(ReplyChannelsMixin, forms.Form):
+    """The client's question (portal). Files that passed the checks are kept on the
+    server when another field fails, and offered again (see ``keep_uploads``)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+    text = forms.CharField(
+        label=_("Your question"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        min_length=10,
+        help_text=_("Describe the situation and what you need to know."),
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic"), choices=[("", _("Not sure"))] + list(Topic.choices), required=False
+    )
+    client_comments = forms.CharField(
+        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        help_text=_("Photos, copies of documents; up to %(count)d files.")
+        % {"count": uploads.max_count()},
+    )
+    reply_channel = forms.ChoiceField(
+        label=_("How should we answer?"), choices=ReplyChannel.choices, initial=ReplyChannel.PORTAL
+    )
+    reply_contact = forms.CharField(
+        label=_("Contact for the answer"),
+        max_length=255,
+        required=False,
+        help_text=_("E-mail, postal address or phone, as the channel needs."),
+    )
+    extra_reply_channel = forms.ChoiceField(
+        label=_("Additional channel (optional)"),
+        choices=[("", "—")] + list(ReplyChannel.choices),
+        required=False,
+        help_text=_("The answer is duplicated there."),
+    )
+    extra_reply_contact = forms.CharField(
+        label=_("Contact for the additional channel"), max_length=255, required=False
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Confidential"),
+        required=False,
+        help_text=_("Only the executors and the head of the unit will see the question."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.kept = uploads.kept_for(user, self.data.getlist("kept_attachments")) if (
+            self.is_bound and hasattr(self.data, "getlist")
+        ) else []  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_reply_channels(cleaned)
+        total = len(self.kept) + len(cleaned.get("attachments") or [])
+        if total > uploads.max_count():
+            self.add_error(
+                "attachments",
+                _("At most %(count)d files can be attached.") % {"count": uploads.max_count()},
+            )
+        return cleaned
+
+    def keep_uploads(self) -> list:
+        """Store the acceptable files of a failed submission; returns every kept file."""
+        stored = []
+        for upload in self.files.getlist("attachments") if self.files else []:
+            try:
+                stored.append(uploads.store(upload, self.user))
+            except ValidationError:
+                continue
+        self.kept = list(self.kept) + stored
+        return self.kept
+
+
+class RegisterForm(ReplyChannelsMixin, forms.Form):
+    """A registrar records a message received through any channel."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.POST)
+    regime = forms.ChoiceField(
+        label=_("Regime"),
+        choices=[("", _("The channel's default"))] + list(Regime.choices),
+        required=False,
+        help_text=_(
+            "Since 30.03.2025 a plain e-mail is not an appeal under 59-FZ: by default it is "
+            "an internal request. Change the regime if the message requires it."
+        ),
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+    client = forms.ModelChoiceField(
+        label=_("Client: an intranet user"),
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+    )
+    external_kind = forms.ChoiceField(
+        label=_("Or an outside client"), choices=ClientKind.choices, required=False
+    )
+    external_name = forms.CharField(label=_("Full name or organisation"), required=False)
+    external_postal_address = forms.CharField(
+        label=_("Postal address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    external_email = forms.EmailField(label=_("E-mail"), required=False)
+    external_phone = forms.CharField(label=_("Phone"), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+    text = forms.CharField(label=_("Text of the message"), widget=forms.Textarea(attrs={"rows": 8}))
+    client_comments = forms.CharField(
+        label=_("Client's comments"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic"), choices=[("", "—")] + list(Topic.choices), required=False
+    )
+    attachments = MultipleFileField(label=_("Attachments (scans, photos)"))
+    reply_channel = forms.ChoiceField(
+        label=_("Reply channel"), choices=ReplyChannel.choices, initial=ReplyChannel.POST
+    )
+    reply_contact = forms.CharField(label=_("Contact for the answer"), required=False)
+    extra_reply_channel = forms.ChoiceField(
+        label=_("Additional channel"),
+        choices=[("", "—")] + list(ReplyChannel.choices),
+        required=False,
+    )
+    extra_reply_contact = forms.CharField(
+        label=_("Contact for the additional channel"), required=False
+    )
+    is_confidential = forms.BooleanField(label=_("Confidential"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise ValidationError(_("The date of receipt cannot be in the future."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("client") and not (cleaned.get("external_name") or "").strip():
+            self.add_error(
+                "external_name", _("Choose an intranet user or give the outside client's name.")
+            )
+        self.clean_reply_channels(cleaned)
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        external = None
+        if not data.get("client"):
+            external = {
+                "kind": data.get("external_kind") or ClientKind.PERSON,
+                "name": data["external_name"],
+                "postal_address": data.get("external_postal_address", ""),
+                "email": data.get("external_email", ""),
+                "phone": data.get("external_phone", ""),
+            }
+        return {
+            "channel": data["channel"],
+            "regime": data.get("regime") or None,
+            "received_at": data["received_at"],
+            "client": data.get("client"),
+            "external": external,
+            "subject": data["subject"],
+            "text": data["text"],
+            "client_comments": data.get("client_comments", ""),
+            "topic": data.get("topic", ""),
+            "reply_channel": data["reply_channel"],
+            "reply_contact": data.get("reply_contact", ""),
+            "extra_reply_channel": data.get("extra_reply_channel", ""),
+            "extra_reply_contact": data.get("extra_reply_contact", ""),
+            "is_confidential": data.get("is_confidential", False),
+            "uploads": data.get("attachments") or [],
+        }
+
+
+class UrgencyForm(forms.Form):
+    urgent = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Urgent")), ("0", _("Not urgent"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+def executors_queryset():
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[roles.EXECUTORS, roles.HEADS])
+        .select_related("profile__unit")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        unit = getattr(getattr(obj, "profile", None), "unit", None)
+        return f"{obj.get_full_name()} ({unit.short_name})" if unit else obj.get_full_name()
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return PersonChoiceField.label_from_instance(self, obj)
+
+
+class AssignForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.active())
+    executor = PersonChoiceField(label=_("Executor"), queryset=User.objects.none(), required=False)
+    co_executors = PeopleChoiceField(
+        label=_("Co-executors"), queryset=User.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Required when reassigning."),
+    )
+
+    def __init__(self, *args, user=None, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = permissions.assignable_unit_ids(user) if user else None
+        if allowed is not None:
+            self.fields["unit"].queryset = Unit.objects.active().filter(pk__in=allowed)
+        self.fields["executor"].queryset = executors_queryset()
+        self.fields["co_executors"].queryset = executors_queryset()
+        self.reassigning = case is not None and case.status == "assigned"
+        if self.reassigning:
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _("Why the case changes hands.")
+
+
+# --- part 2 ------------------------------------------------------------------------------
+
+
+class MultipleSafeFileField(forms.FileField):
+    """Several files, each checked by its content (intranet.uploads)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        from intranet.uploads import validate_upload
+
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned, errors = [], []
+        for item in items:
+            item = super().clean(item, initial)
+            try:
+                validate_upload(item)
+            except ValidationError as exc:
+                errors.extend(f"{item.name}: {m}" for m in exc.messages)
+                continue
+            cleaned.append(item)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class AnswerForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=AnswerKind.choices)
+    body = forms.CharField(
+        label=_("Answer text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "answer-body"}),
+        help_text=_("Paragraphs are kept; simple formatting (bold, lists, links) is allowed."),
+    )
+    grounds = forms.CharField(
+        label=_("Grounds of the refusal, in plain words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why the request is refused, so that the client understands it without "
+                    "reading the acts. References to acts may follow in brackets."),
+    )  # fmt: skip
+    link_url = forms.CharField(
+        label=_("Address of the published answer"), required=False, max_length=500
+    )
+    no_answer_ground = forms.ChoiceField(
+        label=_("Ground for leaving without an answer"),
+        choices=[("", "—"), *NoAnswerGround.choices],
+        required=False,
+    )
+    attachments = MultipleSafeFileField(label=_("Attach files"))
+
+
+def text_to_html(text: str) -> str:
+    """Plain text typed in a textarea as paragraphs; HTML is kept (and sanitised later)."""
+    import re
+
+    from django.utils.html import escape
+
+    text = (text or "").strip()
+    if not text or re.search(r"<(p|br|ul|ol|strong|em|a|h[2-4]|table)\b", text, re.I):
+        return text
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join("<p>" + escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClarificationForm(forms.Form):
+    question = forms.CharField(
+        label=_("Question to the client"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30, initial=30)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ForwardForm(forms.Form):
+    body_name = forms.CharField(label=_("Competent body"), max_length=255)
+    body_contacts = forms.CharField(
+        label=_("Its contacts"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    covering_letter = forms.CharField(
+        label=_("Covering letter"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BodyRequestForm(forms.Form):
+    body_name = forms.CharField(label=_("Body"), max_length=255)
+    what = forms.CharField(label=_("Documents requested"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,793 @@
+"""Cases (messages): what a client sent, through which channel, under which regime,
+who handles it, by when, and every step taken on it (the timeline).
+
+Rules live next door: day counts in `cases.deadlines`, who may see and do what in
+`cases.permissions` (and `Case.objects.visible_to`), state changes in `cases.services`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import deadlines
+from cases.choices import (
+    DEADLINE_STATUSES,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Channel,
+    ClientKind,
+    DeadlineState,
+    Regime,
+    ReplyChannel,
+    Status,
+    Urgency,
+)
+from cases.topics import Topic
+from intranet.models import Unit
+
+
+class TopicRoute(models.Model):
+    """Which structural unit answers questions on a topic: the suggestion when a case
+    is assigned. See `cases.topics` for why topics are codes, not a KB foreign key."""
+
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices, unique=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="topic_routes"
+    )
+
+    class Meta:
+        verbose_name = _("topic route")
+        verbose_name_plural = _("topic routes")
+        ordering = ["topic"]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} → {self.unit}"
+
+
+class ExternalClient(models.Model):
+    """A person or organisation outside the intranet whose message a registrar entered
+    (post, phone, visit, website, feedback platform)."""
+
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ClientKind.choices, default=ClientKind.PERSON
+    )
+    name = models.CharField(_("full name or organisation name"), max_length=255)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external client")
+        verbose_name_plural = _("external clients")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number issued per regime and year. Locked with
+    SELECT … FOR UPDATE inside the registering transaction, so numbers are unique and
+    gap-free: a rolled-back registration rolls its number back too."""
+
+    regime = models.CharField(_("regime"), max_length=32, choices=Regime.choices)
+    year = models.PositiveIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("registration counter")
+        verbose_name_plural = _("registration counters")
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "year"], name="cases_counter_regime_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regime} {self.year}: {self.last_number}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        """The cases `user` may see: the one visibility rule used by every listing,
+        page, API endpoint and download (see cases.permissions)."""
+        from cases.permissions import visibility_filter
+
+        condition = visibility_filter(user)
+        return self.none() if condition is None else self.filter(condition)
+
+    def handled_by(self, user) -> CaseQuerySet:
+        """The cases `user` may see as staff (not merely as the client who sent them)."""
+        from cases.permissions import visibility_filter
+
+        condition = visibility_filter(user, own=False)
+        return self.none() if condition is None else self.filter(condition)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def running(self) -> CaseQuerySet:
+        """Cases whose deadline is running."""
+        return self.filter(status__in=DEADLINE_STATUSES, due_date__isnull=False)
+
+    def overdue(self, today: dt.date) -> CaseQuerySet:
+        return self.running().filter(due_date__lt=today)
+
+    def due_soon(self, today: dt.date, calendar=None) -> CaseQuerySet:
+        until = deadlines.due_soon_until(today, calendar)
+        return self.running().filter(due_date__gte=today, due_date__lte=until)
+
+    def for_list(self) -> CaseQuerySet:
+        """What a list row shows, in a fixed number of queries."""
+        return self.select_related("client", "external_client", "unit", "executor", "registered_by")
+
+
+def today_local() -> dt.date:
+    return timezone.localdate()
+
+
+class Case(models.Model):
+    """A message (сообщение): обращение, запрос, заявление, письмо, предложение."""
+
+    # Who sent it: an intranet user, or an external person entered by a registrar.
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("client"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="client_cases",
+    )
+    external_client = models.ForeignKey(
+        ExternalClient,
+        verbose_name=_("external client"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    regime = models.CharField(_("regime"), max_length=32, choices=Regime.choices)
+
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("text"))
+    client_comments = models.TextField(_("client's comments"), blank=True)
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices, blank=True)
+
+    reply_channel = models.CharField(
+        _("reply channel"), max_length=16, choices=ReplyChannel.choices
+    )
+    reply_contact = models.CharField(_("contact for the reply"), max_length=255, blank=True)
+    extra_reply_channel = models.CharField(
+        _("additional reply channel"), max_length=16, choices=ReplyChannel.choices, blank=True
+    )
+    extra_reply_contact = models.CharField(
+        _("contact for the additional channel"), max_length=255, blank=True
+    )
+
+    registration_number = models.CharField(
+        _("registration number"), max_length=32, unique=True, null=True, blank=True
+    )
+    registration_year = models.PositiveIntegerField(_("registration year"), null=True, blank=True)
+    registration_sequence = models.PositiveIntegerField(
+        _("registration sequence"), null=True, blank=True
+    )
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_cases",
+    )
+
+    urgency = models.CharField(
+        _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.UNDECIDED
+    )
+    urgency_suggested = models.BooleanField(_("suggested as urgent"), default=False)
+    urgency_reasons = models.JSONField(_("urgency reasons"), default=list, blank=True)
+    urgency_comment = models.TextField(_("urgency decision comment"), blank=True)
+    urgency_decided_at = models.DateTimeField(_("urgency decided at"), null=True, blank=True)
+    urgency_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("urgency decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="executed_cases",
+    )
+    co_executors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("co-executors"),
+        blank=True,
+        related_name="co_executed_cases",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    )
+    registration_deadline = models.DateField(_("register by"), null=True, blank=True)
+    statutory_deadline = models.DateField(_("statutory deadline"), null=True, blank=True)
+    target_deadline = models.DateField(_("target deadline"), null=True, blank=True)
+    # The date the desk controls now: the registration deadline until registered, then
+    # the urgent target or the statutory deadline. Kept in a column to sort and filter.
+    due_date = models.DateField(_("deadline"), null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+
+    is_confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Only the assigned executors and the head of the unit see it"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["due_date", "-received_at"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="case_status_due"),
+            models.Index(fields=["unit", "status"], name="case_unit_status"),
+            models.Index(fields=["executor", "status"], name="case_executor_status"),
+            models.Index(fields=["client", "-received_at"], name="case_client_received"),
+            models.Index(fields=["external_client"], name="case_external_client"),
+            models.Index(fields=["due_date"], name="case_due"),
+            models.Index(fields=["statutory_deadline"], name="case_statutory"),
+            models.Index(fields=["regime", "status"], name="case_regime_status"),
+            models.Index(fields=["channel"], name="case_channel"),
+            models.Index(fields=["topic", "status"], name="case_topic_status"),
+            models.Index(fields=["urgency", "status"], name="case_urgency_status"),
+            models.Index(fields=["-received_at"], name="case_received"),
+            models.Index(fields=["is_confidential"], name="case_confidential"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(client__isnull=False) & Q(external_client__isnull=False)),
+                name="case_one_kind_of_client",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_number or _('unregistered')}: {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.pk])
+
+    def get_client_url(self) -> str:
+        return reverse("cases:client_detail", args=[self.pk])
+
+    @property
+    def client_name(self) -> str:
+        if self.client_id:
+            return self.client.get_full_name()
+        if self.external_client_id:
+            return self.external_client.name
+        return ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgency == Urgency.URGENT
+
+    @property
+    def urgency_decided(self) -> bool:
+        return self.urgency != Urgency.UNDECIDED
+
+    def deadline_state(self, today: dt.date | None = None, calendar=None) -> DeadlineState:
+        if self.status not in DEADLINE_STATUSES:
+            return DeadlineState.NONE
+        return deadlines.deadline_state(self.due_date, today or today_local(), calendar)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random: the client's file name is kept in `original_name` and
+    # never decides a path on disk.
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    return f"cases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class Attachment(models.Model):
+    """A file the client sent with the message (photos, copies of documents), kept on
+    disk under MEDIA_ROOT and served only through a permission-checked view. An upload
+    without a case is a file kept for a form that failed validation."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["uploaded_by", "case"], name="attachment_owner")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:attachment", args=[self.pk])
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    REGISTERED = "registered", _("Registered")
+    URGENCY = "urgency", _("Urgency decided")
+    ASSIGNED = "assigned", _("Assigned")
+    REASSIGNED = "reassigned", _("Reassigned")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the client")
+    NOTE = "note", _("Note")
+    CLARIFICATION = "clarification", _("Clarification requested")
+    CLIENT_REPLY = "client_reply", _("The client replied")
+    EXTENDED = "extended", _("Deadline extended")
+    FORWARDED = "forwarded", _("Forwarded to another body")
+    OTHER_BODY = "other_body", _("Documents requested from another body")
+    OTHER_BODY_REPLY = "other_body_reply", _("Another body replied")
+    DRAFTED = "drafted", _("Answer drafted")
+    SUBMITTED = "submitted", _("Answer sent for approval")
+    APPROVED = "approved", _("Answer approved")
+    RETURNED = "returned", _("Answer returned for rework")
+    ANSWER_REGISTERED = "answer_registered", _("Answer registered")
+    DELIVERY = "delivery", _("Delivery")
+    CLOSED = "closed", _("Closed")
+    READ = "read", _("The client read the answer")
+    RATED = "rated", _("The client rated the answer")
+
+
+class CaseEvent(models.Model):
+    """One step on the case timeline: who, when, what, why. Clients see only the steps
+    marked `visible_to_client`."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("what"), max_length=32, choices=EventKind.choices)
+    from_status = models.CharField(
+        _("status before"), max_length=16, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("status after"), max_length=16, choices=Status.choices, blank=True
+    )
+    message = models.TextField(_("details"), blank=True)
+    reason = models.TextField(_("why"), blank=True)
+    visible_to_client = models.BooleanField(_("visible to the client"), default=False)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+# --- part 2: answers, clarifications, forwarding, deliveries, ratings -------------------
+
+
+class UnitCaseSettings(models.Model):
+    """Per-unit rules of the desk: whether answers go to the head for approval (refusals
+    always do, whatever this says)."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="case_settings"
+    )
+    answers_need_approval = models.BooleanField(
+        _("answers need the head's approval"),
+        default=True,
+        help_text=_("Refusals always need approval."),
+    )
+
+    class Meta:
+        verbose_name = _("unit settings of the cases desk")
+        verbose_name_plural = _("unit settings of the cases desk")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class AnswerKind(models.TextChoices):
+    MERITS = "merits", _("On the merits")
+    REFUSAL = "refusal", _("Refusal")
+    LINK = "link", _("Link to a published answer")
+    NO_ANSWER = "no_answer", _("Left without an answer")
+
+
+class NoAnswerGround(models.TextChoices):
+    """Lawful grounds to leave a written appeal without an answer (59-FZ art. 11)."""
+
+    ANONYMOUS = "anonymous", _("No name or no address for the answer (art. 11 p. 1)")
+    OBSCENE = "obscene", _("Obscene or offensive language, threats (art. 11 p. 3)")
+    UNREADABLE = "unreadable", _("The text cannot be read (art. 11 p. 4)")
+    REPEATED = "repeated", _("Repeated, no new arguments (art. 11 p. 5)")
+
+
+class AnswerStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVAL = "approval", _("Awaiting approval")
+    RETURNED = "returned", _("Returned for rework")
+    APPROVED = "approved", _("Approved")
+    REGISTERED = "registered", _("Registered")
+
+
+class Answer(models.Model):
+    """The answer to a case: drafted, approved where needed, then registered with an
+    outgoing number and delivered (see cases.delivery)."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="answer"
+    )
+    kind = models.CharField(
+        _("kind of answer"), max_length=16, choices=AnswerKind.choices, default=AnswerKind.MERITS
+    )
+    body = models.TextField(_("answer text"), blank=True)  # sanitised HTML
+    grounds = models.TextField(
+        _("grounds of the refusal, in plain words"),
+        blank=True,
+        help_text=_("Explain why, in words the client understands without reading the acts."),
+    )
+    link_url = models.CharField(_("link to the published answer"), max_length=500, blank=True)
+    no_answer_ground = models.CharField(
+        _("ground for leaving without an answer"),
+        max_length=16,
+        choices=NoAnswerGround.choices,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    review_comment = models.TextField(_("head's comment"), blank=True)
+    outgoing_number = models.CharField(
+        _("outgoing number"), max_length=32, unique=True, null=True, blank=True
+    )
+    outgoing_date = models.DateField(_("outgoing date"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    read_at = models.DateTimeField(_("read by the client at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return self.outgoing_number or f"{self.get_kind_display()} ({self.case_id})"
+
+    @property
+    def is_registered(self) -> bool:
+        return self.status == AnswerStatus.REGISTERED
+
+
+def answer_attachment_path(instance, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    return f"answers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class AnswerAttachment(models.Model):
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=answer_attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer attachment")
+        verbose_name_plural = _("answer attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:answer_attachment", args=[self.pk])
+
+
+class Clarification(models.Model):
+    """A question the executor asks the client, and the client's reply."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="clarifications"
+    )
+    question = models.TextField(_("question to the client"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    status_before = models.CharField(_("status before"), max_length=16, blank=True)
+    reply = models.TextField(_("the client's reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
+class Forwarding(models.Model):
+    """A case sent to the competent body (59-FZ art. 8 p. 3): the client is notified
+    within the forwarding term."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="forwarding"
+    )
+    body_name = models.CharField(_("body"), max_length=255)
+    body_contacts = models.TextField(_("the body's contacts"))
+    covering_letter = models.TextField(_("covering letter"))
+    forwarded_at = models.DateTimeField(_("forwarded at"), default=timezone.now)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("forwarded by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    notice_due = models.DateField(_("notify the client by"))
+    on_time = models.BooleanField(_("within the term"), default=True)
+
+    class Meta:
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+
+    def __str__(self) -> str:
+        return self.body_name
+
+
+class OtherBodyRequest(models.Model):
+    """Documents requested from another body (59-FZ art. 10 p. 2: reply within 15 days)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="body_requests"
+    )
+    body_name = models.CharField(_("body"), max_length=255)
+    what = models.TextField(_("documents requested"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    due_date = models.DateField(_("reply due"))
+    answered_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    answer_note = models.TextField(_("what they replied"), blank=True)
+
+    class Meta:
+        verbose_name = _("request to another body")
+        verbose_name_plural = _("requests to other bodies")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.body_name
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.answered_at is None and self.due_date < today_local()
+
+
+class DeliveryPurpose(models.TextChoices):
+    ANSWER = "answer", _("Answer")
+    CLARIFICATION = "clarification", _("Clarification request")
+    EXTENSION = "extension", _("Extension notice")
+    FORWARDING = "forwarding", _("Forwarding notice")
+    NO_ANSWER = "no_answer", _("Notice: left without an answer")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DELIVERED = "delivered", _("Delivered")
+
+
+DONE_DELIVERY_STATUSES = frozenset({DeliveryStatus.SENT, DeliveryStatus.DELIVERED})
+
+
+class Delivery(models.Model):
+    """One letter to the client on one channel: the outbox row. Created in the
+    transaction that decides to write to the client; sent by cases.delivery."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    answer = models.ForeignKey(
+        Answer,
+        verbose_name=_("answer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=DeliveryPurpose.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=ReplyChannel.choices)
+    contact = models.CharField(_("contact"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))  # plain text of the letter
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked delivered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="delivery_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} / {self.get_channel_display()}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in DONE_DELIVERY_STATUSES
+
+    @property
+    def needs_hands(self) -> bool:
+        """Post, pickup and phone are delivered by a person."""
+        return self.channel in {ReplyChannel.POST, ReplyChannel.PICKUP, ReplyChannel.PHONE}
+
+
+class DeliveryAttempt(models.Model):
+    """One try to deliver: the log the workspace shows for a delivery."""
+
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="log"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class Rating(models.Model):
+    """The client's rating of the answer (1–5) for the unit's reports."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="rating"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, on_delete=models.SET_NULL, related_name="ratings"
+    )
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executor"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5"

@@ -1,0 +1,137 @@
+"""Periodic jobs of the cases desk, registered on the Celery app's beat schedule.
+
+- Every working day at CASES_DIGEST_HOUR: one digest mail per executor, co-executor
+  and head of unit, listing their open cases that are overdue or due within 3 working
+  days (never one mail per case).
+- Every night: files uploaded with a form that was never completed are deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from celery.schedules import crontab
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from cases import deadlines
+from cases.choices import DeadlineState
+from cases.models import Attachment, Case
+from intranet.accounts.models import User
+from intranet.celery import app
+from intranet.workdays import get_calendar
+
+DIGEST_TASK = "cases.send_deadline_digest"
+PURGE_TASK = "cases.purge_orphan_attachments"
+DELIVER_TASK = "cases.deliver"
+REDISPATCH_TASK = "cases.redispatch_deliveries"
+
+
+@app.on_after_finalize.connect
+def setup_periodic_tasks(sender, **kwargs):
+    hour = getattr(settings, "CASES_DIGEST_HOUR", 8)
+    sender.add_periodic_task(
+        crontab(hour=hour, minute=0), send_deadline_digest.s(), name="cases: deadline digest"
+    )
+    sender.add_periodic_task(
+        crontab(hour=3, minute=30), purge_orphan_attachments.s(), name="cases: orphan uploads"
+    )
+    sender.add_periodic_task(
+        60.0 * getattr(settings, "CASES_DELIVERY_REDISPATCH_EVERY_MINUTES", 5),
+        redispatch_deliveries.s(),
+        name="cases: deliveries left in the outbox",
+    )
+
+
+def digest_recipients(today: dt.date, calendar=None) -> dict[int, dict]:
+    """Who gets which cases today: {user id: {"user", "overdue", "due_soon"}}."""
+    calendar = calendar or get_calendar()
+    until = deadlines.due_soon_until(today, calendar)
+    cases = (
+        Case.objects.running()
+        .filter(due_date__lte=until)
+        .select_related("unit__head", "executor")
+        .prefetch_related(Prefetch("co_executors", queryset=User.objects.all()))
+        .order_by("due_date", "pk")
+    )
+    result: dict[int, dict] = {}
+    for case in cases:
+        state = case.deadline_state(today, calendar)
+        bucket = "overdue" if state == DeadlineState.OVERDUE else "due_soon"
+        people = [case.executor, *case.co_executors.all()]
+        if case.unit_id and case.unit.head_id:
+            people.append(case.unit.head)
+        for person in {p.pk: p for p in people if p is not None and p.is_active}.values():
+            entry = result.setdefault(person.pk, {"user": person, "overdue": [], "due_soon": []})
+            entry[bucket].append(case)
+    return result
+
+
+@shared_task(name=DIGEST_TASK)
+def send_deadline_digest(today: str | None = None, force: bool = False) -> dict:
+    """Send the digests; returns who got one (usernames) and how many cases each.
+    Skips non-working days unless `force`."""
+    calendar = get_calendar()
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    if not force and not calendar.is_working_day(day):
+        return {"skipped": "non-working day", "recipients": {}}
+    base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    messages, sent_to, no_address = [], {}, []
+    with translation.override(settings.LANGUAGE_CODE):
+        for entry in digest_recipients(day, calendar).values():
+            user = entry["user"]
+            if not user.email:
+                no_address.append(user.username)
+                continue
+            context = {**entry, "today": day, "base_url": base_url}
+            subject = render_to_string("cases/email/digest_subject.txt", context).strip()
+            body = render_to_string("cases/email/digest.txt", context)
+            messages.append(EmailMessage(subject, body, to=[user.email]))
+            sent_to[user.username] = len(entry["overdue"]) + len(entry["due_soon"])
+    if messages:
+        get_connection().send_messages(messages)
+    return {"recipients": sent_to, "without_email": sorted(no_address)}
+
+
+@shared_task(name=PURGE_TASK)
+def purge_orphan_attachments(hours: int = 24) -> int:
+    """Delete kept uploads never attached to a case within `hours`."""
+    limit = timezone.now() - dt.timedelta(hours=hours)
+    count = 0
+    for attachment in Attachment.objects.filter(case__isnull=True, uploaded_at__lt=limit):
+        attachment.file.delete(save=False)
+        attachment.delete()
+        count += 1
+    return count
+
+
+@shared_task(bind=True, name=DELIVER_TASK, acks_late=True)
+def deliver(self, delivery_id: int) -> str:
+    """Deliver one outbox row (see cases.delivery). A failed e-mail is retried with
+    exponential backoff; past the limit it stays failed for a person to act on."""
+    from cases import delivery
+
+    outcome = delivery.attempt(delivery_id)
+    if (
+        outcome == "failed"
+        and not self.request.is_eager
+        and self.request.retries + 1 < delivery.max_attempts()
+    ):
+        raise self.retry(countdown=delivery.backoff(self.request.retries), max_retries=None)
+    return outcome
+
+
+@shared_task(bind=True, name=REDISPATCH_TASK)
+def redispatch_deliveries(self) -> int:
+    """Send again the deliveries left queued or failed: a task lost while the broker
+    was down, a worker that died, retries that ran out before the mail server was back.
+    The tasks go to the queue this one came from."""
+    from cases import delivery
+
+    ids = list(delivery.due_for_redispatch().values_list("pk", flat=True)[:500])
+    info = self.request.delivery_info or {}
+    queue = None if self.request.is_eager else info.get("routing_key")
+    return delivery.dispatch(ids, queue=queue)

@@ -1,0 +1,31 @@
+from django import template
+
+from cases import permissions
+from cases.choices import DeadlineState
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/includes/nav.html", takes_context=True)
+def cases_nav(context, active=""):
+    user = context["request"].user
+    return {
+        "active": active,
+        "can_submit": permissions.can_submit(user),
+        "can_use_workspace": permissions.can_use_workspace(user),
+        "can_register": permissions.can_register(user),
+    }
+
+
+@register.inclusion_tag("cases/includes/deadline.html")
+def deadline(case):
+    return {"case": case, "state": getattr(case, "state", None) or case.deadline_state()}
+
+
+@register.simple_tag
+def state_class(state) -> str:
+    return {
+        DeadlineState.OVERDUE: "is-overdue",
+        DeadlineState.DUE_SOON: "is-due-soon",
+        DeadlineState.ON_TRACK: "is-on-track",
+    }.get(state, "")

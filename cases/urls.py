@@ -1,0 +1,34 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("new/", views.new_question, name="new"),
+    path("mine/", views.my_questions, name="mine"),
+    path("mine/<int:pk>/", views.client_detail, name="client_detail"),
+    path("mine/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("register/", views.register_message, name="register"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/urgency/", views.decide_urgency, name="urgency"),
+    path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/answer/", views.save_answer, name="answer"),
+    path("<int:pk>/answer/insert/", views.insert_typical_answer, name="insert_typical"),
+    path("<int:pk>/answer/review/", views.approve_answer, name="review"),
+    path("<int:pk>/answer/register/", views.register_answer, name="register_answer"),
+    path("<int:pk>/clarify/", views.clarify, name="clarify"),
+    path("<int:pk>/extend/", views.extend, name="extend"),
+    path("<int:pk>/forward/", views.forward, name="forward"),
+    path("<int:pk>/requests/", views.request_documents, name="request_documents"),
+    path("<int:pk>/requests/<int:request_pk>/reply/", views.body_reply, name="body_reply"),
+    path("<int:pk>/deliveries/<int:delivery_pk>/", views.delivery_action, name="delivery"),
+    path(
+        "<int:pk>/deliveries/<int:delivery_pk>/print/", views.delivery_print, name="delivery_print"
+    ),
+    path("answer-files/<int:pk>/", views.answer_attachment, name="answer_attachment"),
+    path("mine/<int:pk>/reply/", views.client_reply, name="client_reply"),
+    path("mine/<int:pk>/rate/", views.rate, name="rate"),
+]

@@ -1,0 +1,24 @@
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
+
+# Each app adds its part of the demo in `<app>.demo.seed(stdout)`, in this order.
+DEMO_MODULES = ["intranet.demo", "kb.demo", "cases.demo", "search.demo"]
+
+
+class Command(BaseCommand):
+    help = "Builds the demo organisation, users and content (idempotent: safe to run again)."
+
+    def handle(self, *args, **options):
+        stdout = self.stdout if options["verbosity"] > 0 else None
+        for name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            module.seed(stdout=stdout)
+        if stdout is not None:
+            stdout.write(self.style.SUCCESS(gettext("Demo data is ready.")))

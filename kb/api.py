@@ -1,0 +1,76 @@
+"""Headless access to the knowledge base: Wagtail API v2 endpoint `/api/v2/kb/`.
+
+Anonymous callers (other sites) get public articles only; signed-in staff get internal
+articles too. The visibility rule is ArticlePage.objects.visible_to, as everywhere."""
+
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.permissions import AllowAny
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+
+from intranet.api import api_router
+
+from .models import ArticlePage, KnowledgeBaseSectionPage
+
+
+class KnowledgeBaseFilter(BaseFilterBackend):
+    """?section=<id or slug>, ?kind=<kind>, ?topic=<slug>, ?tag=<name>, ?unit=<short name>,
+    ?needs_review=true."""
+
+    def filter_queryset(self, request, queryset, view):
+        params = request.GET
+        if section := params.get("section"):
+            sections = KnowledgeBaseSectionPage.objects.live()
+            found = (
+                sections.filter(pk=int(section))
+                if section.isdigit()
+                else sections.filter(slug=section)
+            ).first()
+            if found is None:
+                raise BadRequestError("section does not exist")
+            queryset = queryset.child_of(found)
+        if kind := params.get("kind"):
+            if kind not in ArticlePage.Kind.values:
+                raise BadRequestError(f"kind must be one of: {', '.join(ArticlePage.Kind.values)}")
+            queryset = queryset.filter(kind=kind)
+        if topic := params.get("topic"):
+            queryset = queryset.filter(topics__slug=topic)
+        if tag := params.get("tag"):
+            queryset = queryset.filter(tags__name=tag)
+        if unit := params.get("unit"):
+            queryset = queryset.filter(owner_unit__short_name=unit)
+        if (flag := params.get("needs_review")) is not None:
+            queryset = queryset.filter(needs_review=flag.lower() in {"1", "true", "yes"})
+        return queryset.distinct() if (topic or tag) else queryset
+
+
+class KnowledgeBaseAPIViewSet(PagesAPIViewSet):
+    name = "kb"
+    model = ArticlePage
+    # Public material is served to other sites without a session; the queryset decides.
+    permission_classes = [AllowAny]
+    filter_backends = [KnowledgeBaseFilter, *PagesAPIViewSet.filter_backends]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
+        ["section", "kind", "topic", "tag", "unit", "needs_review"]
+    ).difference(["type"])
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + [
+        "kind",
+        "summary",
+        "audience",
+        "topics",
+        "owner_unit",
+        "last_reviewed_on",
+        "next_review_due",
+        "needs_review",
+    ]
+
+    def get_queryset(self):
+        return (
+            ArticlePage.objects.visible_to(self.request.user)
+            .select_related("owner_unit")
+            .prefetch_related("topics", "legal_acts", "tagged_items__tag")
+            .order_by("path")
+        )
+
+
+api_router.register_endpoint("kb", KnowledgeBaseAPIViewSet)

@@ -1,0 +1,202 @@
+"""Multi-model operations of the knowledge base, one transaction each: flagging articles
+when a cited act changes, notifying the owners, the daily review digest, feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import ArticleFeedback, ArticlePage, KBDigestLog, LegalAct, Notification
+from .ownership import unit_recipients
+
+
+def admin_edit_url(page) -> str:
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/pages/{page.pk}/edit/"
+
+
+# ------------------------------------------------------------------ notifications
+
+
+def notify(users, subject: str, body: str, url: str = "", email: bool = True) -> list:
+    """Create an in-app notification for each user; if `email`, mail the same text
+    after the transaction commits (through Celery when a broker is configured)."""
+    notes = [
+        Notification.objects.create(recipient=user, subject=subject, body=body, url=url)
+        for user in users
+    ]
+    if email and notes:
+        ids = [note.pk for note in notes]
+
+        def queue():
+            from .tasks import send_notification_emails
+
+            send_notification_emails.delay(ids)
+
+        transaction.on_commit(queue)
+    return notes
+
+
+def send_notification_email(note: Notification) -> bool:
+    """Mail one notification (once); False when the recipient has no address."""
+    if note.emailed_at is not None or not note.recipient.email:
+        return False
+    body = note.body if not note.url else f"{note.body}\n\n{note.url}"
+    send_mail(note.subject, body, None, [note.recipient.email])
+    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    return True
+
+
+# ------------------------------------------------------------- amended legal acts
+
+
+@transaction.atomic
+def flag_articles_citing(act: LegalAct, today: dt.date | None = None) -> list[ArticlePage]:
+    """Flag every article citing `act` as needing review and tell the owning units'
+    editors and heads (one notification per person listing their articles)."""
+    today = today or timezone.localdate()
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("%(act)s: %(status)s on %(date)s. Check the article against the new text.") % {
+            "act": act.short_citation,
+            "status": act.get_status_display().lower(),
+            "date": f"{act.status_changed_on or today:%d.%m.%Y}",
+        }
+        articles = list(
+            ArticlePage.objects.filter(legal_acts=act).select_related("owner_unit").order_by("path")
+        )
+        for article in articles:
+            reasons = [line for line in article.review_reason.splitlines() if line]
+            if reason not in reasons:
+                reasons.append(reason)
+            ArticlePage.objects.filter(pk=article.pk).update(
+                needs_review=True,
+                review_reason="\n".join(reasons),
+                review_flagged_on=article.review_flagged_on or today,
+            )
+            article.needs_review = True
+            article.review_reason = "\n".join(reasons)
+
+        per_person: dict = defaultdict(list)
+        people = {}
+        for article in articles:
+            if article.owner_unit is None:
+                continue
+            for user in unit_recipients(article.owner_unit):
+                people[user.pk] = user
+                per_person[user.pk].append(article)
+        for user_pk, items in per_person.items():
+            subject = _("Knowledge base: %(act)s changed, %(count)d article(s) to review") % {
+                "act": act.short_citation,
+                "count": len(items),
+            }
+            lines = [reason, ""] + [f"— {a.title}: {admin_edit_url(a)}" for a in items]
+            notify([people[user_pk]], subject, "\n".join(lines), url=admin_edit_url(items[0]))
+    return articles
+
+
+# ------------------------------------------------------------------ review digest
+
+
+def _digest_text(items: list[ArticlePage], today: dt.date) -> str:
+    lines = [
+        _("Knowledge base articles of your unit that need review:"),
+        "",
+    ]
+    for article in items:
+        reasons = []
+        if article.next_review_due and article.next_review_due < today:
+            reasons.append(
+                _("review was due on %(date)s") % {"date": f"{article.next_review_due:%d.%m.%Y}"}
+            )
+        if article.needs_review:
+            reasons.append(article.review_reason.replace("\n", "; ") or _("flagged for review"))
+        lines.append(f"— {article.title} ({'; '.join(reasons)})")
+        lines.append(f"  {admin_edit_url(article)}")
+    lines += [
+        "",
+        _(
+            "After checking an article, set «last reviewed on» to the date of the check "
+            "and submit it for publication."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def send_review_digests(today: dt.date | None = None) -> int:
+    """Send each editor and head ONE digest of the stale and flagged articles of their
+    units, at most once a day (KBDigestLog). Returns the number of digests sent."""
+    today = today or timezone.localdate()
+    articles = list(
+        ArticlePage.objects.needing_review(today)
+        .exclude(owner_unit=None)
+        .select_related("owner_unit")
+        .order_by("owner_unit__sort_order", "path")
+    )
+    per_person: dict[int, list[ArticlePage]] = defaultdict(list)
+    people = {}
+    by_unit: dict = defaultdict(list)
+    for article in articles:
+        by_unit[article.owner_unit].append(article)
+    for unit, items in by_unit.items():
+        for user in unit_recipients(unit):
+            people[user.pk] = user
+            per_person[user.pk].extend(items)
+
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for user_pk, items in per_person.items():
+            user = people[user_pk]
+            try:
+                with transaction.atomic():
+                    _log, created = KBDigestLog.objects.get_or_create(
+                        user=user, sent_on=today, defaults={"article_count": len(items)}
+                    )
+                    if not created:
+                        continue
+                    subject = _("Knowledge base: %(count)d article(s) need review") % {
+                        "count": len(items)
+                    }
+                    body = _digest_text(items, today)
+                    Notification.objects.create(
+                        recipient=user,
+                        subject=subject,
+                        body=body,
+                        url=admin_edit_url(items[0]),
+                        emailed_at=timezone.now() if user.email else None,
+                    )
+                    if user.email:
+                        # Inside the transaction: if the mail fails, the log row goes too
+                        # and tomorrow's (or a retried) run sends it.
+                        send_mail(subject, body, None, [user.email])
+                    sent += 1
+            except IntegrityError:
+                # A concurrent run recorded this person's digest first.
+                continue
+    return sent
+
+
+# ------------------------------------------------------------------------ feedback
+
+
+@transaction.atomic
+def record_feedback(
+    article: ArticlePage, user, helpful: bool, comment: str = ""
+) -> ArticleFeedback:
+    """Keep the reader's latest opinion of the article; the owner unit sees it."""
+    values = {
+        "helpful": helpful,
+        "comment": comment.strip(),
+        "unit_id": article.owner_unit_id,
+        "created_at": timezone.now(),
+    }
+    if user is not None and user.is_authenticated:
+        feedback, _created = ArticleFeedback.objects.update_or_create(
+            article=article, user=user, defaults=values
+        )
+        return feedback
+    return ArticleFeedback.objects.create(article=article, **values)

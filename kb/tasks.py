@@ -1,0 +1,38 @@
+"""Celery tasks of the knowledge base and their beat schedule (CONVENTIONS.md)."""
+
+import datetime as dt
+
+from celery import shared_task
+from celery.schedules import crontab
+
+from intranet.celery import app
+
+REVIEW_DIGEST_SCHEDULE = "kb: daily review digest"
+
+
+@shared_task(name="kb.send_review_digests")
+def send_review_digests(today: str | None = None) -> int:
+    """Daily: one digest per editor and head of the stale and flagged articles of their
+    units (seed 001: the base «должна актуализироваться на постоянной основе»)."""
+    from .services import send_review_digests as run
+
+    return run(dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="kb.send_notification_emails")
+def send_notification_emails(notification_ids: list[int]) -> int:
+    from .models import Notification
+    from .services import send_notification_email
+
+    sent = 0
+    for note in Notification.objects.select_related("recipient").filter(pk__in=notification_ids):
+        sent += send_notification_email(note)
+    return sent
+
+
+@app.on_after_finalize.connect
+def register_periodic_tasks(sender, **kwargs):
+    # 07:00 Moscow time, before the working day starts.
+    sender.add_periodic_task(
+        crontab(hour=7, minute=0), send_review_digests.s(), name=REVIEW_DIGEST_SCHEDULE
+    )

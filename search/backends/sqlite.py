@@ -1,0 +1,102 @@
+"""modelsearch's SQLite FTS5 backend with Russian morphology.
+
+FTS5 has no Russian stemmer, so the stems are made in Python (Snowball, PyStemmer) on
+both sides: the title and body written into the index are strings of stems, and every
+word of a query is stemmed (stop words dropped) before it reaches ``MATCH``. The
+autocomplete column keeps the words as written: prefixes of titles are matched as typed.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from modelsearch.backends.database.sqlite.query import SearchQueryExpression
+from modelsearch.backends.database.sqlite.sqlite import (
+    IndexEntry,
+    Lexeme,
+    ObjectIndexer,
+    SQLiteAutocompleteQueryCompiler,
+    SQLiteIndex,
+    SQLiteSearchBackend,
+    SQLiteSearchQueryCompiler,
+)
+from modelsearch.query import Phrase, PlainText
+from modelsearch.utils import get_content_type_pk
+
+from search.stemming import query_stems, stem_text
+
+
+class StemmingObjectIndexer(ObjectIndexer):
+    @cached_property
+    def title(self):
+        return stem_text(super().title)
+
+    @cached_property
+    def body(self):
+        return stem_text(super().body)
+
+
+class StemmingSQLiteIndex(SQLiteIndex):
+    indexer_class = StemmingObjectIndexer
+
+    def add_items(self, model, objs):
+        # modelsearch's add_items with our indexer (the original names its class inline).
+        if not model.get_search_fields():
+            return
+        indexers = [self.indexer_class(obj, self.backend) for obj in objs]
+        if not indexers:
+            return
+        content_type_pk = get_content_type_pk(model)
+        data = {
+            indexer.id: (indexer.title, indexer.autocomplete, indexer.body) for indexer in indexers
+        }
+        entries = self.entries.filter(content_type_id=content_type_pk)
+        existing = frozenset(
+            entries.filter(object_id__in=data.keys()).values_list("object_id", flat=True)
+        )
+        for object_id in existing:
+            title, autocomplete, body = data[object_id]
+            entries.filter(object_id=object_id).update(
+                title=title, autocomplete=autocomplete, body=body
+            )
+        self.entries.bulk_create(
+            [
+                IndexEntry(
+                    content_type_id=content_type_pk,
+                    object_id=object_id,
+                    title=title,
+                    autocomplete=autocomplete,
+                    body=body,
+                )
+                for object_id, (title, autocomplete, body) in data.items()
+                if object_id not in existing
+            ]
+        )
+        self._refresh_title_norms()
+
+
+class StemmingSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
+    def build_search_query_content(self, query, config=None):
+        if isinstance(query, PlainText):
+            stems = query_stems(query.query_string)
+            if not stems:
+                return None
+            lexemes = Lexeme(stems[-1], prefix=self.LAST_TERM_IS_PREFIX)
+            for term in stems[:-1]:
+                if query.operator.upper() == "AND":
+                    lexemes &= Lexeme(term)
+                else:
+                    lexemes |= Lexeme(term)
+            return SearchQueryExpression(lexemes, config=config)
+        if isinstance(query, Phrase):
+            return SearchQueryExpression(stem_text(query.query_string))
+        return super().build_search_query_content(query, config=config)
+
+
+class StemmingSQLiteSearchBackend(SQLiteSearchBackend):
+    query_compiler_class = StemmingSQLiteSearchQueryCompiler
+    autocomplete_query_compiler_class = SQLiteAutocompleteQueryCompiler
+    index_class = StemmingSQLiteIndex
+
+
+SearchBackend = StemmingSQLiteSearchBackend

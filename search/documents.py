@@ -1,0 +1,186 @@
+"""Building and indexing the search documents of cases (see `search.models`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from modelsearch.backends import get_search_backends_with_name
+
+from search.models import CaseDocument
+
+logger = logging.getLogger(__name__)
+
+# Only an answer that has left the desk is searchable with its case: the client can
+# find their own case, and a draft must never reach them through a snippet.
+PUBLISHED_ANSWER_STATUSES = {"registered"}
+ANSWER_TEXT_FIELDS = ("body", "grounds", "text")
+
+
+def _answer_text(answer) -> str:
+    from django.utils.html import strip_tags
+
+    if getattr(answer, "status", "registered") not in PUBLISHED_ANSWER_STATUSES:
+        return ""
+    parts = []
+    for name in ANSWER_TEXT_FIELDS:
+        value = getattr(answer, name, None)
+        if isinstance(value, str) and value.strip():
+            parts.append(" ".join(strip_tags(value).split()))
+    return "\n".join(parts)
+
+
+def _answers_text(case) -> str:
+    """The texts of the case's registered answer(s): cases.Answer is one per case
+    (``case.answer``); a to-many ``answers`` is read as well."""
+    texts: list[str] = []
+    try:
+        single = case.answer
+    except (AttributeError, ObjectDoesNotExist):
+        single = None
+    if single is not None:
+        texts.append(_answer_text(single))
+    many = getattr(case, "answers", None)
+    if many is not None and hasattr(many, "all"):
+        texts.extend(_answer_text(answer) for answer in many.all())
+    return "\n\n".join(text for text in texts if text)
+
+
+def document_values(case) -> dict:
+    """The column values of a case's search document."""
+    return {
+        "title": case.subject,
+        "text": "\n\n".join(part for part in (case.text, case.client_comments) if part),
+        "answers": _answers_text(case),
+        "registration_number": case.registration_number or "",
+        "topic": case.topic or "",
+        "status": case.status,
+        "regime": case.regime,
+        "channel": case.channel,
+        "received_at": case.received_at,
+        "client_id": case.client_id,
+        "executor_id": case.executor_id,
+        "unit_id": case.unit_id,
+        "is_confidential": case.is_confidential,
+    }
+
+
+def _each_backend(action, document, what: str) -> None:
+    """Apply `action(backend, document)` on every backend. A database backend's error
+    is raised at once; an external engine's is logged, the other backends still get the
+    update, and EngineUnavailable is raised at the end so the task can retry."""
+    failed = []
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
+        try:
+            action(backend, document)
+        except Exception:
+            if not backend.catch_indexing_errors:
+                raise
+            logger.exception("Could not %s case %s in search backend %r", what, document.pk, name)
+            failed.append(name)
+    if failed:
+        raise EngineUnavailable(", ".join(failed))
+
+
+def index_document(document: CaseDocument) -> None:
+    """Write one document into every search backend."""
+    _each_backend(lambda backend, doc: backend.add(doc), document, "index")
+
+
+def unindex_case(case_id: int) -> None:
+    """Remove a case's document from every search backend (the row is already gone)."""
+    _each_backend(lambda backend, doc: backend.delete(doc), CaseDocument(case_id=case_id), "remove")
+
+
+class EngineUnavailable(Exception):
+    """An external search engine refused an update (the task retries later)."""
+
+
+def sync_case(case_id: int, *, index: bool = True) -> CaseDocument | None:
+    """Rebuild the search document of one case from the database and index it. A case
+    that no longer exists loses its document."""
+    from cases.models import Case
+
+    case = Case.objects.filter(pk=case_id).select_related("client", "external_client").first()
+    if case is None:
+        CaseDocument.objects.filter(pk=case_id).delete()
+        if index:
+            unindex_case(case_id)
+        return None
+    with transaction.atomic():
+        document, _created = CaseDocument.objects.update_or_create(
+            case_id=case.pk, defaults=document_values(case)
+        )
+    if index:
+        index_document(document)
+    return document
+
+
+def sync_all(batch_size: int = 2000, case_ids: Iterable[int] | None = None) -> int:
+    """Create or refresh the documents of all (or the given) cases in bulk, without
+    indexing them (`update_index` does that next). Returns the number of documents."""
+    from cases.models import Case
+
+    queryset = Case.objects.order_by("pk")
+    if any(f.name == "answer" and f.one_to_one for f in Case._meta.get_fields()):
+        queryset = queryset.select_related("answer")
+    if case_ids is not None:
+        queryset = queryset.filter(pk__in=list(case_ids))
+    total = 0
+    batch: list[CaseDocument] = []
+    update_fields = [
+        "title",
+        "text",
+        "answers",
+        "registration_number",
+        "topic",
+        "status",
+        "regime",
+        "channel",
+        "received_at",
+        "client",
+        "executor",
+        "unit",
+        "is_confidential",
+    ]
+    for case in queryset.iterator(chunk_size=batch_size):
+        batch.append(CaseDocument(case_id=case.pk, **document_values(case)))
+        if len(batch) >= batch_size:
+            total += _write(batch, update_fields)
+            batch = []
+    if batch:
+        total += _write(batch, update_fields)
+    CaseDocument.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
+    return total
+
+
+def _write(batch: list[CaseDocument], update_fields: list[str]) -> int:
+    CaseDocument.objects.bulk_create(
+        batch, update_conflicts=True, unique_fields=["case"], update_fields=update_fields
+    )
+    return len(batch)
+
+
+def index_all_documents(batch_size: int = 2000) -> int:
+    """Write every case document into every search backend (after `sync_all`)."""
+    total = 0
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
+        queryset = CaseDocument.objects.order_by("pk")
+        batch: list[CaseDocument] = []
+        try:
+            for document in queryset.iterator(chunk_size=batch_size):
+                batch.append(document)
+                if len(batch) >= batch_size:
+                    backend.add_bulk(CaseDocument, batch)
+                    total += len(batch)
+                    batch = []
+            if batch:
+                backend.add_bulk(CaseDocument, batch)
+                total += len(batch)
+        except Exception:
+            if not backend.catch_indexing_errors:
+                raise
+            logger.exception("Could not index case documents into search backend %r", name)
+    return total

@@ -1,0 +1,61 @@
+"""Highlighted snippets. The database backends return none, so they are built here for
+every backend the same way: the text is split into words, a word whose Snowball stem is
+one of the query's stems is wrapped in ``<mark>``, everything else is HTML-escaped."""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from search.stemming import WORD_RE, normalise, stem
+
+
+def _is_hit(word: str, stems: set[str], prefixes: tuple[str, ...]) -> bool:
+    word_stem = stem(normalise(word))
+    return word_stem in stems or bool(prefixes and normalise(word).startswith(prefixes))
+
+
+def highlight(text: str, stems: set[str], prefixes: tuple[str, ...] = ()) -> SafeString:
+    """All of `text`, escaped, with the words matching `stems` (or starting with one of
+    `prefixes`) marked."""
+    out: list[str] = []
+    position = 0
+    for match in WORD_RE.finditer(text or ""):
+        out.append(escape(text[position : match.start()]))
+        word = match.group()
+        if _is_hit(word, stems, prefixes):
+            out.append(f"<mark>{escape(word)}</mark>")
+        else:
+            out.append(escape(word))
+        position = match.end()
+    out.append(escape((text or "")[position:]))
+    return mark_safe("".join(out))
+
+
+def snippet(text: str, stems: set[str], words_around: int = 14, max_words: int = 40) -> SafeString:
+    """A window of `text` around its densest cluster of matching words, escaped and
+    highlighted, with an ellipsis where the text was cut. Without a match, the start."""
+    text = " ".join((text or "").split())
+    if not text:
+        return mark_safe("")
+    matches = list(WORD_RE.finditer(text))
+    hits = [i for i, m in enumerate(matches) if _is_hit(m.group(), stems, ())]
+    if hits:
+        # The window of max_words words holding the most hits.
+        best, best_count = hits[0], 0
+        for first in hits:
+            count = sum(1 for h in hits if first <= h < first + max_words)
+            if count > best_count:
+                best, best_count = first, count
+        start_word = max(0, best - words_around // 2)
+    else:
+        start_word = 0
+    end_word = min(len(matches), start_word + max_words)
+    if not matches:
+        return highlight(text[:300], stems)
+    start = 0 if start_word == 0 else matches[start_word].start()
+    end = len(text) if end_word >= len(matches) else matches[end_word - 1].end()
+    body = highlight(text[start:end], stems)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{body}{suffix}")

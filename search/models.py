@@ -1,0 +1,98 @@
+"""What the search engine indexes for a case.
+
+A case is not an indexed model itself: its search document is a row here, rebuilt from
+the case by a Celery task after the case's transaction commits (`search.signals`,
+`search.tasks`), so a save never waits for or fails because of the search engine.
+
+The document's primary key is the case's id, and it carries copies of the case's
+columns that `cases.permissions.visibility_filter` reads (client, executor, unit,
+confidentiality; co-executors are matched by case id). So the cases app's own Q object
+applies unchanged to documents inside an Elasticsearch query; the database backends
+filter on the live case table instead, and every hit is re-checked against
+``Case.objects.visible_to`` before it is shown."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+
+class CaseDocument(index.Indexed, models.Model):
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_document",
+    )
+    # Named "title" so the database backends weigh it as a title.
+    title = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("text"), blank=True)
+    answers = models.TextField(_("answers"), blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=32, blank=True)
+
+    topic = models.CharField(_("topic"), max_length=32, blank=True)
+    status = models.CharField(_("status"), max_length=16)
+    regime = models.CharField(_("regime"), max_length=32)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+
+    # Copies of what the visibility rule reads.
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "intranet.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    is_confidential = models.BooleanField(default=False)
+
+    indexed_at = models.DateTimeField(_("indexed at"), default=timezone.now)
+
+    # Indexed by search.tasks after commit, never by modelsearch's own save signal.
+    search_auto_update = False
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("registration_number", boost=2),
+        index.SearchField("text"),
+        index.SearchField("answers"),
+        index.FilterField("case"),
+        index.FilterField("topic"),
+        index.FilterField("status"),
+        index.FilterField("regime"),
+        index.FilterField("channel"),
+        index.FilterField("received_at"),
+        index.FilterField("client"),
+        index.FilterField("executor"),
+        index.FilterField("unit"),
+        index.FilterField("is_confidential"),
+    ]
+
+    class Meta:
+        verbose_name = _("case search document")
+        verbose_name_plural = _("case search documents")
+
+    def __str__(self) -> str:
+        return self.title

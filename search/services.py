@@ -1,0 +1,845 @@
+"""The one staff search over knowledge base articles, typical answers and cases.
+
+Everything that searches goes through here: the /search/ page, the JSON API, the
+typical answers offered on a case page and the home page. The rules:
+
+- Permissions are part of the query given to the engine, never a filter applied after
+  it: articles through ``ArticlePage.objects.visible_to`` minus the pages whose view
+  restrictions the request does not pass (the per-request pattern of
+  ``wagtail/api/querysets.py``; ``.public()`` would drop login-only pages); cases
+  through ``cases.permissions.visibility_filter`` (see `search.models`). Totals and
+  facet counts are computed from the same permission-filtered match, so a case the user
+  may not open is never shown and never counted.
+- Every hit is re-checked against the database before it is shown (an index can be
+  stale).
+- Russian morphology and synonyms: see `search.backends` and `search.synonyms`.
+- If Elasticsearch fails, the same search runs on the database backend, with a notice.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from modelsearch.backends import get_search_backend
+from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBackend
+from modelsearch.query import Or, PlainText
+
+from search import highlight
+from search.stemming import WORD_RE, words
+from search.synonyms import expand, highlight_stems
+
+logger = logging.getLogger(__name__)
+
+ARTICLE = "article"
+TYPICAL_ANSWER = "typical_answer"
+CASE = "case"
+KINDS = [
+    (ARTICLE, gettext_lazy("Articles")),
+    (TYPICAL_ANSWER, gettext_lazy("Typical answers")),
+    (CASE, gettext_lazy("Cases")),
+]
+KIND_LABELS = dict(KINDS)
+
+# Case topics are codes (cases.topics); KB topics are rows with slugs. One facet value
+# for both: the KB slug.
+CASE_TOPIC_TO_KB = {
+    "law": "anticorruption-law",
+    "declarations": "declarations",
+    "conflict": "conflict-of-interest",
+    "sites": "internet-sites",
+    "prohibitions": "prohibitions",
+}
+KB_TOPIC_TO_CASE = {slug: code for code, slug in CASE_TOPIC_TO_KB.items()}
+
+FILTER_NAMES = ("topic", "unit", "status", "regime", "year")
+CASE_ONLY_FILTERS = ("status", "regime")
+GROUP_SIZE = 5  # hits per kind on the "all" tab
+FACET_SAMPLE = 1000  # Elasticsearch: how many matches the facets are counted over
+MAX_QUERY_LENGTH = 200
+ENGINE_DOWN_KEY = "search:engine-down:{}"
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass
+class Hit:
+    kind: str
+    pk: int
+    title: str
+    title_html: SafeString
+    url: str
+    snippet: SafeString
+    meta: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "id": self.pk,
+            "title": self.title,
+            "title_html": str(self.title_html),
+            "url": self.url,
+            "snippet": str(self.snippet),
+            "meta": self.meta,
+        }
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    url: str = ""  # set by the page view: this value toggled in the current URL
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    kind: str = ""
+    page: int = 1
+    per_page: int = 20
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    groups: dict[str, list[Hit]] = field(default_factory=dict)
+    facets: list[Facet] = field(default_factory=list)
+    filters: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    backend: str = ""
+    any_word: bool = False
+    took_ms: int = 0
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "kind": self.kind,
+            "page": self.page,
+            "per_page": self.per_page,
+            "num_pages": self.num_pages,
+            "total": self.total,
+            "counts": self.counts,
+            "results": [hit.as_dict() for hit in self.hits],
+            "groups": {kind: [hit.as_dict() for hit in hits] for kind, hits in self.groups.items()},
+            "facets": [
+                {
+                    "name": facet.name,
+                    "label": str(facet.label),
+                    "values": [
+                        {
+                            "value": v.value,
+                            "label": v.label,
+                            "count": v.count,
+                            "selected": v.selected,
+                        }
+                        for v in facet.values
+                    ],
+                }
+                for facet in self.facets
+            ],
+            "filters": self.filters,
+            "notices": self.notices,
+            "backend": self.backend,
+            "any_word": self.any_word,
+            "took_ms": self.took_ms,
+        }
+
+
+# ------------------------------------------------------------------------ visibility
+
+
+def _request_for(user, request=None):
+    # PageViewRestriction.accept_request reads the user and, for passwords, the session.
+    return request if request is not None else SimpleNamespace(user=user, session={})
+
+
+def visible_articles(user, request=None) -> QuerySet:
+    """Live KB articles the user may open, as a queryset the search engine can filter
+    on: the KB's own rule, minus pages behind a view restriction the request does not
+    pass (and their descendants)."""
+    from wagtail.models import PageViewRestriction
+
+    from kb.models import ArticlePage
+
+    queryset = ArticlePage.objects.visible_to(user)
+    request = _request_for(user, request)
+    for restriction in PageViewRestriction.objects.select_related("page"):
+        if not restriction.accept_request(request):
+            queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
+    return queryset
+
+
+def _materialise(condition: Q) -> Q:
+    """A copy of `condition` with sub-querysets and sets turned into lists (an external
+    engine cannot run a SQL subquery, and its JSON has no sets)."""
+    clone = Q()
+    clone.connector, clone.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            clone.children.append(_materialise(child))
+        else:
+            key, value = child
+            if isinstance(value, QuerySet):
+                fields = value._fields or ("pk",)
+                value = [row[0] for row in value.values_list(fields[0])]
+            elif isinstance(value, set | frozenset | tuple):
+                value = sorted(value)
+            clone.children.append((key, value))
+    return clone
+
+
+def visible_case_documents(user, *, external_engine: bool = False) -> QuerySet:
+    """Case search documents of the cases the user may open (cases.permissions).
+
+    On the database backends the condition is a subquery on the live case table. An
+    external engine cannot join, so there the cases app's Q object is applied to the
+    document's copies of the columns it reads."""
+    from cases.models import Case
+    from cases.permissions import visibility_filter
+    from search.models import CaseDocument
+
+    if not external_engine:
+        return CaseDocument.objects.filter(case__in=Case.objects.visible_to(user).values("pk"))
+    condition = visibility_filter(user)
+    if condition is None:
+        return CaseDocument.objects.none()
+    return CaseDocument.objects.filter(_materialise(condition))
+
+
+# ------------------------------------------------------------------------ the search
+
+
+def clean_query(query: str | None) -> str:
+    """The words of the query, nothing the engines' syntax could read as an operator."""
+    return " ".join(WORD_RE.findall((query or "")[:MAX_QUERY_LENGTH]))
+
+
+def _backend_names() -> list[str]:
+    from modelsearch.conf import get_app_config
+
+    configured = get_app_config().get_search_backend_config()
+    names = ["default"]
+    if "database" in configured:
+        names.append("database")
+    return names
+
+
+def _engine_errors() -> tuple[type[BaseException], ...]:
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    return (TransportError, ApiError, ConnectionError, TimeoutError)
+
+
+class _Run:
+    """One search on one backend."""
+
+    def __init__(self, backend, user, request, query: str, any_word: bool):
+        self.backend = backend
+        self.external = isinstance(backend, ElasticsearchBaseSearchBackend)
+        self.user = user
+        self.request = request
+        self.query = query
+        self.any_word = any_word
+
+    # -- querysets per kind -------------------------------------------------------
+
+    def base(self, kind: str, filters: dict) -> QuerySet | None:
+        from kb.models import ArticlePage
+
+        if kind in (ARTICLE, TYPICAL_ANSWER):
+            if any(filters.get(name) for name in CASE_ONLY_FILTERS):
+                return None
+            queryset = visible_articles(self.user, self.request)
+            if kind == TYPICAL_ANSWER:
+                queryset = queryset.filter(kind=ArticlePage.Kind.TYPICAL_ANSWER)
+            else:
+                queryset = queryset.exclude(kind=ArticlePage.Kind.TYPICAL_ANSWER)
+            if filters.get("topic"):
+                queryset = queryset.filter(topics__slug=filters["topic"])
+            if filters.get("unit"):
+                queryset = queryset.filter(owner_unit=filters["unit"])
+            if filters.get("year"):
+                queryset = queryset.filter(last_published_at__year=int(filters["year"]))
+            return queryset
+        queryset = visible_case_documents(self.user, external_engine=self.external)
+        if filters.get("topic"):
+            code = KB_TOPIC_TO_CASE.get(filters["topic"])
+            if code is None:
+                return None
+            queryset = queryset.filter(topic=code)
+        if filters.get("unit"):
+            queryset = queryset.filter(unit=filters["unit"])
+        if filters.get("status"):
+            queryset = queryset.filter(status=filters["status"])
+        if filters.get("regime"):
+            queryset = queryset.filter(regime=filters["regime"])
+        if filters.get("year"):
+            queryset = queryset.filter(received_at__year=int(filters["year"]))
+        return queryset
+
+    def search_query(self):
+        operator = "or" if self.any_word else "and"
+        if self.external:
+            return PlainText(self.query, operator=operator)  # synonyms: the engine's own
+        alternatives = [self.query, *expand(self.query)]
+        if len(alternatives) == 1:
+            return PlainText(self.query, operator=operator)
+        return Or([PlainText(text, operator=operator) for text in alternatives])
+
+    def results(self, queryset):
+        return self.backend.search(self.search_query(), queryset, order_by_relevance=True)
+
+    def matched(self, results, model) -> QuerySet:
+        """All matches of `results` as a queryset of `model` (for totals and facets)."""
+        compiler = results.query_compiler
+        if self.external:
+            ids = [obj.pk for obj in results[:FACET_SAMPLE]]
+            return model.objects.filter(pk__in=ids)
+        kwargs = {}
+        if "backend" in inspect.signature(compiler.search).parameters:
+            kwargs["backend"] = self.backend
+        queryset = compiler.search(compiler.get_config(self.backend), None, None, **kwargs)
+        return model.objects.filter(pk__in=queryset.order_by().values("pk"))
+
+
+def _engine_down(name: str) -> bool:
+    return bool(cache.get(ENGINE_DOWN_KEY.format(name)))
+
+
+def _mark_engine_down(name: str) -> None:
+    cache.set(
+        ENGINE_DOWN_KEY.format(name), True, getattr(settings, "SEARCH_ENGINE_RETRY_SECONDS", 30)
+    )
+
+
+def _with_fallback(work):
+    """Run `work(backend, name)` on the default backend; if that is an external engine
+    and it fails, run it on the database backend. Returns (result, name, notices)."""
+    names = _backend_names()
+    notices: list[str] = []
+    for position, name in enumerate(names):
+        backend = get_search_backend(name)
+        is_last = position == len(names) - 1
+        external = isinstance(backend, ElasticsearchBaseSearchBackend)
+        if external and not is_last and _engine_down(name):
+            notices.append(
+                _("The search engine is unavailable; results come from the database search.")
+            )
+            continue
+        try:
+            return work(backend, name), name, notices
+        except _engine_errors() as exc:
+            if not external or is_last:
+                raise
+            logger.warning("Search backend %r failed (%s); using the database", name, exc)
+            _mark_engine_down(name)
+            notices.append(
+                _("The search engine is unavailable; results come from the database search.")
+            )
+    raise RuntimeError("no search backend answered")  # pragma: no cover
+
+
+def search(
+    user,
+    query: str | None,
+    *,
+    kind: str = "",
+    filters: dict | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+    request=None,
+) -> SearchResponse:
+    """Search everything `user` may open for `query`.
+
+    `kind` picks a tab (ARTICLE, TYPICAL_ANSWER, CASE) and paginates it; empty means
+    the first hits of each kind (`groups`). `filters` holds facet values (topic: a KB
+    topic slug, unit: a unit id, status, regime, year). Totals and facets count only
+    what the user may open. No query, no search (an empty response)."""
+    started = time.monotonic()
+    per_page = per_page or getattr(settings, "SEARCH_PAGE_SIZE", 20)
+    cleaned = clean_query(query)
+    kind = kind if kind in KIND_LABELS else ""
+    filters = _clean_filters(filters or {})
+    page = max(1, int(page or 1))
+    response = SearchResponse(
+        query=cleaned, kind=kind, page=page, per_page=per_page, filters=filters
+    )
+    if not cleaned or not user.is_authenticated:
+        return response
+
+    def work(backend, name):
+        result = _search_on(backend, user, request, cleaned, kind, filters, page, per_page, False)
+        if sum(result.counts.values()) == 0 and len(words(cleaned)) > 1:
+            # No document holds every word: show those holding any, and say so.
+            result = _search_on(
+                backend, user, request, cleaned, kind, filters, page, per_page, True
+            )
+        return result
+
+    result, name, notices = _with_fallback(work)
+    result.notices = notices + result.notices
+    result.backend = name
+    result.took_ms = int((time.monotonic() - started) * 1000)
+    return result
+
+
+def _clean_filters(filters: dict) -> dict[str, str]:
+    cleaned: dict[str, str] = {}
+    for name in FILTER_NAMES:
+        value = str(filters.get(name) or "").strip()[:64]
+        if not value:
+            continue
+        if name in ("unit", "year") and not value.isdigit():
+            continue
+        cleaned[name] = value
+    return cleaned
+
+
+def _search_on(backend, user, request, query, kind, filters, page, per_page, any_word):
+    from cases.models import Case
+    from kb.models import ArticlePage
+
+    run = _Run(backend, user, request, query, any_word)
+    response = SearchResponse(
+        query=query, kind=kind, page=page, per_page=per_page, filters=filters, any_word=any_word
+    )
+    if any_word:
+        response.notices.append(
+            _("No result holds every word of the query; showing results with any of them.")
+        )
+    stems = highlight_stems(query)
+    matched: dict[str, QuerySet] = {}
+    case_rows = None
+    results_by_kind = {}
+    for each in (ARTICLE, TYPICAL_ANSWER, CASE):
+        base = run.base(each, filters)
+        if base is None:
+            response.counts[each] = 0
+            continue
+        results = run.results(base)
+        results_by_kind[each] = results
+        wanted = not kind or kind == each
+        if each == CASE and wanted and _grouping_sets_available(run):
+            # One pass over the match gives the facets and the total.
+            matched[each] = run.matched(results, Case)
+            case_rows = _case_facet_rows(matched[each])
+            response.counts[each] = case_rows["total"]
+            if not response.counts[each]:
+                del matched[each]
+            continue
+        response.counts[each] = results.count()
+        if response.counts[each] and wanted:
+            model = ArticlePage if each != CASE else Case
+            matched[each] = run.matched(results, model)
+
+    if kind:
+        response.total = response.counts.get(kind, 0)
+        response.page = min(page, response.num_pages)
+        start = (response.page - 1) * per_page
+        results = results_by_kind.get(kind)
+        objects = list(results[start : start + per_page]) if results is not None else []
+        response.hits = _hits(kind, objects, user, request, stems)
+    else:
+        response.total = sum(response.counts.values())
+        for each, results in results_by_kind.items():
+            if response.counts[each]:
+                response.groups[each] = _hits(
+                    each, list(results[:GROUP_SIZE]), user, request, stems
+                )
+    response.facets = _facets(matched, response, filters, case_rows)
+    return response
+
+
+def _grouping_sets_available(run) -> bool:
+    from django.db import connection
+
+    return not run.external and connection.vendor == "postgresql"
+
+
+CASE_FACET_COLUMNS = ("topic", "unit", "year", "status", "regime")
+
+
+def _case_facet_rows(queryset: QuerySet) -> dict:
+    """Facet counts of matched cases in one pass (PostgreSQL GROUPING SETS):
+    {"total": n, "topic": Counter, "unit": Counter, ...}."""
+    from django.db import connection
+    from django.db.models import F
+
+    inner = (
+        queryset.order_by()
+        .annotate(
+            f_topic=F("topic"),
+            f_unit=F("unit_id"),
+            f_year=ExtractYear("received_at"),
+            f_status=F("status"),
+            f_regime=F("regime"),
+        )
+        .values("f_topic", "f_unit", "f_year", "f_status", "f_regime")
+    )
+    sql, params = inner.query.sql_with_params()
+    columns = ", ".join(f"f_{name}" for name in CASE_FACET_COLUMNS)
+    sets = ", ".join(f"(f_{name})" for name in CASE_FACET_COLUMNS)
+    grouping = ", ".join(f"GROUPING(f_{name})" for name in CASE_FACET_COLUMNS)
+    query = (
+        f"SELECT {columns}, {grouping}, COUNT(*) FROM ({sql}) AS matched "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    rows: dict = {name: Counter() for name in CASE_FACET_COLUMNS}
+    total = 0
+    width = len(CASE_FACET_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for row in cursor.fetchall():
+            values, flags, count = row[:width], row[width : 2 * width], row[-1]
+            for position, name in enumerate(CASE_FACET_COLUMNS):
+                if flags[position] == 0:  # this row groups by this column
+                    rows[name][values[position]] += count
+                    if name == "status":
+                        total += count
+    rows["total"] = total
+    return rows
+
+
+# ------------------------------------------------------------------------ hits
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return " ".join(_plain(item) for item in value)
+    return str(value)
+
+
+def _article_text(article) -> str:
+    from wagtail.search import index
+
+    body = ""
+    for search_field in article.get_search_fields():
+        if isinstance(search_field, index.SearchField) and search_field.field_name == "body":
+            body = _plain(search_field.get_value(article))
+    return " ".join(part for part in (article.summary, body, article.answer_text) if part)
+
+
+def _hits(kind, objects, user, request, stems) -> list[Hit]:
+    """Hits for `objects` in their order, each re-checked against the database."""
+    if not objects:
+        return []
+    ids = [obj.pk for obj in objects]
+    if kind == CASE:
+        return _case_hits(ids, user, stems)
+    visible = {
+        page.pk: page
+        for page in visible_articles(user, request)
+        .filter(pk__in=ids)
+        .select_related("owner_unit")
+        .prefetch_related("topics")
+    }
+    hits = []
+    for pk in ids:
+        article = visible.get(pk)
+        if article is None:
+            continue
+        hits.append(
+            Hit(
+                kind=kind,
+                pk=pk,
+                title=article.title,
+                title_html=highlight.highlight(article.title, stems),
+                url=article.get_url(request) or article.url or "",
+                snippet=highlight.snippet(_article_text(article), stems),
+                meta={
+                    "kind": article.kind,
+                    "kind_label": str(article.get_kind_display()),
+                    "answer_code": article.answer_code or "",
+                    "unit": article.owner_unit.short_name if article.owner_unit else "",
+                    "topics": [topic.name for topic in article.topics.all()],
+                    "date": article.last_published_at.date().isoformat()
+                    if article.last_published_at
+                    else "",
+                    "audience": article.audience,
+                },
+            )
+        )
+    return hits
+
+
+def _case_hits(ids, user, stems) -> list[Hit]:
+    from cases.models import Case
+
+    cases = {
+        case.pk: case
+        for case in Case.objects.visible_to(user).filter(pk__in=ids).select_related("unit")
+    }
+    staff_ids = set(
+        Case.objects.handled_by(user).filter(pk__in=list(cases)).values_list("pk", flat=True)
+    )
+    documents = {}
+    if cases:
+        from search.models import CaseDocument
+
+        documents = {
+            doc.pk: doc for doc in CaseDocument.objects.filter(pk__in=list(cases)).only("answers")
+        }
+    hits = []
+    for pk in ids:
+        case = cases.get(pk)
+        if case is None:
+            continue
+        answers = documents[pk].answers if pk in documents else ""
+        hits.append(
+            Hit(
+                kind=CASE,
+                pk=pk,
+                title=case.subject,
+                title_html=highlight.highlight(case.subject, stems),
+                url=case.get_absolute_url() if pk in staff_ids else case.get_client_url(),
+                snippet=highlight.snippet(
+                    " ".join(p for p in (case.text, case.client_comments, answers) if p), stems
+                ),
+                meta={
+                    "registration_number": case.registration_number or "",
+                    "status": case.status,
+                    "status_label": str(case.get_status_display()),
+                    "regime_label": str(case.get_regime_display()),
+                    "unit": case.unit.short_name if case.unit else "",
+                    "date": case.received_at.date().isoformat(),
+                    "confidential": case.is_confidential,
+                },
+            )
+        )
+    return hits
+
+
+# ------------------------------------------------------------------------ facets
+
+
+def _facets(
+    matched: dict[str, QuerySet], response: SearchResponse, filters, case_rows=None
+) -> list[Facet]:
+    from cases.choices import Regime, Status
+    from intranet.models import Unit
+    from kb.models import ArticlePage, Topic
+
+    topics: Counter = Counter()
+    units: Counter = Counter()
+    years: Counter = Counter()
+    statuses: Counter = Counter()
+    regimes: Counter = Counter()
+    for kind, queryset in matched.items():
+        if kind == CASE and case_rows is not None:
+            for code, count in case_rows["topic"].items():
+                slug = CASE_TOPIC_TO_KB.get(code)
+                if slug:
+                    topics[slug] += count
+            for unit, count in case_rows["unit"].items():
+                if unit:
+                    units[unit] += count
+            for year, count in case_rows["year"].items():
+                if year:
+                    years[int(year)] += count
+            statuses.update(case_rows["status"])
+            regimes.update(case_rows["regime"])
+        elif kind == CASE:
+            for row in queryset.values("topic").annotate(n=Count("pk")):
+                slug = CASE_TOPIC_TO_KB.get(row["topic"])
+                if slug:
+                    topics[slug] += row["n"]
+            for row in queryset.values("unit").annotate(n=Count("pk")):
+                if row["unit"]:
+                    units[row["unit"]] += row["n"]
+            for row in (
+                queryset.annotate(y=ExtractYear("received_at")).values("y").annotate(n=Count("pk"))
+            ):
+                if row["y"]:
+                    years[row["y"]] += row["n"]
+            for row in queryset.values("status").annotate(n=Count("pk")):
+                statuses[row["status"]] += row["n"]
+            for row in queryset.values("regime").annotate(n=Count("pk")):
+                regimes[row["regime"]] += row["n"]
+        else:
+            through = ArticlePage.topics.through
+            for row in (
+                through.objects.filter(articlepage__in=queryset.values("pk"))
+                .values("topic__slug")
+                .annotate(n=Count("pk"))
+            ):
+                topics[row["topic__slug"]] += row["n"]
+            for row in queryset.values("owner_unit").annotate(n=Count("pk")):
+                if row["owner_unit"]:
+                    units[row["owner_unit"]] += row["n"]
+            for row in (
+                queryset.annotate(y=ExtractYear("last_published_at"))
+                .values("y")
+                .annotate(n=Count("pk"))
+            ):
+                if row["y"]:
+                    years[row["y"]] += row["n"]
+
+    topic_names = dict(Topic.objects.values_list("slug", "name"))
+    topic_order = {slug: i for i, slug in enumerate(topic_names)}
+    unit_names = {
+        unit.pk: unit.short_name or unit.name for unit in Unit.objects.filter(pk__in=list(units))
+    }
+    facets = [
+        Facet(
+            "kind",
+            _("Kind"),
+            [
+                FacetValue(value, str(label), response.counts.get(value, 0), response.kind == value)
+                for value, label in KINDS
+            ],
+        ),
+        Facet(
+            "topic",
+            _("Topic"),
+            [
+                FacetValue(slug, topic_names.get(slug, slug), count, filters.get("topic") == slug)
+                for slug, count in sorted(topics.items(), key=lambda i: topic_order.get(i[0], 99))
+            ],
+        ),
+        Facet(
+            "unit",
+            _("Owner unit"),
+            [
+                FacetValue(
+                    str(pk), unit_names.get(pk, str(pk)), count, filters.get("unit") == str(pk)
+                )
+                for pk, count in units.most_common()
+            ],
+        ),
+        Facet(
+            "status",
+            _("Case status"),
+            [
+                FacetValue(
+                    value,
+                    str(Status(value).label) if value in Status.values else value,
+                    count,
+                    filters.get("status") == value,
+                )
+                for value, count in statuses.most_common()
+            ],
+        ),
+        Facet(
+            "regime",
+            _("Regime"),
+            [
+                FacetValue(
+                    value,
+                    str(Regime(value).label) if value in Regime.values else value,
+                    count,
+                    filters.get("regime") == value,
+                )
+                for value, count in regimes.most_common()
+            ],
+        ),
+        Facet(
+            "year",
+            _("Period"),
+            [
+                FacetValue(str(year), str(year), count, filters.get("year") == str(year))
+                for year, count in sorted(years.items(), reverse=True)
+            ],
+        ),
+    ]
+    # A selected value stays listed (with 0) so it can be unselected.
+    for facet in facets[1:]:
+        chosen = filters.get(facet.name)
+        if chosen and not any(v.selected for v in facet.values):
+            facet.values.append(FacetValue(chosen, chosen, 0, True))
+    return facets
+
+
+# ------------------------------------------------------------------------ other uses
+
+
+def suggest(user, prefix: str | None, *, limit: int = 8, request=None) -> list[dict]:
+    """Titles starting with the words typed so far (the last one a prefix), among what
+    `user` may open: for the search box's autocomplete."""
+    cleaned = clean_query(prefix)
+    if not cleaned or not user.is_authenticated:
+        return []
+
+    def work(backend, name):
+        run = _Run(backend, user, request, cleaned, False)
+        items: list[dict] = []
+        articles = visible_articles(user, request)
+        for article in backend.autocomplete(cleaned, articles)[:limit]:
+            items.append(
+                {
+                    "kind": ARTICLE if article.kind != "typical_answer" else TYPICAL_ANSWER,
+                    "id": article.pk,
+                    "title": article.title,
+                }
+            )
+        documents = run.base(CASE, {})
+        ids = [doc.pk for doc in backend.autocomplete(cleaned, documents)[:limit]]
+        hits = {hit.pk: hit for hit in _case_hits(ids, user, set())}
+        pages = {p.pk: p for p in articles.filter(pk__in=[i["id"] for i in items])}
+        result = []
+        for item in items:
+            page = pages.get(item["id"])
+            if page is not None:
+                result.append({**item, "url": page.get_url(request) or ""})
+        result.extend(
+            {"kind": CASE, "id": pk, "title": hits[pk].title, "url": hits[pk].url}
+            for pk in ids
+            if pk in hits
+        )
+        return result[:limit]
+
+    result, _name, _notices = _with_fallback(work)
+    return result
+
+
+def typical_answers_for(user, text: str, *, limit: int = 5, request=None) -> list[Hit]:
+    """Typical answers that fit a case (its subject and text), best first: for the case
+    page. Any of the words may match; the ones matching most come first."""
+    cleaned = clean_query(" ".join(words(text)[:30]))
+    if not cleaned:
+        return []
+
+    def work(backend, name):
+        run = _Run(backend, user, request, cleaned, True)
+        base = run.base(TYPICAL_ANSWER, {})
+        objects = list(run.results(base)[:limit])
+        return _hits(TYPICAL_ANSWER, objects, user, request, highlight_stems(cleaned))
+
+    result, _name, _notices = _with_fallback(work)
+    return result

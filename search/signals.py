@@ -1,0 +1,80 @@
+"""Keep case search documents in step with the cases: every change to a case (its row,
+co-executors, answers) sends `search.tasks.index_case` once the transaction commits.
+
+Pages are not handled here: Wagtail indexes them itself, inline."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+
+def _send(case_id: int) -> None:
+    from search.tasks import index_case
+
+    try:
+        index_case.delay(case_id)
+    except Exception:
+        # A broker that is down must not break the save that already committed; the
+        # next `update_index` rebuilds the document.
+        logger.exception("Could not queue the search update of case %s", case_id)
+
+
+def schedule_case(case_id: int | None) -> None:
+    """Queue the index update of one case after the current transaction commits (at
+    once outside a transaction); a rolled-back change queues nothing."""
+    if case_id is not None:
+        transaction.on_commit(partial(_send, case_id), robust=True)
+
+
+def _case_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule_case(instance.pk)
+
+
+def _case_deleted(sender, instance, **kwargs):
+    schedule_case(instance.pk)
+
+
+def _co_executors_changed(sender, instance, action, pk_set=None, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    from cases.models import Case
+
+    if isinstance(instance, Case):
+        schedule_case(instance.pk)
+    else:  # changed from the user's side: pk_set holds cases
+        for case_id in pk_set or ():
+            schedule_case(case_id)
+
+
+def _child_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule_case(getattr(instance, "case_id", None))
+
+
+def connect() -> None:
+    from cases.models import Case
+
+    uid = "search-case-documents"
+    post_save.connect(_case_saved, sender=Case, dispatch_uid=f"{uid}-save")
+    post_delete.connect(_case_deleted, sender=Case, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(
+        _co_executors_changed, sender=Case.co_executors.through, dispatch_uid=f"{uid}-co"
+    )
+    # Answers (cases part 2) are indexed with their case, whatever the model is called.
+    for name in ("Answer", "AnswerDraft", "Draft"):
+        try:
+            model = apps.get_model("cases", name)
+            model._meta.get_field("case")
+        except (LookupError, FieldDoesNotExist):
+            continue
+        post_save.connect(_child_changed, sender=model, dispatch_uid=f"{uid}-{name}-save")
+        post_delete.connect(_child_changed, sender=model, dispatch_uid=f"{uid}-{name}-delete")

@@ -1,0 +1,109 @@
+"""The search page and its JSON twins; all of them call `search.services`."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from search import services
+
+
+def _params(request) -> dict:
+    page = request.GET.get("page", "1")
+    return {
+        "query": request.GET.get("q", ""),
+        "kind": request.GET.get("kind", ""),
+        "filters": {name: request.GET.get(name, "") for name in services.FILTER_NAMES},
+        "page": int(page) if page.isdigit() else 1,
+    }
+
+
+def _url(base: dict, **changes) -> str:
+    params = {**base, **changes}
+    return "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+@require_GET
+def search_page(request):
+    params = _params(request)
+    result = services.search(request.user, request=request, **params)
+    current = {"q": result.query, "kind": result.kind, **result.filters}
+    for facet in result.facets:
+        for value in facet.values:
+            if facet.name == "kind":
+                value.url = _url(current, kind="" if value.selected else value.value, page="")
+            else:
+                value.url = _url(
+                    current, **{facet.name: "" if value.selected else value.value}, page=""
+                )
+    tabs = [
+        {
+            "kind": "",
+            "label": None,
+            "count": sum(result.counts.values()),
+            "url": _url(current, kind=""),
+            "active": not result.kind,
+        }
+    ] + [
+        {
+            "kind": kind,
+            "label": label,
+            "count": result.counts.get(kind, 0),
+            "url": _url(current, kind=kind),
+            "active": result.kind == kind,
+        }
+        for kind, label in services.KINDS
+    ]
+    groups = [
+        {
+            "kind": kind,
+            "label": label,
+            "hits": result.groups[kind],
+            "url": _url(current, kind=kind),
+            "count": result.counts.get(kind, 0),
+        }
+        for kind, label in services.KINDS
+        if result.groups.get(kind)
+    ]
+    context = {
+        "result": result,
+        "tabs": tabs,
+        "groups": groups,
+        "facets": [facet for facet in result.facets if facet.name != "kind" and facet.values],
+        "reset_url": _url({"q": result.query}),
+        "previous_url": _url(current, page=result.page - 1) if result.has_previous else "",
+        "next_url": _url(current, page=result.page + 1) if result.has_next else "",
+    }
+    return render(request, "search/search_page.html", context)
+
+
+def _unauthorised():
+    return JsonResponse({"detail": "Authentication required."}, status=401)
+
+
+@require_GET
+def search_api(request):
+    """GET ?q=&kind=&topic=&unit=&status=&regime=&year=&page=&per_page= → JSON."""
+    if not request.user.is_authenticated:
+        return _unauthorised()
+    params = _params(request)
+    per_page = request.GET.get("per_page", "")
+    result = services.search(
+        request.user,
+        request=request,
+        per_page=min(int(per_page), 100) if per_page.isdigit() and int(per_page) else None,
+        **params,
+    )
+    return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def suggest_api(request):
+    """GET ?q= → titles starting with what was typed, among what the user may open."""
+    if not request.user.is_authenticated:
+        return _unauthorised()
+    items = services.suggest(request.user, request.GET.get("q", ""), request=request)
+    return JsonResponse({"results": items}, json_dumps_params={"ensure_ascii": False})

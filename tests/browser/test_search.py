@@ -1,0 +1,69 @@
+"""The staff search in a browser: a reader finds an article by another form of its
+words, narrows by topic and opens it; a client cannot find another client's case."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTICLE = "Как представить справку о доходах: пошаговая инструкция"
+TOPIC = "Справки о доходах, расходах, об имуществе и обязательствах имущественного характера"
+
+
+@pytest.fixture
+def seeded(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # demo passwords are known only under DEBUG
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def test_reader_finds_filters_and_opens_a_client_finds_no_other_case(
+    seeded, live_server, page, login
+):
+    login(page, "reader")
+    page.fill("#header-q", "справкой о доходах")
+    page.press("#header-q", "Enter")
+    page.wait_for_load_state("networkidle")
+    assert "/search/" in page.url
+    assert page.locator("h1").inner_text() == "Поиск"
+    hit = page.locator(".hit-title", has_text=ARTICLE)
+    assert hit.count() == 1
+    # The other form of the words is highlighted.
+    assert hit.locator("mark").first.inner_text().lower().startswith("справк")
+
+    page.locator(".facet[data-facet=topic] a", has_text=TOPIC).click()
+    page.wait_for_load_state("networkidle")
+    assert "topic=declarations" in page.url
+    assert page.locator(".facet[data-facet=topic] .is-selected").inner_text() == TOPIC
+    assert page.locator(".hit-title", has_text=ARTICLE).count() == 1
+    assert page.locator(".hit-title", has_text="конфликт").count() == 0
+
+    page.locator(".hit-title", has_text=ARTICLE).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == ARTICLE
+
+    # One seeded database for both scenarios (a transactional test flushes it after).
+    page.context.clear_cookies()
+    _a_client_does_not_find_another_clients_case(live_server, page, login)
+
+
+def _a_client_does_not_find_another_clients_case(live_server, page, login):
+    from cases.models import Case
+
+    subject = "Родственник устраивается в подведомственное учреждение"
+    assert Case.objects.get(subject=subject).client.username == "client2"
+
+    login(page, "client")
+    page.goto(f"{live_server.url}/search/?q={subject}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".hit[data-kind=case]").count() == 0
+    assert page.locator(".search-tab[data-kind=case] .count").inner_text() == "0"
+    assert subject not in page.locator(".search-results").inner_text()
+
+    # Its own client does find it.
+    page.context.clear_cookies()
+    login(page, "client2")
+    page.goto(f"{live_server.url}/search/?q={subject}&kind=case")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".hit[data-kind=case] .hit-title", has_text=subject).count() == 1

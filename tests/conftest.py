@@ -1,0 +1,218 @@
+"""Shared fixtures and the rule that keeps CI honest.
+
+Tests marked `postgres`, `redis`, `celery_worker`, `browser` or `elasticsearch` need a
+real service. On a laptop without it they skip with the reason. When the service is
+listed in REQUIRE_SERVICES (CI sets "postgres,redis,browser"), a missing service fails
+the test instead of skipping it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRED = {s.strip() for s in os.environ.get("REQUIRE_SERVICES", "").split(",") if s.strip()}
+
+
+def _port_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def _service_problem(marker: str) -> str | None:
+    """Why the service behind `marker` cannot be used here, or None if it can."""
+    if marker == "postgres":
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+        return None
+    if marker in {"redis", "celery_worker"}:
+        url = settings.CELERY_BROKER_URL
+        if not url.startswith("redis"):
+            return "needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0"
+        if not _port_open(url, 6379):
+            return f"Redis is not reachable at {url}"
+        return None
+    if marker == "browser":
+        if not Path(CHROMIUM).exists():
+            return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            return "needs the playwright package"
+        return None
+    if marker == "elasticsearch":
+        if not settings.ELASTICSEARCH_URL:
+            return "needs Elasticsearch: set ELASTICSEARCH_URL"
+        return None
+    return None
+
+
+SERVICE_OF_MARKER = {"celery_worker": "redis"}
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test gets serialized rollback.
+
+    A transactional test ends with a flush of every table, which also wipes what the
+    data migrations made (Wagtail's root page, collection and locale; the role groups).
+    Serialized rollback reloads that state; applying it to all such tests keeps them from
+    tripping over each other (a flush without it re-runs post_migrate, whose rows would
+    then clash with the next test's reload)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+            TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        if not transactional:
+            continue
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs))
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "celery_worker", "browser", "elasticsearch"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        problem = _service_problem(marker)
+        if problem is None:
+            continue
+        if SERVICE_OF_MARKER.get(marker, marker) in REQUIRED:
+            pytest.fail(f"required service unavailable: {problem}", pytrace=False)
+        pytest.skip(problem)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tasks run in-process in every test, even when CELERY_BROKER_URL points at Redis,
+    so no test leaves a task on a shared queue nobody consumes. Tests of the real path
+    request `celery_worker`, which switches eager mode off for their duration."""
+    from intranet.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = old
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_eager):
+    """A real `celery worker` process on the configured broker, consuming a queue of its
+    own, with the test database. Tasks sent in the test are routed to that queue."""
+    from intranet.celery import app
+
+    problem = _service_problem("celery_worker")
+    if problem:
+        pytest.skip(problem)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "intranet.settings.test"
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    log = open(ROOT / "var" / f"celery-{queue}.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "intranet",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    old_eager, old_queue = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"celery worker exited: {(ROOT / 'var' / f'celery-{queue}.log').read_text()}"
+                )
+            replies = app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=0.5)
+            if replies:
+                break
+        else:
+            pytest.fail("celery worker did not answer within 30 s")
+        yield proc
+    finally:
+        app.conf.task_always_eager = old_eager
+        app.conf.task_default_queue = old_queue
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisation (units, users per role, pages)."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from intranet.accounts.models import User
+
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def org_demo(db, settings):
+    """Only the demo organisation (units, users per role with the demo password, the
+    intranet pages): a tenth of the cost of the full `demo`, for tests that need no
+    knowledge base or cases."""
+    from intranet import demo as intranet_demo
+
+    settings.DEBUG = True  # the demo password is set only under DEBUG
+    try:
+        return intranet_demo.seed()["users"]
+    finally:
+        settings.DEBUG = False
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    if not Path(CHROMIUM).exists() and shutil.which("chromium"):
+        return shutil.which("chromium")
+    return CHROMIUM

@@ -1,0 +1,75 @@
+"""Data rules of articles and typical answers."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kb.models import ArticlePage, LegalAct
+from kb.typical_answers import placeholder_errors, placeholders, render
+
+
+def test_render_fills_placeholders_and_reports_missing_ones():
+    text = "Уважаемый(ая) {client_name}! Срок — до {deadline}. {client_name}, {executor_name}"
+    result = render(text, {"client_name": "Иван Иванович", "deadline": "30.04.2027"})
+    assert result.text.startswith("Уважаемый(ая) Иван Иванович! Срок — до 30.04.2027.")
+    assert "{executor_name}" in result.text, "a missing value stays visible"
+    assert result.missing == ["executor_name"]
+    assert result.used == ["client_name", "deadline"]
+    assert not result.complete
+    assert render("{a}", {"a": ""}).missing == ["a"]
+    assert placeholders(text) == ["client_name", "deadline", "executor_name"]
+
+
+def test_render_never_evaluates_what_is_in_braces():
+    result = render("{client_name.__class__} {0} {a[0]}", {"client_name": "x", "a": "y"})
+    assert result.text == "{client_name.__class__} {0} {a[0]}"
+    assert placeholder_errors("Здравствуйте, {client name}! {}") != []
+    assert placeholder_errors("Здравствуйте, {client_name}!") == []
+
+
+@pytest.mark.django_db
+def test_owner_unit_comes_from_the_section_and_codes_are_stable(kb, make_article):
+    article = make_article(
+        kb["sections"]["internet-sites"],
+        kind=ArticlePage.Kind.TYPICAL_ANSWER,
+        answer_text="Уважаемый(ая) {client_name}!",
+    )
+    assert article.owner_unit.short_name == "ОДС"
+    assert article.answer_code == "ТО-004", "after the demo's ТО-001…ТО-003"
+    draft = article.get_latest_revision_as_object()
+    draft.answer_code = None
+    draft.title = "Новая редакция"
+    draft.save_revision().publish()
+    article.refresh_from_db()
+    assert article.answer_code == "ТО-004", "the code survives new revisions"
+    assert article.render_answer({"client_name": "Мария"}).text == "Уважаемый(ая) Мария!"
+    other = make_article(kb["sections"]["internet-sites"], kind=ArticlePage.Kind.FAQ)
+    assert other.answer_code is None
+
+
+@pytest.mark.django_db
+def test_typical_answer_needs_text_and_well_formed_placeholders(kb):
+    section = kb["sections"]["declarations"]
+    article = ArticlePage(title="Без текста", slug="bez-teksta", kind="typical_answer")
+    with pytest.raises(ValidationError) as error:
+        section.add_child(instance=article)
+    assert "answer_text" in error.value.message_dict
+    article = ArticlePage(
+        title="Плохие скобки", slug="plohie", kind="faq", answer_text="Здравствуйте, {имя}"
+    )
+    with pytest.raises(ValidationError):
+        section.add_child(instance=article)
+
+
+@pytest.mark.django_db
+def test_legal_act_citation_and_change_date(kb):
+    act = LegalAct.objects.get(number="79-ФЗ", date=dt.date(2004, 7, 27))
+    assert act.citation == (
+        "Федеральный закон от 27.07.2004 N 79-ФЗ «О государственной гражданской службе "
+        "Российской Федерации»"
+    )
+    assert LegalAct.objects.filter(number="79-ФЗ").count() == 2, "two different 79-FZ"
+    act.status = LegalAct.Status.AMENDED
+    act.save()
+    assert act.status_changed_on is not None

@@ -1,0 +1,64 @@
+"""Russian morphology on whichever database the tests run on (SQLite by default,
+PostgreSQL with DATABASE_URL): the same queries must find the same documents."""
+
+import pytest
+
+from search import services
+
+pytestmark = pytest.mark.django_db
+
+# query -> (kind, title) that must be found by it
+MORPHOLOGY = [
+    ("справкой о доходах", ("article", "Как заполнить справки о доходах за отчётный год")),
+    ("справку о доходах", ("typical_answer", "Типовой ответ: срок представления справки")),
+    ("конфликта интересов", ("article", "Что такое конфликт интересов")),
+    ("конфликтом интересов", ("article", "Что такое конфликт интересов")),
+    ("о подарке", ("article", "Подарки на официальных мероприятиях")),
+    ("личной заинтересованностью", ("article", "Что такое конфликт интересов")),
+    ("справками БК", ("article", "Как заполнить справки о доходах за отчётный год")),
+    ("доходы супруги", ("case", "Справка о доходах супруги в декретном отпуске")),
+    ("декретных отпусков", ("case", "Справка о доходах супруги в декретном отпуске")),
+    # synonyms on the database backends
+    ("декларация", ("article", "Как заполнить справки о доходах за отчётный год")),
+    ("декларацию за отчётный год", ("article", "Как заполнить справки о доходах за отчётный год")),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), MORPHOLOGY)
+def test_inflected_query_finds_the_document(corpus, found, query, expected):
+    user = corpus.users["client"]  # reads the KB and sent the case above
+    assert expected in found(user, query)
+
+
+def test_highlighted_snippet_marks_other_forms(corpus):
+    result = services.search(corpus.users["reader"], "справкой о доходах", kind="article")
+    hit = next(h for h in result.hits if h.title.startswith("Как заполнить"))
+    assert "<mark>справки</mark>" in str(hit.title_html)
+    assert "<mark>доходах</mark>" in str(hit.title_html)
+    assert "<mark>" in str(hit.snippet)
+
+
+def test_unrelated_query_finds_nothing(corpus):
+    result = services.search(corpus.users["registrar"], "космодром ракета")
+    assert result.total == 0
+    assert all(count == 0 for count in result.counts.values())
+
+
+def test_words_found_only_apart_fall_back_to_any_word(corpus):
+    result = services.search(corpus.users["reader"], "подарок космодром")
+    assert result.any_word
+    assert result.notices
+    assert result.counts["article"] >= 1
+
+
+def test_suggestions_complete_title_prefixes(corpus):
+    titles = [item["title"] for item in services.suggest(corpus.users["reader"], "Подар")]
+    assert "Подарки на официальных мероприятиях" in titles
+    titles = [item["title"] for item in services.suggest(corpus.users["reader"], "что такое конф")]
+    assert titles == ["Что такое конфликт интересов"]
+
+
+def test_typical_answers_for_a_case_text(corpus):
+    case = corpus.cases.own
+    hits = services.typical_answers_for(corpus.users["executor"], f"{case.subject} {case.text}")
+    assert [hit.title for hit in hits] == ["Типовой ответ: срок представления справки"]
