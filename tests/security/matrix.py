@@ -1,0 +1,253 @@
+"""The permission matrix: who may open what, as data.
+
+Each row is a URL name (Django's `namespace:name`; DRF format-suffix twins share a row)
+with the object it is opened on, and the outcome for every demo role and for anonymous:
+
+    ok     the page or endpoint answers 2xx
+    login  redirect to the sign-in page (anonymous)
+    no     refused: 403, or 404 where the existence of the object is itself a secret
+    away   redirect elsewhere (e.g. a client sent to their own portal page)
+    405    the URL takes another method only (POST endpoints opened with GET)
+
+Objects (made by `seed_demo`, found by their subjects in `OBJECTS` below):
+
+    own      a case of `client`, unit ОДС, executor `executor`
+    other    a case of `client2`, unit ОДС, executor `executor` (another client's)
+    conf     a confidential case of `client2`, unit ОКИ, executor `executor2`
+    oki      a case of unit ОКИ with no client (another unit's, for ОДС staff)
+    attachment, answer_file, body_request  made by the test on `own` / `other`
+    delivery the first demo delivery; article the first live KB article
+
+`method="post"` rows are POST-only URLs, posted with an empty form: a refused role must be
+refused before anything else; allowed roles get the form's own answer (400, or a redirect
+back with the errors). Allowed POSTs with real data are tested with their features.
+
+Adding a URL: add its row here (the test `test_every_url_has_a_row` fails until you do).
+To see what the app does now, run
+`MATRIX_DUMP=1 .venv/bin/pytest -p no:xdist tests/security/test_permission_matrix.py -k rows -s`
+and review each cell before copying it: the table is a statement of policy, not a snapshot.
+"""
+
+ROLES = [
+    "anonymous",
+    "reader",
+    "client",
+    "client2",
+    "registrar",
+    "executor",
+    "executor2",
+    "editor",
+    "head",
+    "head2",
+    "chief",
+    "admin",
+]
+
+# Subject prefixes of demo cases (cases/demo.py).
+OBJECTS = {
+    "own": "Нужно ли указывать кешбэк",
+    "other": "Доход от продажи автомобиля",
+    "conf": "Склонение к совершению коррупционного",
+    "oki": "Подарок на юбилей от подрядчика",
+}
+
+# URL names that are not pages of the product (Wagtail's page server and its helpers,
+# the documents server) or that are covered elsewhere: the admin by the sweep in
+# test_permission_matrix.py, Wagtail pages and documents by the KB view tests.
+NOT_IN_MATRIX = {
+    "wagtail_serve",
+    "wagtailcore_authenticate_with_password",
+    "wagtailcore_login",
+    "wagtaildocs_serve",
+    "wagtaildocs_authenticate_with_password",
+}
+
+# Wagtail admin URLs every visitor may open: signing in, password reset (mail to the
+# account's own address), the icon sprite and the JavaScript translations.
+ADMIN_PUBLIC = {
+    "wagtailadmin_login",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_confirm",
+    "wagtailadmin_password_reset_complete",
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
+}
+
+
+def row(spec: str) -> dict[str, str]:
+    """'ok ok no ...' in ROLES order -> {role: outcome}."""
+    cells = spec.split()
+    assert len(cells) == len(ROLES), spec
+    return dict(zip(ROLES, cells, strict=True))
+
+
+# (url name, object or None, methods): outcomes in ROLES order
+#   anonymous reader client client2 registrar executor executor2 editor head head2 chief admin
+MATRIX: dict[tuple[str, str | None], dict] = {}
+
+
+def add(name, obj, spec, method="get"):
+    MATRIX[(name, obj)] = {"method": method, "expect": row(spec)}
+
+
+def post(name, obj, spec):
+    add(name, obj, spec, method="post")
+
+
+# Reviewed 23.11.2026 against DESIGN.md's roles. Notes on cells that are not plain ok/no:
+# - `400` on an API/portal POST: the role may reach the case but the empty form is invalid;
+#   the service layer still refuses a role that may not act (tests/cases/test_permissions.py
+#   posts valid data from the refused side). Validation runs before that check, so a
+#   refused role with access to the case learns only that the form was empty.
+# - `conf` (confidential, ОКИ): only its client, its executor (executor2) and the head of
+#   ОКИ (head2); not the department head (chief) nor administrators.
+# - `editor` is also an executor of ОДС in the demo, hence its case rows.
+# fmt: off
+add("health", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
+add("login", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
+post("logout", None, "login login login login login login login login login login login login")
+add("wagtailapi:kb:listing", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
+add("wagtailapi:kb:find", None, "no no no no no no no no no no no no")
+add("api-schema", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
+add("api-docs", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
+add("search_api:search", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("search_api:suggest", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("case-list", None, "no ok ok ok ok ok ok ok ok ok ok ok")
+post("case-register", None, "no no no no 400 no no no no no no 400")
+add("api-root", None, "no ok ok ok ok ok ok ok ok ok ok ok")
+add("cases:workspace", None, "login away away away ok ok ok ok ok ok ok ok")
+add("cases:new", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("cases:mine", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("cases:register", None, "login no no no ok no no no no no no ok")
+add("search:page", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("search:api", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("search:suggest", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("case-detail", "own", "no no ok no ok ok no ok ok no ok ok")
+add("case-detail", "other", "no no no ok ok ok no ok ok no ok ok")
+add("case-detail", "conf", "no no no ok no no ok no no ok no no")
+add("case-detail", "oki", "no no no no ok no ok no no ok ok ok")
+post("case-answer", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-answer", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-answer", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-answer", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-assign", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-assign", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-assign", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-assign", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-clarify", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-clarify", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-clarify", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-clarify", "oki", "no no no no 400 no 400 no no 400 400 400")
+add("case-deliveries", "own", "no no no no ok ok no ok ok no ok ok")
+add("case-deliveries", "other", "no no no no ok ok no ok ok no ok ok")
+add("case-deliveries", "conf", "no no no no no no ok no no ok no no")
+add("case-deliveries", "oki", "no no no no ok no ok no no ok ok ok")
+post("case-delivery-act", "own", "no no no no 400 400 no no 400 no 400 400")
+post("case-delivery-act", "other", "no no no no 400 400 no no 400 no 400 400")
+post("case-delivery-act", "conf", "no no no no no no 400 no no 400 no no")
+post("case-delivery-act", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-extend", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-extend", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-extend", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-extend", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-forward", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-forward", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-forward", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-forward", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-rate", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-rate", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-rate", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-rate", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-register-answer", "own", "no no no no 400 400 no no 400 no 400 400")
+post("case-register-answer", "other", "no no no no 400 400 no no 400 no 400 400")
+post("case-register-answer", "conf", "no no no no no no 400 no no 400 no no")
+post("case-register-answer", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-reply", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-reply", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-reply", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-reply", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-request-documents", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-request-documents", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-request-documents", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-request-documents", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-review", "own", "no no 400 no 400 400 no 400 400 no 400 400")
+post("case-review", "other", "no no no 400 400 400 no 400 400 no 400 400")
+post("case-review", "conf", "no no no 400 no no 400 no no 400 no no")
+post("case-review", "oki", "no no no no 400 no 400 no no 400 400 400")
+post("case-urgency", "own", "no no no no ok no no no ok no ok ok")
+post("case-urgency", "other", "no no no no ok no no no ok no ok ok")
+post("case-urgency", "conf", "no no no no no no no no no ok no no")
+post("case-urgency", "oki", "no no no no ok no no no no ok ok ok")
+add("cases:client_detail", "own", "login no ok no no no no no no no no no")
+add("cases:client_detail", "other", "login no no ok no no no no no no no no")
+add("cases:client_detail", "conf", "login no no ok no no no no no no no no")
+add("cases:client_detail", "oki", "login no no no no no no no no no no no")
+add("cases:detail", "own", "login no away no ok ok no ok ok no ok ok")
+add("cases:detail", "other", "login no no away ok ok no ok ok no ok ok")
+add("cases:detail", "conf", "login no no away no no ok no no ok no no")
+add("cases:detail", "oki", "login no no no ok no ok no no ok ok ok")
+post("cases:urgency", "own", "login no no no 400 no no no 400 no 400 400")
+post("cases:urgency", "other", "login no no no 400 no no no 400 no 400 400")
+post("cases:urgency", "conf", "login no no no no no no no no 400 no no")
+post("cases:urgency", "oki", "login no no no 400 no no no no 400 400 400")
+post("cases:assign", "own", "login no no no 400 no no no 400 no 400 400")
+post("cases:assign", "other", "login no no no 400 no no no 400 no 400 400")
+post("cases:assign", "conf", "login no no no no no no no no 400 no no")
+post("cases:assign", "oki", "login no no no 400 no no no no 400 400 400")
+post("cases:answer", "own", "login no 400 no 400 400 no 400 400 no 400 400")
+post("cases:answer", "other", "login no no 400 400 400 no 400 400 no 400 400")
+post("cases:answer", "conf", "login no no 400 no no 400 no no 400 no no")
+post("cases:answer", "oki", "login no no no 400 no 400 no no 400 400 400")
+post("cases:insert_typical", "own", "login no no no no no no no no no no no")
+post("cases:insert_typical", "other", "login no no no no no no no no no no no")
+post("cases:insert_typical", "conf", "login no no no no no no no no no no no")
+post("cases:insert_typical", "oki", "login no no no no no no no no no no no")
+post("cases:review", "own", "login no no no no no no no 400 no 400 no")
+post("cases:review", "other", "login no no no no no no no 400 no 400 no")
+post("cases:review", "conf", "login no no no no no no no no 400 no no")
+post("cases:review", "oki", "login no no no no no no no no 400 400 no")
+post("cases:register_answer", "own", "login no no no away away no no away no away away")
+post("cases:register_answer", "other", "login no no no away away no no away no away away")
+post("cases:register_answer", "conf", "login no no no no no away no no away no no")
+post("cases:register_answer", "oki", "login no no no away no away no no away away away")
+post("cases:clarify", "own", "login no 400 no 400 400 no 400 400 no 400 400")
+post("cases:clarify", "other", "login no no 400 400 400 no 400 400 no 400 400")
+post("cases:clarify", "conf", "login no no 400 no no 400 no no 400 no no")
+post("cases:clarify", "oki", "login no no no 400 no 400 no no 400 400 400")
+post("cases:extend", "own", "login no 400 no 400 400 no 400 400 no 400 400")
+post("cases:extend", "other", "login no no 400 400 400 no 400 400 no 400 400")
+post("cases:extend", "conf", "login no no 400 no no 400 no no 400 no no")
+post("cases:extend", "oki", "login no no no 400 no 400 no no 400 400 400")
+post("cases:forward", "own", "login no 400 no 400 400 no 400 400 no 400 400")
+post("cases:forward", "other", "login no no 400 400 400 no 400 400 no 400 400")
+post("cases:forward", "conf", "login no no 400 no no 400 no no 400 no no")
+post("cases:forward", "oki", "login no no no 400 no 400 no no 400 400 400")
+post("cases:request_documents", "own", "login no 400 no 400 400 no 400 400 no 400 400")
+post("cases:request_documents", "other", "login no no 400 400 400 no 400 400 no 400 400")
+post("cases:request_documents", "conf", "login no no 400 no no 400 no no 400 no no")
+post("cases:request_documents", "oki", "login no no no 400 no 400 no no 400 400 400")
+post("cases:client_reply", "own", "login no 400 no no no no no no no no no")
+post("cases:client_reply", "other", "login no no 400 no no no no no no no no")
+post("cases:client_reply", "conf", "login no no 400 no no no no no no no no")
+post("cases:client_reply", "oki", "login no no no no no no no no no no no")
+post("cases:rate", "own", "login no 400 no no no no no no no no no")
+post("cases:rate", "other", "login no no 400 no no no no no no no no")
+post("cases:rate", "conf", "login no no 400 no no no no no no no no")
+post("cases:rate", "oki", "login no no no no no no no no no no no")
+add("wagtailapi:kb:detail", "article", "no ok ok ok ok ok ok ok ok ok ok ok")
+post("kb:feedback", "article", "login away away away away away away away away away away away")
+add("cases:attachment", "attachment", "login no ok no ok ok no ok ok no ok ok")
+add("cases:answer_attachment", "answer_file", "login no no no ok ok no ok ok no ok ok")
+post("cases:delivery", "delivery", "login no no no away no away no no away away away")
+add("cases:delivery_print", "delivery", "login no no no ok no ok no no ok ok ok")
+post("cases:body_reply", "body_request", "login no no no away away no no away no away away")
+post("case-withdraw", "own", "no no ok no no no no no no no no no")
+post("case-withdraw", "other", "no no no ok no no no no no no no no")
+post("case-withdraw", "conf", "no no no ok no no no no no no no no")
+post("case-withdraw", "oki", "no no no no no no no no no no no no")
+post("cases:withdraw", "own", "login no away no no no no no no no no no")
+post("cases:withdraw", "other", "login no no away no no no no no no no no")
+post("cases:withdraw", "conf", "login no no away no no no no no no no no")
+post("cases:withdraw", "oki", "login no no no no no no no no no no no")
+# fmt: on

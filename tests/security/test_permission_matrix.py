@@ -1,0 +1,220 @@
+"""The permission matrix of tests/security/matrix.py, checked for every demo role and for
+anonymous against the demo organisation; a sweep of every Wagtail admin URL for the roles
+that have no admin access; and a guard that fails when a URL has no row."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security import matrix
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-intranet-2026"
+
+
+def _walk(resolver, prefix="", namespace=None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            if pattern.namespace and namespace:
+                ns = f"{namespace}:{pattern.namespace}"
+            yield from _walk(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or ""
+            yield prefix + str(pattern.pattern), f"{namespace}:{name}" if namespace else name
+
+
+def project_url_names() -> set[str]:
+    """Every named URL outside the Wagtail admin, DRF format-suffix twins merged."""
+    names = set()
+    for route, name in _walk(get_resolver()):
+        if route.startswith("admin/") or name in matrix.NOT_IN_MATRIX:
+            continue
+        names.add(name)
+    return names
+
+
+def admin_routes() -> list[tuple[str, str]]:
+    return [(route, name) for route, name in _walk(get_resolver()) if route.startswith("admin/")]
+
+
+def classify(response) -> str:
+    code = response.status_code
+    if 200 <= code < 300:
+        return "ok"
+    if code in (301, 302, 303, 307, 308):
+        location = response.headers.get("Location", "")
+        return "login" if "/login/" in location else "away"
+    if code in (403, 404):
+        return "no"
+    if code == 405:
+        return "405"
+    return str(code)
+
+
+def _objects():
+    from cases.models import (
+        Answer,
+        AnswerAttachment,
+        Attachment,
+        Case,
+        Delivery,
+        OtherBodyRequest,
+    )
+    from kb.models import ArticlePage
+
+    cases = {
+        label: Case.objects.get(subject__startswith=prefix)
+        for label, prefix in matrix.OBJECTS.items()
+    }
+    own = cases["own"]
+    attachment = Attachment.objects.create(
+        case=own,
+        file=ContentFile(b"%PDF-1.4 matrix\n", name="matrix.pdf"),
+        original_name="matrix.pdf",
+    )
+    answer = Answer.objects.filter(case=cases["other"]).first() or Answer.objects.create(
+        case=cases["other"], author=cases["other"].executor
+    )
+    answer_file = AnswerAttachment.objects.create(
+        answer=answer,
+        file=ContentFile(b"%PDF-1.4 answer\n", name="answer.pdf"),
+        original_name="answer.pdf",
+    )
+    body_request = OtherBodyRequest.objects.create(
+        case=cases["other"],
+        body_name="Налоговая инспекция",
+        what="Копия декларации",
+        requested_by=cases["other"].executor,
+        due_date=datetime.date(2026, 12, 1),
+    )
+    delivery = Delivery.objects.order_by("pk").first()
+    articles = ArticlePage.objects.live().order_by("pk")
+    return {
+        "cases": cases,
+        "attachment": attachment,
+        "answer_file": answer_file,
+        "delivery": delivery,
+        "article": articles.first(),
+        "body_request": body_request,
+    }
+
+
+def build_url(name: str, obj: str | None, objects) -> str:
+    if obj is None:
+        return reverse(name)
+    if obj in objects["cases"]:
+        return reverse(name, kwargs={"pk": objects["cases"][obj].pk})
+    if obj == "attachment":
+        return reverse(name, kwargs={"pk": objects["attachment"].pk})
+    if obj == "answer_file":
+        return reverse(name, kwargs={"pk": objects["answer_file"].pk})
+    if obj == "delivery":
+        delivery = objects["delivery"]
+        return reverse(name, kwargs={"pk": delivery.case_id, "delivery_pk": delivery.pk})
+    if obj == "body_request":
+        request = objects["body_request"]
+        return reverse(name, kwargs={"pk": request.case_id, "request_pk": request.pk})
+    if obj == "article":
+        key = "page_id" if name == "kb:feedback" else "pk"
+        return reverse(name, kwargs={key: objects["article"].pk})
+    raise AssertionError(f"unknown object {obj!r}")
+
+
+def client_for(role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        from intranet.accounts.models import User
+
+        client.force_login(User.objects.get(username=role))
+    return client
+
+
+def test_every_url_has_a_row():
+    covered = {name for name, _obj in matrix.MATRIX}
+    missing = sorted(project_url_names() - covered)
+    assert not missing, (
+        "URLs without a row in tests/security/matrix.py (add who may open them): "
+        + ", ".join(missing)
+    )
+    stale = sorted(covered - project_url_names())
+    assert not stale, f"rows for URLs that no longer exist: {stale}"
+
+
+def test_rows_hold_for_every_role(demo, settings):
+    """GET rows first, then POST rows (an empty form: refused roles must be refused before
+    any validation; allowed ones get the form's own answer), `withdraw` last since an
+    allowed withdrawal changes the case."""
+    objects = _objects()
+    dump = os.environ.get("MATRIX_DUMP")
+    mismatches = []
+    clients = {role: client_for(role) for role in matrix.ROLES}
+    rows = sorted(
+        matrix.MATRIX.items(),
+        key=lambda item: (item[1]["method"] == "post", "withdraw" in item[0][0]),
+    )
+    for (name, obj), spec in rows:
+        url = build_url(name, obj, objects)
+        method = spec["method"]
+        # Signing out ends the session: it gets clients of its own.
+        by_role = {role: client_for(role) for role in matrix.ROLES} if name == "logout" else clients
+        got = {role: classify(getattr(by_role[role], method)(url, {})) for role in matrix.ROLES}
+        if dump and method == "get" and set(list(got.values())[1:]) == {"405"}:
+            method = "post"
+            by_role = (
+                {role: client_for(role) for role in matrix.ROLES} if name == "logout" else by_role
+            )
+            got = {role: classify(by_role[role].post(url, {})) for role in matrix.ROLES}
+        if dump:
+            cells = " ".join(got[role] for role in matrix.ROLES)
+            extra = ', method="post"' if method == "post" else ""
+            print(f'add("{name}", {obj!r}, "{cells}"{extra})')
+            continue
+        mismatches += [
+            f"{method.upper()} {url} ({name}) as {role}: {got[role]}, "
+            f"expected {spec['expect'][role]}"
+            for role in matrix.ROLES
+            if got[role] != spec["expect"][role]
+        ]
+    assert not mismatches, "\n".join(mismatches)
+
+
+ADMIN_ARG = re.compile(r"<(?:(\w+):)?(\w+)>|\(\?P<(\w+)>[^)]*\)|\([^)]*\)")
+
+
+def _admin_sample_path(route: str) -> str:
+    """A concrete path for an admin route: integers become 1, other parameters 'x'."""
+    path = route.replace("^", "").replace("$", "")
+
+    def fill(match):
+        converter = match.group(1) or ""
+        return "1" if converter == "int" or "pk" in (match.group(0) or "") else "x"
+
+    return "/" + ADMIN_ARG.sub(fill, path)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "reader", "client"])
+def test_every_admin_url_refuses_roles_without_admin_access(org_demo, role):
+    """Readers and internal clients have no Wagtail admin access: every admin URL, with
+    any arguments, sends them to sign in or refuses; none answers 2xx or fails. Which
+    admin views unit editors and heads may open, and on whose pages, is tested in
+    tests/kb/test_ownership.py (the ownership rule from the refused editor's side)."""
+    client = client_for(role)
+    failures = []
+    for route, name in admin_routes():
+        if name in matrix.ADMIN_PUBLIC:
+            continue
+        path = _admin_sample_path(route)
+        response = client.get(path)
+        outcome = classify(response)
+        if outcome in ("ok",) or response.status_code >= 500:
+            failures.append(f"{path} ({name}): {response.status_code}")
+    assert not failures, "\n".join(failures)
