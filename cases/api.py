@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -118,14 +118,20 @@ class AnswerAttachmentSerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.ModelSerializer):
     attachments = AnswerAttachmentSerializer(many=True, read_only=True)
+    version = serializers.SerializerMethodField(
+        help_text="Send it back with the next change of the answer (optimistic concurrency)."
+    )
 
     class Meta:
         model = Answer
         fields = [
             "kind", "status", "body", "grounds", "link_url", "no_answer_ground",
             "review_comment", "outgoing_number", "outgoing_date", "registered_at", "read_at",
-            "attachments",
+            "attachments", "version",
         ]  # fmt: skip
+
+    def get_version(self, answer) -> str:
+        return services.answer_version(answer)
 
 
 class DeliverySerializer(serializers.ModelSerializer):
@@ -263,6 +269,11 @@ class AnswerInputSerializer(serializers.Serializer):
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, write_only=True
     )
+    version = serializers.CharField(
+        required=False,
+        help_text="The `answer_version` the client read; a newer save by someone else "
+        "is refused with 409 instead of being overwritten.",
+    )
     submit = serializers.BooleanField(
         default=False, help_text="Also submit: to the head, or ready to register."
     )
@@ -319,6 +330,12 @@ SORT_PARAMETER = OpenApiParameter(
 )
 
 
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "Someone else changed this since you read it."
+    default_code = "conflict"
+
+
 def _call(func, *args, **kwargs):
     """Run a service and turn Django's exceptions into DRF's."""
     try:
@@ -327,6 +344,8 @@ def _call(func, *args, **kwargs):
         raise NotFound from exc
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc) or None) from exc
+    except services.EditConflict as exc:
+        raise Conflict(exc.messages[0]) from exc
     except DjangoValidationError as exc:
         raise ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages

@@ -375,6 +375,8 @@ class AnswerForm(forms.Form):
         required=False,
     )
     attachments = MultipleSafeFileField(label=_("Attach files"))
+    # The version of the answer the form was opened at (services.answer_version).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 def text_to_html(text: str) -> str:

@@ -50,6 +50,24 @@ class CaseStateError(ValidationError):
     urgency was decided)."""
 
 
+class EditConflict(ValidationError):
+    """Someone else saved the same answer since this editor opened it (optimistic
+    concurrency: the form carries the version it was opened at). `current_version` is the
+    version now stored, so the form can be saved again once the editor has compared."""
+
+    def __init__(self, message, current_version: str):
+        super().__init__(message, code="conflict")
+        self.current_version = current_version
+
+
+def answer_version(answer) -> str:
+    """The version of an answer as the edit forms carry it: its last save, to the
+    microsecond ("" while there is no answer)."""
+    if answer is None or answer.pk is None or answer.updated_at is None:
+        return ""
+    return str(int(answer.updated_at.timestamp() * 1_000_000))
+
+
 def default_regime(channel: str) -> str:
     overrides = getattr(settings, "CASES_CHANNEL_REGIMES", {})
     return str(overrides.get(str(channel), DEFAULT_CHANNEL_REGIMES[Channel(channel)]))
@@ -942,10 +960,12 @@ def validate_answer(case: Case, answer, *, today: dt.date | None = None) -> None
 @transaction.atomic
 def save_answer(
     case: Case, by, *, kind: str, body: str = "", grounds: str = "", link_url: str = "",
-    no_answer_ground: str = "", uploads: Iterable = (), at=None,
+    no_answer_ground: str = "", uploads: Iterable = (), at=None, version: str | None = None,
 ):  # fmt: skip
     """Draft (or redraft) the answer. The rich text is sanitised; attachments are
-    checked by their content (intranet.uploads)."""
+    checked by their content (intranet.uploads). With `version` (what the editor's form
+    was opened at), a save over someone else's newer save is refused with EditConflict
+    instead of silently overwriting it; the row is locked for the check."""
     from cases.models import Answer, AnswerAttachment, AnswerKind, AnswerStatus
     from intranet.security import plain_text, sanitize_html
     from intranet.uploads import safe_filename, validate_upload
@@ -953,7 +973,23 @@ def save_answer(
     case = _check_work(case, by)
     if kind not in AnswerKind.values:
         raise ValidationError({"kind": _("Choose the kind of answer.")})
-    answer = Answer.objects.filter(case=case).first() or Answer(case=case, author=by)
+    stored = Answer.objects.select_for_update().filter(case=case).first()
+    if version is not None and version != answer_version(stored):
+        drafts = case.events.filter(kind=EventKind.DRAFTED).select_related("actor")
+        last = drafts.order_by("-at", "-pk").first()
+        editor = last.actor if last and last.actor else (stored.author if stored else by)
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _(
+                "While you were editing, %(name)s saved this answer (%(time)s). Your text is "
+                "still in the form: compare it with the saved answer and save again."
+            ) % {
+                "name": editor.get_full_name() or editor.get_username(),
+                "time": formats.date_format(timezone.localtime(stored.updated_at), "H:i")
+                if stored
+                else "",
+            }
+        raise EditConflict(message, answer_version(stored))
+    answer = stored or Answer(case=case, author=by)
     if answer.status == AnswerStatus.REGISTERED:
         raise CaseStateError(_("The answer is registered and can no longer be changed."))
     answer.kind = kind

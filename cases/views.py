@@ -422,6 +422,7 @@ def _answer_context(request, case, forms: dict) -> dict:
                 "link_url": answer.link_url,
                 "no_answer_ground": answer.no_answer_ground,
             }
+        initial["version"] = services.answer_version(answer)
         context["answer_form"] = forms.get("answer") or AnswerForm(initial=initial)
         context["clarify_form"] = forms.get("clarify") or ClarificationForm()
         context["request_form"] = forms.get("request") or BodyRequestForm()
@@ -475,6 +476,11 @@ def _act(request, pk, func, *, success, form_class=None, form_key="", **kwargs):
                 messages.error(request, message)
             return redirect(case.get_absolute_url())
         _errors(form, exc)
+        if isinstance(exc, services.EditConflict):
+            # The typed text stays; the next save goes over the version now stored.
+            form.data = form.data.copy()
+            form.data["version"] = exc.current_version
+            return _render_case(request, case, status=409, forms={form_key: form})
         return _render_case(request, case, status=400, forms={form_key: form})
     messages.success(request, success)
     return redirect(case.get_absolute_url())
@@ -494,6 +500,8 @@ def save_answer(request, pk: int):
             link_url=data["link_url"],
             no_answer_ground=data["no_answer_ground"],
             uploads=data["attachments"],
+            # Forms opened before this field existed carry no version: no check for them.
+            version=data["version"] if "version" in request.POST else None,
         )
         if request.POST.get("submit"):
             services.submit_answer(case, user)

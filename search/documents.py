@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.utils import timezone
 from modelsearch.backends import get_search_backends_with_name
 
 from search.models import CaseDocument
@@ -64,6 +65,7 @@ def document_values(case) -> dict:
         "executor_id": case.executor_id,
         "unit_id": case.unit_id,
         "is_confidential": case.is_confidential,
+        "indexed_at": timezone.now(),
     }
 
 
@@ -92,6 +94,24 @@ def index_document(document: CaseDocument) -> None:
 def unindex_case(case_id: int) -> None:
     """Remove a case's document from every search backend (the row is already gone)."""
     _each_backend(lambda backend, doc: backend.delete(doc), CaseDocument(case_id=case_id), "remove")
+
+
+def stale_case_ids(limit: int = 500) -> list[int]:
+    """Cases whose search document is missing or older than the case: their update was
+    lost (e.g. the broker was down when the case was saved, so the index task was never
+    queued). The oldest first, at most `limit`."""
+    from django.db.models import Exists, OuterRef
+
+    from cases.models import Case
+
+    fresh = CaseDocument.objects.filter(
+        case_id=OuterRef("pk"), indexed_at__gte=OuterRef("updated_at")
+    )
+    return list(
+        Case.objects.filter(~Exists(fresh))
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 class EngineUnavailable(Exception):
