@@ -15,3 +15,48 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if any(request.path.startswith(p) for p in settings.LOGIN_EXEMPT_PREFIXES):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class DatabaseUnavailableMiddleware:
+    """A request whose database connection fails (PostgreSQL restarted, the connection
+    cut, a lock wait cancelled) gets a clear "try again in a minute" page with 503 and
+    Retry-After, rendered without touching the database. Whatever the request was writing
+    is rolled back with its transaction (the services run each change in one), so nothing
+    is half-written; the connection is dropped and the next request opens a new one."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        import logging
+
+        from django.db import InterfaceError, OperationalError, connections
+        from django.template.loader import render_to_string
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger("intranet.database").error(
+            "Database unavailable during %s %s", request.method, request.path, exc_info=exception
+        )
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        from django.http import HttpResponse
+
+        wants_json = request.path.startswith("/api/") or "json" in request.headers.get("Accept", "")
+        if wants_json:
+            from django.http import JsonResponse
+            from django.utils.translation import gettext
+
+            response = JsonResponse(
+                {"detail": gettext("The database is unavailable. Try again in a minute.")},
+                status=503,
+            )
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response
