@@ -116,18 +116,8 @@ def celery_eager():
         app.conf.task_always_eager = old
 
 
-@pytest.fixture
-def celery_worker(transactional_db, celery_eager):
-    """A real `celery worker` process on the configured broker, consuming a queue of its
-    own, with the test database. Tasks sent in the test are routed to that queue."""
-    from celery.result import allow_join_result
-
-    from intranet.celery import app
-
-    problem = _service_problem("celery_worker")
-    if problem:
-        pytest.skip(problem)
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def worker_env() -> dict:
+    """The environment of a worker process: this test's settings and database."""
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "intranet.settings.test"
     db = settings.DATABASES["default"]
@@ -136,7 +126,17 @@ def celery_worker(transactional_db, celery_eager):
             f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"
         )
-    log = open(ROOT / "var" / f"celery-{queue}.log", "w")  # noqa: SIM115
+    return env
+
+
+def start_worker(queue: str, extra_env: dict | None = None) -> subprocess.Popen:
+    """Start a real `celery worker` (solo pool) consuming `queue`; return once it answers
+    a ping. Its log is var/celery-<queue>.log (appended to by restarts)."""
+    from intranet.celery import app
+
+    env = worker_env()
+    env.update(extra_env or {})
+    log = open(ROOT / "var" / f"celery-{queue}.log", "a")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -161,21 +161,49 @@ def celery_worker(transactional_db, celery_eager):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()  # the child has its own descriptor
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"celery worker exited: {(ROOT / 'var' / f'celery-{queue}.log').read_text()}"
+            )
+        replies = app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=0.5)
+        if replies:
+            return proc
+    proc.kill()
+    pytest.fail("celery worker did not answer within 30 s")
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_eager):
+    """A real `celery worker` process on the configured broker, consuming a queue of its
+    own, with the test database. Tasks sent in the test are routed to that queue (its
+    name: `celery_worker.queue`)."""
+    from celery.result import allow_join_result
+
+    from intranet.celery import app
+
+    problem = _service_problem("celery_worker")
+    if problem:
+        pytest.skip(problem)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    (ROOT / "var").mkdir(exist_ok=True)
+    proc = start_worker(queue)
+    proc.queue = queue
     old_eager, old_queue = app.conf.task_always_eager, app.conf.task_default_queue
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"celery worker exited: {(ROOT / 'var' / f'celery-{queue}.log').read_text()}"
-                )
-            replies = app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=0.5)
-            if replies:
-                break
-        else:
-            pytest.fail("celery worker did not answer within 30 s")
         # Celery keeps "a join would block" in a process-wide flag that eager tasks set
         # and reset around their run; eager tasks racing in live-server threads of earlier
         # tests can leave it set, and `result.get()` then refuses. This test process is not
@@ -185,12 +213,7 @@ def celery_worker(transactional_db, celery_eager):
     finally:
         app.conf.task_always_eager = old_eager
         app.conf.task_default_queue = old_queue
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_worker(proc)
 
 
 @pytest.fixture
