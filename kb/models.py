@@ -284,6 +284,35 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
+def _hidden_by_view_restrictions(user) -> Q | None:
+    """The subtrees a signed-in user may not read under Wagtail's page view restrictions
+    (a group restriction the user is not in; a password one, which a listing cannot
+    check), as one path condition for the query. The per-request pattern of
+    wagtail/api/querysets.py, for a user rather than a request."""
+    from wagtail.models import PageViewRestriction
+
+    restrictions = list(
+        PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    )
+    if not restrictions:
+        return None
+    group_ids = None
+    hidden = Q()
+    for restriction in restrictions:
+        kind = restriction.restriction_type
+        if kind == PageViewRestriction.LOGIN:
+            continue
+        if kind == PageViewRestriction.GROUPS:
+            if user.is_superuser:
+                continue
+            if group_ids is None:
+                group_ids = set(user.groups.values_list("pk", flat=True))
+            if group_ids & {group.pk for group in restriction.groups.all()}:
+                continue
+        hidden |= Q(path__startswith=restriction.page.path)
+    return hidden or None
+
+
 class ArticlePageQuerySet(PageQuerySet):
     def visible_to(self, user):
         """Live articles this user may read: everything for signed-in staff, only
@@ -291,8 +320,9 @@ class ArticlePageQuerySet(PageQuerySet):
         endpoint goes through here."""
         queryset = self.live()
         if user is None or not user.is_authenticated:
-            queryset = queryset.public().filter(audience=ArticlePage.Audience.PUBLIC)
-        return queryset
+            return queryset.public().filter(audience=ArticlePage.Audience.PUBLIC)
+        hidden = _hidden_by_view_restrictions(user)
+        return queryset.exclude(hidden) if hidden else queryset
 
     def needing_review(self, today: dt.date | None = None):
         """Live articles past their review date or flagged (e.g. a cited act changed)."""
