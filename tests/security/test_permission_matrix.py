@@ -218,3 +218,27 @@ def test_every_admin_url_refuses_roles_without_admin_access(org_demo, role):
         if outcome in ("ok",) or response.status_code >= 500:
             failures.append(f"{path} ({name}): {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def test_every_state_change_needs_the_csrf_token(demo):
+    """Every POST URL of the matrix, posted by a signed-in user allowed to reach it but
+    without the CSRF token (a forged cross-site form), is refused with 403 before any
+    view code runs; the API's session authentication enforces it too."""
+    objects = _objects()
+    refused = []
+    for (name, obj), spec in matrix.MATRIX.items():
+        if spec["method"] != "post":
+            continue
+        allowed = [
+            role for role, outcome in spec["expect"].items() if outcome not in ("no", "login")
+        ]
+        if not allowed or name == "logout":
+            continue
+        from intranet.accounts.models import User
+
+        forged = Client(enforce_csrf_checks=True)
+        forged.force_login(User.objects.get(username=allowed[0]))
+        response = forged.post(build_url(name, obj, objects), {"text": "подделка"})
+        if response.status_code != 403:
+            refused.append(f"{name} ({obj}) as {allowed[0]}: {response.status_code}")
+    assert not refused, "state changes accepted without a CSRF token:\n" + "\n".join(refused)
