@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/search/", include("search.api_urls")),
     path("api/", include("cases.api_urls")),
     path("kb/", include("kb.urls")),
+    path("cases/quality/", include("cases.quality.urls")),
     path("cases/", include("cases.urls")),
     path("search/", include("search.urls")),
 ]

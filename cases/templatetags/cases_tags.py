@@ -14,6 +14,8 @@ def cases_nav(context, active=""):
         "can_submit": permissions.can_submit(user),
         "can_use_workspace": permissions.can_use_workspace(user),
         "can_register": permissions.can_register(user),
+        "is_head": permissions.is_head(user),
+        "is_executor": permissions.is_executor(user),
     }
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "intranet.audit",
     "kb",
     "cases",
+    "cases.quality",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

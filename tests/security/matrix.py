@@ -251,3 +251,15 @@ post("cases:withdraw", "other", "login no no away no no no no no no no no")
 post("cases:withdraw", "conf", "login no no away no no no no no no no no")
 post("cases:withdraw", "oki", "login no no no no no no no no no no no")
 # fmt: on
+# Quality review (cases.quality): heads of the case's unit (and the department head, who
+# heads the units below); a confidential case only its unit's own head; every signed-in
+# user has a (possibly empty) list of reviews of their own answers.
+# fmt: off
+add("quality:queue", None, "login no no no no no no no ok ok ok no")
+add("quality:settings", None, "login no no no no no no no ok ok ok no")
+add("quality:mine", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("quality:review", "own", "login no no no no no no no ok no ok no")
+add("quality:review", "conf", "login no no no no no no no no ok no no")
+add("quality:review", "oki", "login no no no no no no no no ok ok no")
+post("quality:rework_done", "review", "login no no no no away no no no no no no")
+# fmt: on

@@ -69,6 +69,7 @@ def _objects():
         Delivery,
         OtherBodyRequest,
     )
+    from cases.quality.models import QualityReview
     from kb.models import ArticlePage
 
     cases = {
@@ -105,6 +106,7 @@ def _objects():
         "delivery": delivery,
         "article": articles.first(),
         "body_request": body_request,
+        "review": QualityReview.objects.order_by("pk").first(),
     }
 
 
@@ -120,6 +122,8 @@ def build_url(name: str, obj: str | None, objects) -> str:
     if obj == "delivery":
         delivery = objects["delivery"]
         return reverse(name, kwargs={"pk": delivery.case_id, "delivery_pk": delivery.pk})
+    if obj == "review":
+        return reverse(name, kwargs={"pk": objects["review"].pk})
     if obj == "body_request":
         request = objects["body_request"]
         return reverse(name, kwargs={"pk": request.case_id, "request_pk": request.pk})

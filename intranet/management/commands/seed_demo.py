@@ -4,7 +4,13 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext
 
 # Each app adds its part of the demo in `<app>.demo.seed(stdout)`, in this order.
-DEMO_MODULES = ["intranet.demo", "kb.demo", "cases.demo", "search.demo"]
+DEMO_MODULES = [
+    "intranet.demo",
+    "kb.demo",
+    "cases.demo",
+    "cases.quality.demo",
+    "search.demo",
+]
 
 
 class Command(BaseCommand):
