@@ -420,9 +420,11 @@ def _clean_filters(filters: dict) -> dict[str, str]:
     cleaned: dict[str, str] = {}
     for name in FILTER_NAMES:
         value = str(filters.get(name) or "").strip()[:64]
-        if not value:
+        if not value or not value.isprintable():  # NUL and control characters: not a value
             continue
-        if name in ("unit", "year") and not value.isdigit():
+        if name == "unit" and not (value.isdecimal() and len(value) <= 9):
+            continue
+        if name == "year" and not (value.isdecimal() and len(value) == 4):
             continue
         cleaned[name] = value
     return cleaned

@@ -17,7 +17,7 @@ def _params(request) -> dict:
         "query": request.GET.get("q", ""),
         "kind": request.GET.get("kind", ""),
         "filters": {name: request.GET.get(name, "") for name in services.FILTER_NAMES},
-        "page": int(page) if page.isdigit() else 1,
+        "page": min(int(page), 10_000) if page.isdecimal() and len(page) <= 6 else 1,
     }
 
 
@@ -94,7 +94,9 @@ def search_api(request):
     result = services.search(
         request.user,
         request=request,
-        per_page=min(int(per_page), 100) if per_page.isdigit() and int(per_page) else None,
+        per_page=min(int(per_page), 100)
+        if per_page.isdecimal() and len(per_page) <= 6 and int(per_page)
+        else None,
         **params,
     )
     return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})

@@ -84,7 +84,7 @@ def review(case: Case, reviewer, *, scores: dict, comment: str = "", rework: boo
 
     if not can_review(reviewer, case):
         raise PermissionDenied(_("You do not head the unit of this case."))
-    case = Case.objects.select_for_update().select_related("answer").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("answer").get(pk=case.pk)
     answer = getattr(case, "answer", None)
     if case.status not in ANSWERED_STATUSES or answer is None or not answer.registered_at:
         raise ValidationError(_("Only answered cases are reviewed."))

@@ -243,3 +243,19 @@ def test_hostile_text_is_never_reflected_as_markup(demo):
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content
     assert re.search(rb"&lt;script&gt;|&quot;&gt;", response.content)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "справка\x00", "topic": "declarations\x00"},
+        {"q": "справка", "unit": "9" * 30, "year": "99999"},
+        {"q": "справка", "page": "²", "per_page": "³"},
+        {"q": "\x00\x00", "kind": "\x00", "status": "\x1f", "regime": "\x00"},
+    ],
+)
+def test_search_parameters_found_by_fuzzing(demo, params):
+    """Inputs hypothesis found (a NUL byte reached PostgreSQL as a filter value)."""
+    client = _login("reader")
+    for url in ("/search/", "/api/search/", "/api/search/suggest/"):
+        assert client.get(url, params).status_code == 200, url
