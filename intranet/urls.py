@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/", include("cases.api_urls")),
     path("kb/", include("kb.urls")),
     path("cases/quality/", include("cases.quality.urls")),
+    path("cases/consultations/", include("cases.consultations.urls")),
     path("cases/", include("cases.urls")),
     path("search/", include("search.urls")),
 ]

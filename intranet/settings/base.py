@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kb",
     "cases",
     "cases.quality",
+    "cases.consultations",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -263,3 +263,8 @@ add("quality:review", "conf", "login no no no no no no no no ok no no")
 add("quality:review", "oki", "login no no no no no no no no ok ok no")
 post("quality:rework_done", "review", "login no no no no away no no no no no no")
 # fmt: on
+# The consultation line (cases.consultations): the staff who use the cases desk.
+# fmt: off
+add("consultations:log", None, "login no no no ok ok ok ok ok ok ok ok")
+add("consultations:suggest", None, "login no no no ok ok ok ok ok ok ok ok")
+# fmt: on

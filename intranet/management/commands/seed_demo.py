@@ -9,6 +9,7 @@ DEMO_MODULES = [
     "kb.demo",
     "cases.demo",
     "cases.quality.demo",
+    "cases.consultations.demo",
     "search.demo",
 ]
 
