@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
     ACCOUNT_FLAGS_CHANGED = "account_flags_changed", _("Account status changed")
     CONFIDENTIAL_READ = "confidential_read", _("Confidential record read")
+    RECORD_DESTROYED = "record_destroyed", _("Record destroyed under an approved act")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cases",
     "cases.quality",
     "cases.consultations",
+    "cases.retention",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -268,3 +268,10 @@ post("quality:rework_done", "review", "login no no no no away no no no no no no"
 add("consultations:log", None, "login no no no ok ok ok ok ok ok ok ok")
 add("consultations:suggest", None, "login no no no ok ok ok ok ok ok ok ok")
 # fmt: on
+# Case files and retention (cases.retention): registrars manage, heads approve acts.
+# fmt: off
+add("retention:index", None, "login no no no ok no no no ok ok ok ok")
+post("retention:draft", "case_file", "login no no no away no no no no no no away")
+post("retention:approve", "act", "login no no no no no no no away away away no")
+post("retention:execute", "act", "login no no no away no no no no no no away")
+# fmt: on

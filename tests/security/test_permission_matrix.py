@@ -70,6 +70,7 @@ def _objects():
         OtherBodyRequest,
     )
     from cases.quality.models import QualityReview
+    from cases.retention.models import CaseFile, DestructionAct
     from kb.models import ArticlePage
 
     cases = {
@@ -99,6 +100,7 @@ def _objects():
     )
     delivery = Delivery.objects.order_by("pk").first()
     articles = ArticlePage.objects.live().order_by("pk")
+    old_file = CaseFile.objects.order_by("year", "pk").first()  # due for review (demo)
     return {
         "cases": cases,
         "attachment": attachment,
@@ -107,6 +109,10 @@ def _objects():
         "article": articles.first(),
         "body_request": body_request,
         "review": QualityReview.objects.order_by("pk").first(),
+        "case_file": old_file,
+        "act": DestructionAct.objects.create(
+            case_file=old_file, drafted_by=cases["own"].executor, reason="Экспертная комиссия"
+        ),
     }
 
 
@@ -122,6 +128,8 @@ def build_url(name: str, obj: str | None, objects) -> str:
     if obj == "delivery":
         delivery = objects["delivery"]
         return reverse(name, kwargs={"pk": delivery.case_id, "delivery_pk": delivery.pk})
+    if obj in ("case_file", "act"):
+        return reverse(name, kwargs={"pk": objects[obj].pk})
     if obj == "review":
         return reverse(name, kwargs={"pk": objects["review"].pk})
     if obj == "body_request":

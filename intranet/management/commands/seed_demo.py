@@ -10,6 +10,7 @@ DEMO_MODULES = [
     "cases.demo",
     "cases.quality.demo",
     "cases.consultations.demo",
+    "cases.retention.demo",
     "search.demo",
 ]
 
