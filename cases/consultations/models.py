@@ -87,3 +87,21 @@ class Consultation(models.Model):
         if self.client_id:
             return self.client.get_full_name() or self.client.get_username()
         return self.client_name
+
+
+class GapNotice(models.Model):
+    """A knowledge gap already named in a unit's weekly digest (each is sent once)."""
+
+    unit = models.ForeignKey(
+        "intranet.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("gap"), max_length=32)
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
+    sample = models.TextField(_("sample question"))
+    questions = models.PositiveIntegerField(_("questions"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("knowledge gap notice")
+        verbose_name_plural = _("knowledge gap notices")
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="gap_notice_once")]

@@ -1,0 +1,57 @@
+"""Each unit's editors and head get the new gaps of their own unit, once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.consultations import gaps
+from cases.consultations.models import GapNotice
+
+
+def send_gap_digests() -> int:
+    """Mails one digest per unit with new gaps; returns the number of letters sent."""
+    from intranet.models import Unit
+    from kb.ownership import unit_recipients
+
+    by_unit: dict[int, list[gaps.Cluster]] = {}
+    for group in gaps.find_gaps():
+        if group.unit_id:
+            by_unit.setdefault(group.unit_id, []).append(group)
+    sent_keys = set(
+        GapNotice.objects.filter(unit_id__in=by_unit).values_list("unit_id", "key")
+    )
+    letters = 0
+    for unit in Unit.objects.filter(pk__in=by_unit).order_by("pk"):
+        new = [g for g in by_unit[unit.pk] if (unit.pk, g.key) not in sent_keys]
+        if not new:
+            continue
+        recipients = [u.email for u in unit_recipients(unit) if u.email]
+        if not recipients:
+            continue
+        lines = [
+            f"— {g.questions[0].text} ({len(g.questions)})" for g in new
+        ]
+        body = "\n".join(
+            [_("Questions that keep coming and that no article answers yet:"), "", *lines, "",
+             settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/cases/gaps/"]
+        )  # fmt: skip
+        with transaction.atomic():
+            GapNotice.objects.bulk_create(
+                [
+                    GapNotice(unit=unit, key=g.key, topic=g.topic, sample=g.sample,
+                              questions=len(g.questions))
+                    for g in new
+                ],  # fmt: skip
+                ignore_conflicts=True,
+            )
+            send_mail(
+                _("Knowledge gaps of %(unit)s") % {"unit": unit},
+                body,
+                None,
+                recipients,
+            )
+        letters += 1
+    return letters
