@@ -27,6 +27,7 @@ urlpatterns = [
     path("kb/", include("kb.urls")),
     path("cases/quality/", include("cases.quality.urls")),
     path("cases/consultations/", include("cases.consultations.urls")),
+    path("cases/gaps/", include("cases.consultations.gap_urls")),
     path("cases/retention/", include("cases.retention.urls")),
     path("cases/", include("cases.urls")),
     path("search/", include("search.urls")),

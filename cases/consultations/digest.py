@@ -20,9 +20,7 @@ def send_gap_digests() -> int:
     for group in gaps.find_gaps():
         if group.unit_id:
             by_unit.setdefault(group.unit_id, []).append(group)
-    sent_keys = set(
-        GapNotice.objects.filter(unit_id__in=by_unit).values_list("unit_id", "key")
-    )
+    sent_keys = set(GapNotice.objects.filter(unit_id__in=by_unit).values_list("unit_id", "key"))
     letters = 0
     for unit in Unit.objects.filter(pk__in=by_unit).order_by("pk"):
         new = [g for g in by_unit[unit.pk] if (unit.pk, g.key) not in sent_keys]
@@ -31,9 +29,7 @@ def send_gap_digests() -> int:
         recipients = [u.email for u in unit_recipients(unit) if u.email]
         if not recipients:
             continue
-        lines = [
-            f"— {g.questions[0].text} ({len(g.questions)})" for g in new
-        ]
+        lines = [f"— {g.questions[0].text} ({len(g.questions)})" for g in new]
         body = "\n".join(
             [_("Questions that keep coming and that no article answers yet:"), "", *lines, "",
              settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/cases/gaps/"]
@@ -41,10 +37,15 @@ def send_gap_digests() -> int:
         with transaction.atomic():
             GapNotice.objects.bulk_create(
                 [
-                    GapNotice(unit=unit, key=g.key, topic=g.topic, sample=g.sample,
-                              questions=len(g.questions))
+                    GapNotice(
+                        unit=unit,
+                        key=g.key,
+                        topic=g.topic,
+                        sample=g.sample,
+                        questions=len(g.questions),
+                    )
                     for g in new
-                ],  # fmt: skip
+                ],
                 ignore_conflicts=True,
             )
             send_mail(

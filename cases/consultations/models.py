@@ -105,3 +105,6 @@ class GapNotice(models.Model):
         verbose_name = _("knowledge gap notice")
         verbose_name_plural = _("knowledge gap notices")
         constraints = [models.UniqueConstraint(fields=["unit", "key"], name="gap_notice_once")]
+
+    def __str__(self):
+        return self.sample[:80]
