@@ -35,6 +35,17 @@ def seed(stdout=None) -> dict:
              "competent_body": "Государственная жилищная инспекция",
              "competent_body_contacts": "тел. 8 (812) 576-07-01, gji.gov.spb.ru"},
     ]  # fmt: skip
+    # Questions that keep coming and that no article answers: a knowledge gap (/cases/gaps/).
+    for text in (
+        "Как отразить в справке о доходах цифровую валюту на криптокошельке?",
+        "Нужно ли указывать в справке о доходах криптокошелек с цифровой валютой?",
+        "Цифровая валюта на криптокошельке: в какой раздел справки о доходах?",
+        "Куда в справке о доходах вписать цифровую валюту с криптокошелька?",
+    ):
+        colleague = users.get("head") or users["executor"]
+        rows.append({"topic": "declarations", "outcome": Outcome.REDIRECTED, "channel": "phone",
+                     "client_name": "Служащий министерства", "duration_minutes": 5,
+                     "question": text, "redirected_to": colleague})  # fmt: skip
     for days, row in enumerate(rows, start=1):
         Consultation.objects.create(
             held_at=now - dt.timedelta(days=days), recorded_by=users["executor"], unit=unit, **row

@@ -101,3 +101,17 @@ def test_digest_is_on_the_beat_schedule():
     app.loader.import_default_modules()
     app.finalize()
     assert GAP_DIGEST_TASK in {entry["task"] for entry in app.conf.beat_schedule.values()}
+
+
+def test_demo_shows_at_least_one_gap(demo):
+    assert any(g.topic == Topic.DECLARATIONS for g in gaps.find_gaps())
+
+
+def test_gaps_page_query_count_is_bounded(client, asked, django_assert_max_num_queries):
+    client.force_login(asked["editor"])
+    client.get(reverse("gaps:list"))  # warm caches (session, permissions)
+    _ask(asked, Topic.DECLARATIONS, "Как подать уточнённую справку после срока?", times=6)
+    _ask(asked, Topic.INTERNET_SITES, "Какие страницы в соцсетях указывать в анкете?", times=6)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("gaps:list"))
+    assert response.status_code == 200
