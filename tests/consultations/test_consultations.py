@@ -121,3 +121,21 @@ def test_log_queries_do_not_grow(client, org):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_suggestions_never_offer_an_article_the_user_may_not_open(client, demo):
+    from intranet.accounts.models import User
+    from kb.demo import publish_article
+    from kb.models import ArticlePage, KnowledgeBaseSectionPage
+
+    section = KnowledgeBaseSectionPage.objects.first()
+    publish_article(section, title="Зеркальный карп в декларации: открытая статья",
+                    slug="karp-open", summary="Зеркальный карп", body=[])  # fmt: skip
+    draft = ArticlePage(title="Зеркальный карп в декларации: черновик", slug="karp-draft",
+                        summary="Зеркальный карп", live=False)  # fmt: skip
+    section.add_child(instance=draft)
+    client.force_login(User.objects.get(username="executor"))
+    response = client.get(reverse("consultations:suggest"), {"q": "зеркальный карп"})
+    titles = [item["title"] for item in response.json()["results"]]
+    assert "Зеркальный карп в декларации: открытая статья" in titles
+    assert "Зеркальный карп в декларации: черновик" not in titles
