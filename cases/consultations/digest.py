@@ -29,7 +29,7 @@ def send_gap_digests() -> int:
         recipients = [u.email for u in unit_recipients(unit) if u.email]
         if not recipients:
             continue
-        lines = [f"— {g.questions[0].text} ({len(g.questions)})" for g in new]
+        lines = [f"— {g.sample} ({len(g.questions)})" for g in new]
         body = "\n".join(
             [_("Questions that keep coming and that no article answers yet:"), "", *lines, "",
              settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/cases/gaps/"]

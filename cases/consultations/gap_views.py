@@ -40,7 +40,7 @@ def create_faq_draft(user, unit_id: int, key: str):
     section = KnowledgeBaseSectionPage.objects.filter(owner_unit_id=unit_id).first()
     if section is None:
         raise Http404
-    questions = "\n".join(f"— {q.text}" for q in group.questions[:10])
+    questions = "\n".join(f"— {q.display}" for q in group.questions[:10])
     page = ArticlePage(
         title=group.sample[:250],
         kind=ArticlePage.Kind.FAQ,

@@ -21,6 +21,7 @@ from search.stemming import STOP_WORDS, stem, words
 SIMILARITY = 0.34  # Jaccard of two questions' stem sets to join a group
 MIN_QUESTIONS = 3  # a group of fewer questions is not "keeps coming"
 ANSWER_THRESHOLD = 0.6  # share of core stems an article must cover to answer the group
+WINDOW_DAYS = 180  # questions of the last half-year make the groups
 
 
 def stems(text: str) -> frozenset[str]:
@@ -40,10 +41,13 @@ class Question:
     topic: str
     text: str
     stems: frozenset[str] = field(default=frozenset())
+    display: str = ""  # what editors see: a case shows its subject only, never its text
 
     def __post_init__(self):
         if not self.stems:
             self.stems = stems(self.text)
+        if not self.display:
+            self.display = self.text
 
 
 @dataclass
@@ -70,7 +74,11 @@ class Cluster:
 
     @property
     def sample(self) -> str:
-        return self.questions[0].text
+        """A consultation's question if there is one, else the first case's subject."""
+        for question in self.questions:
+            if question.kind == "consultation":
+                return question.display
+        return self.questions[0].display
 
     @property
     def is_gap(self) -> bool:
@@ -124,7 +132,8 @@ def collect_questions(since=None) -> list[Question]:
     from cases.models import Case
 
     consultations = Consultation.objects.all()
-    cases = Case.objects.exclude(topic="")
+    # Confidential cases stay out: their words are not shown to KB editors.
+    cases = Case.objects.exclude(topic="").filter(is_confidential=False)
     if since is not None:
         consultations = consultations.filter(held_at__gte=since)
         cases = cases.filter(created_at__gte=since)
@@ -135,7 +144,7 @@ def collect_questions(since=None) -> list[Question]:
         )
     ]
     found += [
-        Question("case", pk, topic, f"{subject}. {text}")
+        Question("case", pk, topic, f"{subject}. {text}", display=subject)
         for pk, topic, subject, text in cases.order_by("pk").values_list(
             "pk", "topic", "subject", "text"
         )
@@ -150,7 +159,13 @@ def find_gaps(questions: list[Question] | None = None) -> list[Cluster]:
     routes = dict(TopicRoute.objects.values_list("topic", "unit_id"))
     articles = _article_stems()
     gaps = []
-    for group in cluster(questions if questions is not None else collect_questions()):
+    if questions is None:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        questions = collect_questions(timezone.now() - dt.timedelta(days=WINDOW_DAYS))
+    for group in cluster(questions):
         if len(group.questions) < MIN_QUESTIONS:
             continue
         group.answered_by = answering_article(group, articles)

@@ -52,3 +52,15 @@ def test_find_gaps_uses_live_articles_and_topic_routes(org):
     declarations = next(g for g in found if g.topic == "declarations")
     assert declarations.unit_id == unit.pk
     assert all(len(g.questions) >= gaps.MIN_QUESTIONS for g in found)
+
+
+@pytest.mark.django_db
+def test_confidential_cases_stay_out_and_cases_show_their_subject_only(make_case):
+    secret = make_case(topic="declarations", subject="Тема", text="Секретный текст обращения")
+    secret.is_confidential = True
+    secret.save(update_fields=["is_confidential"])
+    plain = make_case(topic="declarations", subject="Вклад в справке", text="Подробный текст")
+    found = {(q.kind, q.pk): q for q in gaps.collect_questions()}
+    assert ("case", secret.pk) not in found
+    assert found[("case", plain.pk)].display == "Вклад в справке"
+    assert "Подробный текст" in found[("case", plain.pk)].text  # used for similarity only
