@@ -29,6 +29,7 @@ urlpatterns = [
     path("cases/consultations/", include("cases.consultations.urls")),
     path("cases/gaps/", include("cases.consultations.gap_urls")),
     path("cases/retention/", include("cases.retention.urls")),
+    path("cases/reports/", include("cases.reports.urls")),
     path("cases/", include("cases.urls")),
     path("search/", include("search.urls")),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cases.quality",
     "cases.consultations",
     "cases.retention",
+    "cases.reports",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -275,3 +275,6 @@ post("retention:draft", "case_file", "login no no no away no no no no no no away
 post("retention:approve", "act", "login no no no no no no no away away away no")
 post("retention:execute", "act", "login no no no away no no no no no no away")
 # fmt: on
+# Reports (cases.reports): heads for their units, the department head and administrators
+# for all units.
+add("reports:report", None, "login no no no no no no no ok ok ok ok")
