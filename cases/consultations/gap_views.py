@@ -1,6 +1,7 @@
 """Knowledge gaps per owning unit, for the unit's KB editors and heads, and the
 "create an FAQ article" action (an unpublished draft in the unit's section)."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ def _units(request):
     return units
 
 
+@login_required
 def gap_list(request):
     units = _units(request)
     by_unit = gaps.gaps_for_units(units)
@@ -53,6 +55,7 @@ def create_faq_draft(user, unit_id: int, key: str):
     return page
 
 
+@login_required
 @require_POST
 def faq_draft(request, unit_id: int, key: str):
     _units(request)

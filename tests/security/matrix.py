@@ -60,6 +60,9 @@ NOT_IN_MATRIX = {
     "wagtailcore_login",
     "wagtaildocs_serve",
     "wagtaildocs_authenticate_with_password",
+    # Takes a unit and a computed gap key: refused to other units' editors and created in
+    # the unit's own section, tested in tests/consultations/test_gap_actions.py.
+    "gaps:faq",
 }
 
 # Wagtail admin URLs every visitor may open: signing in, password reset (mail to the
@@ -267,6 +270,8 @@ post("quality:rework_done", "review", "login no no no no away no no no no no no"
 # fmt: off
 add("consultations:log", None, "login no no no ok ok ok ok ok ok ok ok")
 add("consultations:suggest", None, "login no no no ok ok ok ok ok ok ok ok")
+# Knowledge gaps: the KB editors and heads of the units the questions' topics belong to.
+add("gaps:list", None, "login no no no no no no ok ok ok ok no")
 # fmt: on
 # Case files and retention (cases.retention): registrars manage, heads approve acts.
 # fmt: off
