@@ -12,6 +12,7 @@ DEMO_MODULES = [
     "cases.consultations.demo",
     "cases.retention.demo",
     "search.demo",
+    "cases.reports.demo",
 ]
 
 
