@@ -21,29 +21,13 @@ from cases import deadlines
 from cases.choices import DeadlineState
 from cases.models import Attachment, Case
 from intranet.accounts.models import User
-from intranet.celery import app
+from intranet.celery import beat_entries
 from intranet.workdays import get_calendar
 
 DIGEST_TASK = "cases.send_deadline_digest"
 PURGE_TASK = "cases.purge_orphan_attachments"
 DELIVER_TASK = "cases.deliver"
 REDISPATCH_TASK = "cases.redispatch_deliveries"
-
-
-@app.on_after_finalize.connect
-def setup_periodic_tasks(sender, **kwargs):
-    hour = getattr(settings, "CASES_DIGEST_HOUR", 8)
-    sender.add_periodic_task(
-        crontab(hour=hour, minute=0), send_deadline_digest.s(), name="cases: deadline digest"
-    )
-    sender.add_periodic_task(
-        crontab(hour=3, minute=30), purge_orphan_attachments.s(), name="cases: orphan uploads"
-    )
-    sender.add_periodic_task(
-        60.0 * getattr(settings, "CASES_DELIVERY_REDISPATCH_EVERY_MINUTES", 5),
-        redispatch_deliveries.s(),
-        name="cases: deliveries left in the outbox",
-    )
 
 
 def digest_recipients(today: dt.date, calendar=None) -> dict[int, dict]:
@@ -135,3 +119,19 @@ def redispatch_deliveries(self) -> int:
     info = self.request.delivery_info or {}
     queue = None if self.request.is_eager else info.get("routing_key")
     return delivery.dispatch(ids, queue=queue)
+
+
+@beat_entries
+def setup_periodic_tasks(sender, **kwargs):
+    hour = getattr(settings, "CASES_DIGEST_HOUR", 8)
+    sender.add_periodic_task(
+        crontab(hour=hour, minute=0), send_deadline_digest.s(), name="cases: deadline digest"
+    )
+    sender.add_periodic_task(
+        crontab(hour=3, minute=30), purge_orphan_attachments.s(), name="cases: orphan uploads"
+    )
+    sender.add_periodic_task(
+        60.0 * getattr(settings, "CASES_DELIVERY_REDISPATCH_EVERY_MINUTES", 5),
+        redispatch_deliveries.s(),
+        name="cases: deliveries left in the outbox",
+    )

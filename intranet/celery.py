@@ -10,3 +10,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.dev")
 app = Celery("intranet")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def beat_entries(func):
+    """Decorator for an app's `setup_periodic_tasks(sender)`: runs at finalize, or at
+    once when the app is already finalized (a tasks module imported late, e.g. by a test
+    or a command, would otherwise never add its entries). `add_periodic_task` keys the
+    schedule by name, so running twice is harmless."""
+    app.on_after_finalize.connect(func)
+    if app.finalized:
+        func(app)
+    return func

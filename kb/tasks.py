@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from celery.schedules import crontab
 
-from intranet.celery import app
+from intranet.celery import beat_entries
 
 REVIEW_DIGEST_SCHEDULE = "kb: daily review digest"
 
@@ -30,7 +30,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     return sent
 
 
-@app.on_after_finalize.connect
+@beat_entries
 def register_periodic_tasks(sender, **kwargs):
     # 07:00 Moscow time, before the working day starts.
     sender.add_periodic_task(

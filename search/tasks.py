@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from intranet.celery import app
+from intranet.celery import beat_entries
 from search.documents import EngineUnavailable, stale_case_ids, sync_case
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def catch_up(limit: int = 500) -> int:
     return done
 
 
-@app.on_after_finalize.connect
+@beat_entries
 def setup_periodic_tasks(sender, **kwargs):
     sender.add_periodic_task(
         CATCH_UP_EVERY_SECONDS, catch_up.s(), name="search: cases left out of the index"

@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.schedules import crontab
 
-from intranet.celery import app
+from intranet.celery import beat_entries
 
 GAP_DIGEST_SCHEDULE = "consultations: weekly knowledge-gap digest"
 GAP_DIGEST_TASK = "consultations.send_gap_digests"
@@ -16,7 +16,7 @@ def send_gap_digests() -> int:
     return run()
 
 
-@app.on_after_finalize.connect
+@beat_entries
 def register_periodic_tasks(sender, **kwargs):
     # Mondays 08:00, before the working week starts.
     sender.add_periodic_task(

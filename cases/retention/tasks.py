@@ -1,7 +1,7 @@
 from celery import shared_task
 from celery.schedules import crontab
 
-from intranet.celery import app
+from intranet.celery import beat_entries
 
 FILE_TASK = "retention.file_closed_cases"
 
@@ -14,7 +14,7 @@ def file_closed_cases() -> int:
     return services.file_closed_cases()
 
 
-@app.on_after_finalize.connect
+@beat_entries
 def setup_periodic_tasks(sender, **kwargs):
     sender.add_periodic_task(
         crontab(hour=2, minute=15), file_closed_cases.s(), name="retention: file closed cases"
