@@ -11,9 +11,11 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_is_realistic_and_idempotent(demo):
     from cases import demo as cases_demo
+    from cases.reports import demo as reports_demo
 
+    expected = len(cases_demo.CASES) + len(reports_demo.HISTORY)  # + the reports' history
     cases = Case.objects.all()
-    assert cases.count() == len(cases_demo.CASES)
+    assert cases.count() == expected
     assert len(set(cases.values_list("regime", flat=True))) >= 4
     assert len(set(cases.values_list("channel", flat=True))) >= 6
     assert len(set(cases.exclude(unit=None).values_list("unit", flat=True))) == 3
@@ -35,7 +37,7 @@ def test_demo_is_realistic_and_idempotent(demo):
     assert Delivery.objects.filter(channel="post", status="queued").exists()
     deliveries = Delivery.objects.count()
     cases_demo.seed()
-    assert Case.objects.count() == len(cases_demo.CASES)
+    assert Case.objects.count() == expected
     assert Delivery.objects.count() == deliveries
 
 
