@@ -4,15 +4,22 @@ one of the query's stems is wrapped in ``<mark>``, everything else is HTML-escap
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from search.stemming import WORD_RE, normalise, stem
 
 
+@lru_cache(maxsize=50_000)
+def _word_stem(word: str) -> str:
+    """The stem of a word as written (snippets stem every word of a text)."""
+    return stem(normalise(word))
+
+
 def _is_hit(word: str, stems: set[str], prefixes: tuple[str, ...]) -> bool:
-    word_stem = stem(normalise(word))
-    return word_stem in stems or bool(prefixes and normalise(word).startswith(prefixes))
+    return _word_stem(word) in stems or bool(prefixes and normalise(word).startswith(prefixes))
 
 
 def highlight(text: str, stems: set[str], prefixes: tuple[str, ...] = ()) -> SafeString:
@@ -39,14 +46,16 @@ def snippet(text: str, stems: set[str], words_around: int = 14, max_words: int =
     if not text:
         return mark_safe("")
     matches = list(WORD_RE.finditer(text))
-    hits = [i for i, m in enumerate(matches) if _is_hit(m.group(), stems, ())]
+    hits = [i for i, m in enumerate(matches) if _word_stem(m.group()) in stems]
     if hits:
-        # The window of max_words words holding the most hits.
-        best, best_count = hits[0], 0
-        for first in hits:
-            count = sum(1 for h in hits if first <= h < first + max_words)
-            if count > best_count:
-                best, best_count = first, count
+        # The window of max_words words holding the most hits (the first such window).
+        best, best_count, last = hits[0], 0, 0
+        for position, first in enumerate(hits):
+            last = max(last, position)
+            while last + 1 < len(hits) and hits[last + 1] < first + max_words:
+                last += 1
+            if last - position + 1 > best_count:
+                best, best_count = first, last - position + 1
         start_word = max(0, best - words_around // 2)
     else:
         start_word = 0

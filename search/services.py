@@ -223,19 +223,23 @@ def _materialise(condition: Q) -> Q:
 def visible_case_documents(user, *, external_engine: bool = False) -> QuerySet:
     """Case search documents of the cases the user may open (cases.permissions).
 
-    On the database backends the condition is a subquery on the live case table. An
-    external engine cannot join, so there the cases app's Q object is applied to the
-    document's copies of the columns it reads."""
-    from cases.models import Case
+    The cases app's own Q object, applied to the document's copies of the columns it
+    reads (client, executor, unit, confidentiality; co-executors through the live
+    co-executor table), so the condition sits on the same row as the text vector and
+    the facet columns: no join to the case table per match (at 100,000 cases that join
+    alone cost more than the search). The copies follow the case after its transaction
+    commits (`search.signals`); every hit is re-checked against the live case table
+    before it is shown (`_case_hits`). An external engine cannot run a subquery, so
+    there the condition is sent as plain data."""
     from cases.permissions import visibility_filter
     from search.models import CaseDocument
 
-    if not external_engine:
-        return CaseDocument.objects.filter(case__in=Case.objects.visible_to(user).values("pk"))
     condition = visibility_filter(user)
     if condition is None:
         return CaseDocument.objects.none()
-    return CaseDocument.objects.filter(_materialise(condition))
+    if external_engine:
+        condition = _materialise(condition)
+    return CaseDocument.objects.filter(condition)
 
 
 # ------------------------------------------------------------------------ the search
@@ -273,27 +277,39 @@ class _Run:
         self.request = request
         self.query = query
         self.any_word = any_word
+        self._articles = None
+
+    def visible_articles(self) -> QuerySet:
+        """`visible_articles` once per search (it reads the view restrictions)."""
+        if self._articles is None:
+            self._articles = visible_articles(self.user, self.request)
+        return self._articles
 
     # -- querysets per kind -------------------------------------------------------
+
+    def article_base(self, filters: dict) -> QuerySet | None:
+        """The articles of both kinds the user may open, with the filters applied."""
+        if any(filters.get(name) for name in CASE_ONLY_FILTERS):
+            return None
+        queryset = self.visible_articles()
+        if filters.get("topic"):
+            queryset = queryset.filter(topics__slug=filters["topic"])
+        if filters.get("unit"):
+            queryset = queryset.filter(owner_unit=filters["unit"])
+        if filters.get("year"):
+            queryset = queryset.filter(last_published_at__year=int(filters["year"]))
+        return queryset
 
     def base(self, kind: str, filters: dict) -> QuerySet | None:
         from kb.models import ArticlePage
 
         if kind in (ARTICLE, TYPICAL_ANSWER):
-            if any(filters.get(name) for name in CASE_ONLY_FILTERS):
+            queryset = self.article_base(filters)
+            if queryset is None:
                 return None
-            queryset = visible_articles(self.user, self.request)
             if kind == TYPICAL_ANSWER:
-                queryset = queryset.filter(kind=ArticlePage.Kind.TYPICAL_ANSWER)
-            else:
-                queryset = queryset.exclude(kind=ArticlePage.Kind.TYPICAL_ANSWER)
-            if filters.get("topic"):
-                queryset = queryset.filter(topics__slug=filters["topic"])
-            if filters.get("unit"):
-                queryset = queryset.filter(owner_unit=filters["unit"])
-            if filters.get("year"):
-                queryset = queryset.filter(last_published_at__year=int(filters["year"]))
-            return queryset
+                return queryset.filter(kind=ArticlePage.Kind.TYPICAL_ANSWER)
+            return queryset.exclude(kind=ArticlePage.Kind.TYPICAL_ANSWER)
         queryset = visible_case_documents(self.user, external_engine=self.external)
         if filters.get("topic"):
             code = KB_TOPIC_TO_CASE.get(filters["topic"])
@@ -322,9 +338,13 @@ class _Run:
     def results(self, queryset):
         return self.backend.search(self.search_query(), queryset, order_by_relevance=True)
 
-    def matched(self, results, model) -> QuerySet:
-        """All matches of `results` as a queryset of `model` (for totals and facets)."""
+    def matched(self, results, *, direct: bool = False) -> QuerySet:
+        """All matches of `results` as a queryset of their model (for totals and
+        facets). `direct`: the engine's own queryset (the match condition on the
+        model's table, for a grouped query on it); otherwise a plain queryset of the
+        model filtered on the matching keys."""
         compiler = results.query_compiler
+        model = compiler.queryset.model
         if self.external:
             ids = [obj.pk for obj in results[:FACET_SAMPLE]]
             return model.objects.filter(pk__in=ids)
@@ -332,7 +352,98 @@ class _Run:
         if "backend" in inspect.signature(compiler.search).parameters:
             kwargs["backend"] = self.backend
         queryset = compiler.search(compiler.get_config(self.backend), None, None, **kwargs)
+        if direct:
+            return queryset.order_by()
         return model.objects.filter(pk__in=queryset.order_by().values("pk"))
+
+    def keyed(self, results) -> bool:
+        """Whether the backend answers `results` by keys (`search.backends.postgres`):
+        totals, facets and pages of hits without fetching or sorting whole rows."""
+        compiler = results.query_compiler
+        if self.external or not hasattr(compiler, "keyed"):
+            return False
+        compiler._backend = self.backend
+        return compiler.keyed()
+
+    def config(self, results):
+        return results.query_compiler.get_config(self.backend)
+
+    def article_rows(self, filters: dict, wanted: set[str]) -> dict | None:
+        """Database backends: the matching articles of both kinds in one query, as
+        {"counts": {kind: n}, "ids": keys of the wanted kinds, "unit": Counter,
+        "year": Counter} (the totals and the unit and period facets; with a keyed
+        backend also "keys": {kind: [(key, title matches)]} and "results"), or None
+        when no article can match the filters."""
+        from kb.models import ArticlePage
+
+        base = self.article_base(filters)
+        if base is None:
+            return None
+        results = self.results(base)
+        result = {
+            "counts": {ARTICLE: 0, TYPICAL_ANSWER: 0},
+            "ids": [],
+            "unit": Counter(),
+            "year": Counter(),
+            "keys": {ARTICLE: [], TYPICAL_ANSWER: []},
+            "results": None,
+        }
+        year = ExtractYear("last_published_at")
+        if self.keyed(results):
+            result["results"] = results
+            rows = results.query_compiler.match_rows(
+                self.config(results), self.backend, ("kind", "owner_unit_id"), _sy=year
+            )
+        else:
+            rows = (
+                self.matched(results, direct=True)
+                .annotate(_sy=year)
+                .values_list("pk", "kind", "owner_unit_id", "_sy")
+            )
+        for pk, article_kind, unit, year, *title in rows:
+            each = TYPICAL_ANSWER if article_kind == ArticlePage.Kind.TYPICAL_ANSWER else ARTICLE
+            result["counts"][each] += 1
+            result["keys"][each].append((pk, title[0] if title else 0))
+            if each in wanted:
+                result["ids"].append(pk)
+                if unit:
+                    result["unit"][unit] += 1
+                if year:
+                    result["year"][int(year)] += 1
+        return result
+
+    def page_ids(self, kind, results, start: int, stop: int, article_rows=None) -> list:
+        """The keys of the results from `start` to `stop`, best first."""
+        if kind != CASE and article_rows is not None and article_rows["results"] is not None:
+            return self.article_page_ids({kind: (start, stop)}, article_rows)[kind]
+        if self.keyed(results):
+            compiler = results.query_compiler
+            rows = compiler.page_keys(self.config(results), start, stop, self.backend)
+            return [pk for pk, _score in rows]
+        return [obj.pk for obj in results[start:stop]]
+
+    def article_page_ids(self, ranges: dict, article_rows: dict) -> dict:
+        """{kind: keys from start to stop} for the article kinds of `ranges` ({kind:
+        (start, stop)}), ranked in one query: among the title matches of a kind when
+        they fill its page (they come first), else among all its matches."""
+        candidates: dict[str, list] = {}
+        for each, (_start, stop) in ranges.items():
+            keys = article_rows["keys"][each]
+            titled = [pk for pk, title in keys if title]
+            candidates[each] = titled if len(titled) >= stop else [pk for pk, _title in keys]
+        results = article_rows["results"]
+        ranked = results.query_compiler.rank_keys(
+            self.config(results), self.backend, [pk for keys in candidates.values() for pk in keys]
+        )
+        pages = {}
+        for each, (start, stop) in ranges.items():
+            order = sorted(
+                (pk for pk in candidates[each] if pk in ranked),
+                key=lambda pk: (ranked[pk][0], ranked[pk][1], pk),
+                reverse=True,
+            )
+            pages[each] = order[start:stop]
+        return pages
 
 
 def _engine_down(name: str) -> bool:
@@ -431,8 +542,6 @@ def _clean_filters(filters: dict) -> dict[str, str]:
 
 
 def _search_on(backend, user, request, query, kind, filters, page, per_page, any_word):
-    from cases.models import Case
-    from kb.models import ArticlePage
 
     run = _Run(backend, user, request, query, any_word)
     response = SearchResponse(
@@ -445,44 +554,94 @@ def _search_on(backend, user, request, query, kind, filters, page, per_page, any
     stems = highlight_stems(query)
     matched: dict[str, QuerySet] = {}
     case_rows = None
+    article_rows = None
     results_by_kind = {}
+    if not run.external:
+        # Database backends: one query gives the totals of both article kinds and
+        # the keys of the matches; the facets are counted from them.
+        wanted = {each for each in (ARTICLE, TYPICAL_ANSWER) if not kind or kind == each}
+        article_rows = run.article_rows(filters, wanted)
+        if article_rows is not None:
+            article_rows["topic"] = _article_topic_counts(article_rows["ids"])
     for each in (ARTICLE, TYPICAL_ANSWER, CASE):
         base = run.base(each, filters)
         if base is None:
             response.counts[each] = 0
             continue
         results = run.results(base)
-        results_by_kind[each] = results
         wanted = not kind or kind == each
-        if each == CASE and wanted and _grouping_sets_available(run):
+        if each != CASE and article_rows is not None:
+            response.counts[each] = article_rows["counts"][each]
+        elif each == CASE and wanted and _grouping_sets_available(run):
             # One pass over the match gives the facets and the total.
-            matched[each] = run.matched(results, Case)
-            case_rows = _case_facet_rows(matched[each])
+            case_rows = _case_facet_rows(run.matched(results, direct=True))
             response.counts[each] = case_rows["total"]
-            if not response.counts[each]:
-                del matched[each]
-            continue
-        response.counts[each] = results.count()
-        if response.counts[each] and wanted:
-            model = ArticlePage if each != CASE else Case
-            matched[each] = run.matched(results, model)
+            if response.counts[each]:
+                matched[each] = run.matched(results)
+        else:
+            response.counts[each] = results.count()
+            if response.counts[each] and wanted:
+                matched[each] = run.matched(results)
+        # The backend may plan the page of hits knowing how many there are.
+        results.query_compiler.staffsearch_count = response.counts[each]
+        results_by_kind[each] = results
 
     if kind:
         response.total = response.counts.get(kind, 0)
         response.page = min(page, response.num_pages)
         start = (response.page - 1) * per_page
         results = results_by_kind.get(kind)
-        objects = list(results[start : start + per_page]) if results is not None else []
-        response.hits = _hits(kind, objects, user, request, stems)
+        ids = []
+        if results is not None and response.total > start:
+            ids = run.page_ids(kind, results, start, start + per_page, article_rows)
+        response.hits = _hits(kind, ids, user, request, stems, run.visible_articles)
     else:
         response.total = sum(response.counts.values())
-        for each, results in results_by_kind.items():
-            if response.counts[each]:
-                response.groups[each] = _hits(
-                    each, list(results[:GROUP_SIZE]), user, request, stems
-                )
-    response.facets = _facets(matched, response, filters, case_rows)
+        present = [each for each in results_by_kind if response.counts[each]]
+        ids_by_kind = {}
+        articles = [each for each in present if each != CASE]
+        if articles and article_rows is not None and article_rows["results"] is not None:
+            ranges = dict.fromkeys(articles, (0, GROUP_SIZE))
+            ids_by_kind.update(run.article_page_ids(ranges, article_rows))
+        for each in present:
+            if each not in ids_by_kind:
+                ids_by_kind[each] = run.page_ids(each, results_by_kind[each], 0, GROUP_SIZE)
+        article_ids = [pk for each in articles for pk in ids_by_kind[each]]
+        article_hits = _article_hits(article_ids, user, request, stems, run.visible_articles)
+        for each in present:
+            if each == CASE:
+                hits = _case_hits(ids_by_kind[each], user, stems)
+            else:
+                hits = [article_hits[pk] for pk in ids_by_kind[each] if pk in article_hits]
+                for hit in hits:
+                    hit.kind = each
+            response.groups[each] = hits
+    response.facets = _facets(matched, response, filters, case_rows, article_rows)
     return response
+
+
+def _article_topic_counts(ids: list[int]) -> Counter:
+    """Topic facet of the matching articles (by key: no second search)."""
+    from django.db import connection
+
+    from kb.models import ArticlePage
+
+    counts: Counter = Counter()
+    if not ids:
+        return counts
+    through = ArticlePage.topics.through
+    links = through.objects.all()
+    if connection.vendor == "postgresql":
+        # One array parameter, not thousands of placeholders.
+        column = through._meta.get_field("articlepage").column
+        links = links.extra(
+            where=[f'"{through._meta.db_table}"."{column}" = ANY(%s)'], params=[ids]
+        )
+    else:
+        links = links.filter(articlepage_id__in=ids)
+    for row in links.values("topic__slug").annotate(n=Count("pk")):
+        counts[row["topic__slug"]] += row["n"]
+    return counts
 
 
 def _grouping_sets_available(run) -> bool:
@@ -558,72 +717,89 @@ def _article_text(article) -> str:
     return " ".join(part for part in (article.summary, body, article.answer_text) if part)
 
 
-def _hits(kind, objects, user, request, stems) -> list[Hit]:
-    """Hits for `objects` in their order, each re-checked against the database."""
-    if not objects:
+def _hits(kind, ids, user, request, stems, articles=None) -> list[Hit]:
+    """Hits for the keys `ids` of `kind` in their order, each re-checked against the
+    database. `articles`: a callable giving `visible_articles(user, request)`."""
+    if not ids:
         return []
-    ids = [obj.pk for obj in objects]
     if kind == CASE:
         return _case_hits(ids, user, stems)
+    by_key = _article_hits(ids, user, request, stems, articles)
+    hits = [by_key[pk] for pk in ids if pk in by_key]
+    for hit in hits:
+        hit.kind = kind
+    return hits
+
+
+def _article_hits(ids, user, request, stems, articles=None) -> dict[int, Hit]:
+    """{key: hit} of the articles of `ids` the user may open (re-checked here)."""
+    if not ids:
+        return {}
     visible = {
         page.pk: page
-        for page in visible_articles(user, request)
+        for page in (articles() if articles else visible_articles(user, request))
         .filter(pk__in=ids)
         .select_related("owner_unit")
         .prefetch_related("topics")
     }
-    hits = []
+    hits = {}
     for pk in ids:
         article = visible.get(pk)
         if article is None:
             continue
-        hits.append(
-            Hit(
-                kind=kind,
-                pk=pk,
-                title=article.title,
-                title_html=highlight.highlight(article.title, stems),
-                url=article.get_url(request) or article.url or "",
-                snippet=highlight.snippet(_article_text(article), stems),
-                meta={
-                    "kind": article.kind,
-                    "kind_label": str(article.get_kind_display()),
-                    "answer_code": article.answer_code or "",
-                    "unit": article.owner_unit.short_name if article.owner_unit else "",
-                    "topics": [topic.name for topic in article.topics.all()],
-                    "date": article.last_published_at.date().isoformat()
-                    if article.last_published_at
-                    else "",
-                    "audience": article.audience,
-                },
-            )
+        hits[pk] = Hit(
+            kind=TYPICAL_ANSWER if article.kind == "typical_answer" else ARTICLE,
+            pk=pk,
+            title=article.title,
+            title_html=highlight.highlight(article.title, stems),
+            url=article.get_url(request) or article.url or "",
+            snippet=highlight.snippet(_article_text(article), stems),
+            meta={
+                "kind": article.kind,
+                "kind_label": str(article.get_kind_display()),
+                "answer_code": article.answer_code or "",
+                "unit": article.owner_unit.short_name if article.owner_unit else "",
+                "topics": [topic.name for topic in article.topics.all()],
+                "date": article.last_published_at.date().isoformat()
+                if article.last_published_at
+                else "",
+                "audience": article.audience,
+            },
         )
     return hits
 
 
 def _case_hits(ids, user, stems) -> list[Hit]:
-    from cases.models import Case
+    from django.db.models import BooleanField, ExpressionWrapper, Value
 
+    from cases.models import Case
+    from cases.permissions import visibility_filter
+
+    if not ids:
+        return []
+    # Whether the user sees the case as staff (not merely as its client): the staff
+    # page, not the client's.
+    staff = visibility_filter(user, own=False)
+    handled = (
+        ExpressionWrapper(staff, output_field=BooleanField())
+        if staff is not None
+        else Value(False, output_field=BooleanField())
+    )
     cases = {
         case.pk: case
-        for case in Case.objects.visible_to(user).filter(pk__in=ids).select_related("unit")
+        for case in Case.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .select_related("unit", "search_document")
+        .annotate(_staffsearch_handled=handled)
     }
-    staff_ids = set(
-        Case.objects.handled_by(user).filter(pk__in=list(cases)).values_list("pk", flat=True)
-    )
-    documents = {}
-    if cases:
-        from search.models import CaseDocument
-
-        documents = {
-            doc.pk: doc for doc in CaseDocument.objects.filter(pk__in=list(cases)).only("answers")
-        }
+    staff_ids = {pk for pk, case in cases.items() if case._staffsearch_handled}
     hits = []
     for pk in ids:
         case = cases.get(pk)
         if case is None:
             continue
-        answers = documents[pk].answers if pk in documents else ""
+        document = getattr(case, "search_document", None)
+        answers = document.answers if document is not None else ""
         hits.append(
             Hit(
                 kind=CASE,
@@ -652,7 +828,11 @@ def _case_hits(ids, user, stems) -> list[Hit]:
 
 
 def _facets(
-    matched: dict[str, QuerySet], response: SearchResponse, filters, case_rows=None
+    matched: dict[str, QuerySet],
+    response: SearchResponse,
+    filters,
+    case_rows=None,
+    article_rows=None,
 ) -> list[Facet]:
     from cases.choices import Regime, Status
     from intranet.models import Unit
@@ -663,6 +843,10 @@ def _facets(
     years: Counter = Counter()
     statuses: Counter = Counter()
     regimes: Counter = Counter()
+    if article_rows is not None:
+        topics.update(article_rows["topic"])
+        units.update(article_rows["unit"])
+        years.update(article_rows["year"])
     for kind, queryset in matched.items():
         if kind == CASE and case_rows is not None:
             for code, count in case_rows["topic"].items():
@@ -840,8 +1024,10 @@ def typical_answers_for(user, text: str, *, limit: int = 5, request=None) -> lis
     def work(backend, name):
         run = _Run(backend, user, request, cleaned, True)
         base = run.base(TYPICAL_ANSWER, {})
-        objects = list(run.results(base)[:limit])
-        return _hits(TYPICAL_ANSWER, objects, user, request, highlight_stems(cleaned))
+        ids = run.page_ids(TYPICAL_ANSWER, run.results(base), 0, limit)
+        return _hits(
+            TYPICAL_ANSWER, ids, user, request, highlight_stems(cleaned), run.visible_articles
+        )
 
     result, _name, _notices = _with_fallback(work)
     return result

@@ -1,34 +1,314 @@
-"""modelsearch's PostgreSQL full-text backend, ranking a page of results in two steps.
+"""modelsearch's PostgreSQL full-text backend, made to hold at 100,000 cases.
 
-modelsearch sorts whole rows by rank before it takes the page, so a query matching tens
-of thousands of rows sorts them all, wide columns included, on disk. Here the sort
-carries only the primary key and the rank; the rows of the page are fetched after."""
+What it changes (`bench/README.md` has the measurements behind each point):
+
+- Cases are searched on their own rows: the stored generated columns of the search
+  document (``search_vector``, ``title_vector``, ``autocomplete_vector``, GIN-indexed;
+  migration ``staffsearch.0003``), not modelsearch's generic index table, which keeps
+  wide rows joined on ``object_id = pk::varchar``. Case documents are therefore not
+  written to that table on PostgreSQL. Pages keep modelsearch's table.
+- Results whose title matches come first, each part by rank (ts_rank with
+  modelsearch's weights). With the field weights in use (title B = 0.31, body D = 0.01)
+  that is the order ranking gives anyway, but it lets a page of results be ranked
+  among the title matches only, instead of ranking every match of a common word
+  (thousands of rows, each vector read and scored) to keep five.
+- A page is ranked on keys only (no sort of wide rows); its rows are fetched after.
+"""
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import Case, Expression, F, IntegerField, Value, When
+from django.db.models.expressions import Col
 from modelsearch.backends.database.postgres.postgres import (
     PostgresAutocompleteQueryCompiler,
+    PostgresIndex,
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
 )
 from modelsearch.query import Fuzzy, MatchAll, Not
 
 RANK = "_staffsearch_rank"
+TITLE_FIRST = "_staffsearch_title_first"
+VECTOR = "_staffsearch_vector"
+TITLE_VECTOR = "_staffsearch_title_vector"
+# Up to this many matches (when the caller says how many there are), every match is
+# ranked in one query; above it, a page is first looked for among the title matches.
+RANK_ALL_UP_TO = 300
+
+# The generated columns of staffsearch_casedocument (migration staffsearch.0003).
+CASE_SEARCH_VECTOR = "search_vector"
+CASE_TITLE_VECTOR = "title_vector"
+CASE_AUTOCOMPLETE_VECTOR = "autocomplete_vector"
+# The text search configurations those columns are built with.
+CASE_SEARCH_CONFIG = "russian"
+CASE_AUTOCOMPLETE_CONFIG = "simple"
 
 
-class RankedPageMixin:
+class DocumentColumn(Expression):
+    """A tsvector column of the queryset's own table that is not a model field (the
+    generated columns): resolved to a column of the query's base alias, so it is
+    relabelled like any other column when the queryset becomes a subquery."""
+
+    def __init__(self, column: str):
+        super().__init__(output_field=SearchVectorField())
+        self.column = column
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        target = SearchVectorField()
+        target.column = self.column
+        target.model = query.model
+        target.name = self.column
+        return Col(query.get_initial_alias(), target, output_field=target)
+
+    def as_sql(self, compiler, connection):  # pragma: no cover - always resolved first
+        raise ValueError("DocumentColumn must be resolved against a query")
+
+
+def uses_case_columns(model, backend) -> bool:
+    """Whether `model` is searched on its own generated columns by `backend` (whose
+    text search configuration is the one the columns are built with)."""
+    from search.models import CaseDocument
+
+    return model is CaseDocument and getattr(backend, "config", None) == CASE_SEARCH_CONFIG
+
+
+class CaseColumnsMixin:
+    """Vectors of case documents from their own columns (the backend is known once
+    `search` is called)."""
+
+    own_vector = CASE_SEARCH_VECTOR
+    _backend = None
+
+    def own_columns(self) -> bool:
+        return uses_case_columns(self.queryset.model, self._backend)
+
+    def get_index_vectors(self, search_query):
+        if self.own_columns():
+            return [(DocumentColumn(self.own_vector), 1.0)]
+        return super().get_index_vectors(search_query)
+
     def search(self, config, start, stop, score_field=None, backend=None):
-        if (
-            stop is None
-            or not self.order_by_relevance
-            or isinstance(self.query, MatchAll | Not | Fuzzy)
-        ):
+        self._backend = backend
+        return super().search(config, start, stop, score_field=score_field, backend=backend)
+
+
+INTEGER_KEYS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+}
+
+
+def plain_rows(queryset, names: list[str]) -> list[tuple]:
+    """The rows of `queryset` (of values of `names`: fields and annotations) as the
+    database driver returns them, in `names` order: thousands of keys come back without
+    Django's per-row conversions (which cost more than the query)."""
+    from django.db import connections
+
+    query = queryset.values(*names).query
+    compiler = query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    if getattr(query, "selected", None):  # Django 5.2: columns in the order asked for
+        selected = list(query.selected)
+    else:
+        selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+    order = [selected.index(name) for name in names]
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if order == list(range(len(names))):
+        return rows
+    return [tuple(row[i] for i in order) for row in rows]
+
+
+def _integer_key(model) -> bool:
+    field = model._meta.pk
+    while field.is_relation:  # a page's key is its link to wagtailcore.Page
+        field = field.target_field
+    return field.get_internal_type() in INTEGER_KEYS
+
+
+class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
+    def keyed(self) -> bool:
+        """Whether this search can be answered by keys (`page_keys`, `match_rows`,
+        `rank_keys`): a ranked full-text query over the index's own fields."""
+        return (
+            self.order_by_relevance
+            and self.fields is None
+            and not isinstance(self.query, MatchAll | Not | Fuzzy)
+            and (self.own_columns() or _integer_key(self.queryset.model))
+        )
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        if stop is None or not self.keyed():
             return super().search(config, start, stop, score_field=score_field, backend=backend)
-        full = self.queryset
+        rows = self.page_keys(config, start, stop)
+        objects = self.queryset.order_by().in_bulk([pk for pk, _score in rows])
+        result = []
+        for pk, score in rows:
+            obj = objects.get(pk)
+            if obj is None:
+                continue
+            if score_field:
+                setattr(obj, score_field, score)
+            result.append(obj)
+        return result
+
+    def page_keys(self, config, start: int, stop: int, backend=None) -> list[tuple]:
+        """(key, rank) of the results from `start` to `stop`: title matches first,
+        each part by rank, then by key (descending)."""
+        if backend is not None:
+            self._backend = backend
+        known = getattr(self, "staffsearch_count", None)  # set by search.services
+        if known is not None and known <= start:
+            return []
+        search_query = self.build_tsquery(self.query, config=config)
+        if self.own_columns():
+            matches, key, rank = self._own_matches(search_query, config)
+        else:
+            matches, key, rank = self._entry_matches(search_query, config)
+        # A few hundred matches are ranked outright; more, and the title matches are
+        # tried first.
+        title_first = known is None or known > RANK_ALL_UP_TO
+        return self._page_of_keys(matches, key, rank, search_query, start, stop, title_first)
+
+    def match_rows(self, config, backend, fields=(), **expressions) -> list[tuple]:
+        """(key, *fields, *expressions, title matches: 0/1) of every match, in no order:
+        for totals, facets and choosing what to rank (see `rank_keys`)."""
+        self._backend = backend
+        search_query = self.build_tsquery(self.query, config=config)
+        if self.own_columns():
+            vector, title = DocumentColumn(CASE_SEARCH_VECTOR), DocumentColumn(CASE_TITLE_VECTOR)
+        else:
+            vector = F("index_entries__title")._combine(F("index_entries__body"), "||", False)
+            title = F("index_entries__title")
+        matches = (
+            self.queryset.order_by()
+            .annotate(**{VECTOR: vector, TITLE_VECTOR: title})
+            .filter(**{VECTOR: search_query})
+            .annotate(**expressions, **{TITLE_FIRST: self._title_first(search_query)})
+        )
+        return plain_rows(matches, ["pk", *fields, *expressions, TITLE_FIRST])
+
+    def rank_keys(self, config, backend, keys) -> dict:
+        """{key: (title matches: 0/1, rank)} of the given keys (matches found by
+        `match_rows`), in one query with the keys as one array parameter."""
+        self._backend = backend
+        keys = list(keys)
+        if not keys:
+            return {}
+        search_query = self.build_tsquery(self.query, config=config)
+        if self.own_columns():
+            matches, key, rank = self._own_matches(search_query, config, filtered=False)
+            column = (
+                f'"{self.queryset.model._meta.db_table}"."{self.queryset.model._meta.pk.column}"'
+            )
+            matches = matches.extra(where=[f"{column} = ANY(%s)"], params=[keys])
+        else:
+            matches, key, rank = self._entry_matches(search_query, config, keys=keys)
+        rows = plain_rows(
+            matches.annotate(**{TITLE_FIRST: self._title_first(search_query), RANK: rank}),
+            [key, TITLE_FIRST, RANK],
+        )
+        return {pk: (title_first, score) for pk, title_first, score in rows}
+
+    @staticmethod
+    def _title_first(search_query):
+        return Case(
+            When(**{TITLE_VECTOR: search_query}, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+
+    # Each shape gives (matches annotated with VECTOR and TITLE_VECTOR and filtered on
+    # the first, the name of the model's key in them, the rank expression).
+
+    def _own_matches(self, search_query, config, filtered=True):
+        """Case documents: their own columns."""
+        vectors = self.get_search_vectors(search_query)
+        matches = self.queryset.order_by().annotate(
+            **{VECTOR: vectors[0][0], TITLE_VECTOR: DocumentColumn(CASE_TITLE_VECTOR)}
+        )
+        if filtered:
+            matches = matches.filter(**{VECTOR: search_query})
+        return matches, "pk", self._build_rank_expression(vectors, config)
+
+    def _entry_matches(self, search_query, config, keys=None):
+        """Models in modelsearch's index table (pages), read from the entries' side: the
+        entries matching the query, among the keys of the model's queryset. (The other
+        way round, the planner joins the entries to the pages on ``pk::varchar`` and,
+        misjudging how many entries match, scans the pages once per entry.)"""
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+        from modelsearch.backends.database.postgres.postgres import IndexEntry
+        from modelsearch.utils import get_descendants_content_types_pks
+
+        model = self.queryset.model
+        vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
+        entries = IndexEntry._default_manager.filter(
+            content_type_id__in=get_descendants_content_types_pks(model)
+        ).annotate(
+            **{
+                VECTOR: F("title")._combine(F("body"), "||", False),
+                TITLE_VECTOR: F("title"),
+                "_staffsearch_pk": Cast("object_id", output_field=IntegerField()),
+            }
+        )
+        if keys is not None:
+            # Keys already known to match and to be visible: one array parameter.
+            table = IndexEntry._meta.db_table
+            column = IndexEntry._meta.get_field("object_id").column
+            matches = entries.extra(
+                where=[f'"{table}"."{column}" = ANY(%s)'], params=[[str(k) for k in keys]]
+            )
+        else:
+            visible = (
+                self.queryset.order_by()
+                .annotate(_staffsearch_key=Cast("pk", output_field=CharField(max_length=50)))
+                .values("_staffsearch_key")
+            )
+            matches = entries.filter(object_id__in=visible, **{VECTOR: search_query})
+        return matches, "_staffsearch_pk", self._build_rank_expression(vectors, config)
+
+    @staticmethod
+    def _page_of_keys(
+        matches, key, rank, search_query, start, stop, title_first=True
+    ) -> list[tuple]:
+        """(key, rank) of the page: title matches first, each part by rank, then key."""
+        if title_first:
+            # The title matches, best first: enough to fill the page?
+            keyed = matches.filter(**{TITLE_VECTOR: search_query}).annotate(**{RANK: rank})
+            ordered = keyed.order_by(f"-{RANK}", f"-{key}")
+            rows = list(ordered.values_list(key, RANK)[start:stop])
+            if len(rows) == stop - start:
+                return rows
+        # The page reaches past the title matches: rank every match.
+        keyed = matches.annotate(
+            **{TITLE_FIRST: TitleFirstSearchQueryCompiler._title_first(search_query), RANK: rank}
+        )
+        ordered = keyed.order_by(f"-{TITLE_FIRST}", f"-{RANK}", f"-{key}")
+        return list(ordered.values_list(key, RANK)[start:stop])
+
+
+class RankedPostgresSearchQueryCompiler(CaseColumnsMixin, TitleFirstSearchQueryCompiler):
+    pass
+
+
+class KeyedAutocompleteQueryCompiler(PostgresAutocompleteQueryCompiler):
+    def search(self, config, start, stop, score_field=None, backend=None):
+        if stop is None or isinstance(self.query, MatchAll | Not | Fuzzy):
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
+        # Rank on keys, fetch the rows of the page after (no sort of wide rows).
         rank = score_field or RANK
-        page = super().search(config, start, stop, score_field=rank, backend=backend)
-        rows = list(page.values_list("pk", rank))
-        objects = full.order_by().in_bulk([pk for pk, _score in rows])
+        keyed = super().search(config, start, stop, score_field=rank, backend=backend)
+        rows = list(keyed.values_list("pk", rank))
+        objects = self.queryset.order_by().in_bulk([pk for pk, _score in rows])
         result = []
         for pk, score in rows:
             obj = objects.get(pk)
@@ -40,17 +320,35 @@ class RankedPageMixin:
         return result
 
 
-class RankedPostgresSearchQueryCompiler(RankedPageMixin, PostgresSearchQueryCompiler):
-    pass
+class RankedPostgresAutocompleteQueryCompiler(CaseColumnsMixin, KeyedAutocompleteQueryCompiler):
+    own_vector = CASE_AUTOCOMPLETE_VECTOR
+
+    def own_columns(self) -> bool:
+        # The column is built with the configuration modelsearch autocompletes with.
+        return (
+            super().own_columns()
+            and getattr(self._backend, "autocomplete_config", None) == CASE_AUTOCOMPLETE_CONFIG
+        )
 
 
-class RankedPostgresAutocompleteQueryCompiler(RankedPageMixin, PostgresAutocompleteQueryCompiler):
-    pass
+class RankedPostgresIndex(PostgresIndex):
+    """Case documents live in their own generated columns: not in the generic table."""
+
+    def add_items(self, model, objs):
+        if uses_case_columns(model, self.backend):
+            return
+        super().add_items(model, objs)
+
+    def delete_item(self, item):
+        if uses_case_columns(type(item), self.backend):
+            return
+        super().delete_item(item)
 
 
 class RankedPostgresSearchBackend(PostgresSearchBackend):
     query_compiler_class = RankedPostgresSearchQueryCompiler
     autocomplete_query_compiler_class = RankedPostgresAutocompleteQueryCompiler
+    index_class = RankedPostgresIndex
 
 
 SearchBackend = RankedPostgresSearchBackend

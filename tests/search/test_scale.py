@@ -1,0 +1,113 @@
+"""What keeps the search fast at 100,000 cases (bench/search_latency.py) without changing
+what it answers: pages of a tab continue one another, the number of queries does not
+grow with the number of hits, and on PostgreSQL cases are searched on their own
+generated columns (search.backends.postgres)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from search import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _more_cases(org, count):
+    from cases import services as case_services
+
+    with_subject = []
+    for number in range(count):
+        case = case_services.submit_question(
+            org.client,
+            subject=f"Справка о доходах: вопрос {number}",
+            text="Как указать доходы от вклада в справке о доходах?",
+        )
+        with_subject.append(case)
+    return with_subject
+
+
+def test_pages_of_a_tab_continue_one_another(corpus, django_capture_on_commit_callbacks):
+    from cases import services as case_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _more_cases(corpus.org, 6)
+        case_services.submit_question(
+            corpus.org.client,
+            subject="Вопрос о вкладе",
+            text="Нужно ли указывать вклад в справке о доходах, если счёт закрыт?",
+        )
+    client = corpus.users["client"]
+    whole = services.search(client, "справка о доходах", kind=services.CASE, per_page=50)
+    assert whole.total == 8  # seven new ones and the client's own case
+    paged = []
+    for page in (1, 2, 3):
+        result = services.search(client, "справка о доходах", kind=services.CASE, page=page,
+                                 per_page=3)  # fmt: skip
+        assert result.total == 8
+        paged += [hit.pk for hit in result.hits]
+    assert paged == [hit.pk for hit in whole.hits]
+    assert len(set(paged)) == 8
+    if connection.vendor == "postgresql":
+        # Subjects that hold the words come before texts that only mention them.
+        assert whole.hits[-1].title == "Вопрос о вкладе"
+
+
+def test_the_number_of_queries_does_not_grow_with_the_hits(
+    corpus, django_capture_on_commit_callbacks
+):
+    registrar = corpus.users["registrar"]
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            result = services.search(registrar, "справка о доходах")
+        return len(context.captured_queries), result
+
+    queries()  # the first search of a process also reads the site's root paths (cached)
+    few, result = queries()
+    assert result.counts["case"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _more_cases(corpus.org, 6)
+    many, result = queries()
+    assert result.counts["case"] == 7 and len(result.groups["case"]) == services.GROUP_SIZE
+    assert many == few
+    assert many <= 25
+
+
+def test_facet_counts_add_up_to_the_totals(corpus, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _more_cases(corpus.org, 3)
+    result = services.search(corpus.users["registrar"], "справка о доходах")
+    facets = {facet.name: facet for facet in result.facets}
+    assert sum(v.count for v in facets["status"].values) == result.counts["case"] == 4
+    assert sum(v.count for v in facets["kind"].values) == result.total
+    years = sum(v.count for v in facets["year"].values)
+    assert years == result.counts["article"] + result.counts["typical_answer"] + 4
+
+
+@pytest.mark.postgres
+def test_postgres_cases_live_in_their_own_columns(corpus):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.search.models import IndexEntry
+
+    from search.models import CaseDocument
+
+    case_type = ContentType.objects.get_for_model(CaseDocument)
+    assert not IndexEntry.objects.filter(content_type=case_type).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM staffsearch_casedocument "
+            "WHERE search_vector @@ plainto_tsquery('russian', 'справкой о доходах') "
+            "AND title_vector @@ plainto_tsquery('russian', 'справкой о доходах')"
+        )
+        assert cursor.fetchone()[0] == 1
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'staffsearch_casedocument'"
+        )
+        definitions = " ".join(row[0] for row in cursor.fetchall())
+    for column in ("search_vector", "title_vector", "autocomplete_vector"):
+        assert f"USING gin ({column})" in definitions
+    # Suggestions of case subjects come from the autocomplete column.
+    items = services.suggest(corpus.users["client"], "Справка о дох")
+    assert [item["title"] for item in items if item["kind"] == services.CASE] == [
+        "Справка о доходах супруги в декретном отпуске"
+    ]
