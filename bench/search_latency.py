@@ -202,6 +202,16 @@ def generate_articles(target: int, rng, sentences) -> None:
     print(f"articles: {target - have} created in {time.monotonic() - started:.0f} s", flush=True)
 
 
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
@@ -257,9 +267,15 @@ def main():
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # Dead rows of bulk rewrites (e.g. migration staffsearch.0003 removing the cases'
+        # entries from modelsearch's table) out of the indexes, fresh statistics.
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("SHOW server_version")
+        server_version = cursor.fetchone()[0]
     for query in QUERIES[:3]:
         services.search(users["registrar"], query)
+    load_before = os.getloadavg()
+    bench_started = time.monotonic()
     timings: dict[str, list[float]] = {name: [] for name in users}
     for _round in range(args.rounds):
         for query in QUERIES:
@@ -270,9 +286,18 @@ def main():
     from cases.models import Case
     from kb.models import ArticlePage
 
+    wall = time.monotonic() - bench_started
+    load_after = os.getloadavg()
     print(
         f"\ncorpus: {Case.objects.count()} cases, {ArticlePage.objects.count()} articles; "
-        f"{len(QUERIES)} queries x {args.rounds}; CPUs: {os.cpu_count()}"
+        f"{len(QUERIES)} queries x {args.rounds} x {len(users)} users in {wall:.0f} s; "
+        f"CPUs: {os.cpu_count()} ({cpu_model()}); PostgreSQL {server_version}"
+    )
+    print(
+        "load average (1/5/15 min) before: "
+        + " ".join(f"{x:.2f}" for x in load_before)
+        + ", after: "
+        + " ".join(f"{x:.2f}" for x in load_after)
     )
     print(f"{'user':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     every = []

@@ -5,8 +5,8 @@ one of the query's stems is wrapped in ``<mark>``, everything else is HTML-escap
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape  # what django.utils.html.escape calls, without its lazy wrapper
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from search.stemming import WORD_RE, normalise, stem
@@ -25,17 +25,16 @@ def _is_hit(word: str, stems: set[str], prefixes: tuple[str, ...]) -> bool:
 def highlight(text: str, stems: set[str], prefixes: tuple[str, ...] = ()) -> SafeString:
     """All of `text`, escaped, with the words matching `stems` (or starting with one of
     `prefixes`) marked."""
+    text = str(text or "")
     out: list[str] = []
-    position = 0
-    for match in WORD_RE.finditer(text or ""):
-        out.append(escape(text[position : match.start()]))
+    position = 0  # the start of the text not yet written out
+    for match in WORD_RE.finditer(text):
         word = match.group()
         if _is_hit(word, stems, prefixes):
+            out.append(escape(text[position : match.start()]))
             out.append(f"<mark>{escape(word)}</mark>")
-        else:
-            out.append(escape(word))
-        position = match.end()
-    out.append(escape((text or "")[position:]))
+            position = match.end()
+    out.append(escape(text[position:]))
     return mark_safe("".join(out))
 
 

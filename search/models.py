@@ -7,9 +7,13 @@ the case by a Celery task after the case's transaction commits (`search.signals`
 The document's primary key is the case's id, and it carries copies of the case's
 columns that `cases.permissions.visibility_filter` reads (client, executor, unit,
 confidentiality; co-executors are matched by case id). So the cases app's own Q object
-applies unchanged to documents inside an Elasticsearch query; the database backends
-filter on the live case table instead, and every hit is re-checked against
-``Case.objects.visible_to`` before it is shown."""
+applies unchanged to documents inside the query of every backend (Elasticsearch, and
+the database backends, where the condition then sits on the same row as the text
+vector), and every hit is re-checked against ``Case.objects.visible_to`` before it is
+shown.
+
+On PostgreSQL the table also has stored generated tsvector columns with GIN indexes
+(migration ``staffsearch.0003``, read by `search.backends.postgres`)."""
 
 from __future__ import annotations
 

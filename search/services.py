@@ -229,17 +229,20 @@ def visible_case_documents(user, *, external_engine: bool = False) -> QuerySet:
     the facet columns: no join to the case table per match (at 100,000 cases that join
     alone cost more than the search). The copies follow the case after its transaction
     commits (`search.signals`); every hit is re-checked against the live case table
-    before it is shown (`_case_hits`). An external engine cannot run a subquery, so
-    there the condition is sent as plain data."""
+    before it is shown (`_case_hits`).
+
+    The condition's sub-queries (the cases the user co-executes) are read first and
+    sent as lists: an external engine cannot run a subquery, and on PostgreSQL a list
+    leaves the planner free to combine the indexes on client, executor and key with
+    the text index (a sub-query in the OR makes it read every text match first). So
+    `external_engine` no longer changes the result; it is kept for the callers."""
     from cases.permissions import visibility_filter
     from search.models import CaseDocument
 
     condition = visibility_filter(user)
     if condition is None:
         return CaseDocument.objects.none()
-    if external_engine:
-        condition = _materialise(condition)
-    return CaseDocument.objects.filter(condition)
+    return CaseDocument.objects.filter(_materialise(condition))
 
 
 # ------------------------------------------------------------------------ the search
