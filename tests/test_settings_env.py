@@ -29,6 +29,7 @@ SWITCHES = (
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest for Playwright
     "ELASTICSEARCH_VERSION",
     "SEARCH_CONFIG",
+    "PG_RANDOM_PAGE_COST",
 )
 
 PROBE = """
@@ -97,6 +98,15 @@ def test_database_url_selects_postgresql(module, env):
     assert state["host"] == "db.internal"
     if module == "production":
         assert state["options"]["connect_timeout"] <= 2
+    # SSD planner costs, so broad full-text queries use the GIN indexes (bench/README.md).
+    assert state["options"]["options"] == "-c random_page_cost=1.1"
+
+
+def test_random_page_cost_can_be_left_to_the_server():
+    state = probe(DATABASE_URL="postgres://intranet@db.internal/intranet", PG_RANDOM_PAGE_COST="")
+    assert "options" not in state["options"]
+    state = probe(DATABASE_URL="postgres://intranet@db.internal/intranet", PG_RANDOM_PAGE_COST="2")
+    assert state["options"]["options"] == "-c random_page_cost=2.0"
 
 
 def test_without_broker_tasks_run_eagerly():
