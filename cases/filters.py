@@ -5,6 +5,8 @@ queues and filters only narrow it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django.db.models import F, Q
 from django.utils import timezone
@@ -63,8 +65,7 @@ def apply_queue(queryset, queue: str, user, today=None, calendar=None):
         return queryset.exclude(status__in=OPEN_STATUSES)
     queryset = queryset.filter(status__in=OPEN_STATUSES)
     if queue == "mine":
-        co = Case.co_executors.through.objects.filter(user_id=user.pk).values("case_id")
-        return queryset.filter(Q(executor_id=user.pk) | Q(pk__in=co))
+        return queryset.filter(executed_by(user.pk, open_only=True))
     if queue == "unit":
         ids = set(permissions.headed_subtree_ids(user))
         unit_id = permissions.member_unit_id(user)
@@ -84,6 +85,31 @@ def apply_queue(queryset, queue: str, user, today=None, calendar=None):
     if queue == "approval":
         return queryset.filter(status=Status.APPROVAL)
     return queryset
+
+
+# Above this many co-executed cases the condition keeps its sub-query (a literal list
+# that long would cost more to send and plan than the sub-query costs to run).
+CO_EXECUTED_LIST_LIMIT = 500
+
+
+def executed_by(user_id: int, open_only: bool = False) -> Q:
+    """Cases `user_id` executes or co-executes. The co-executed case keys are read first
+    and sent as a list: PostgreSQL then combines the (executor, status) index with the
+    primary key (a bitmap OR) and sorts a few hundred rows, where a sub-query inside the
+    OR made it walk every open case in deadline order (docs/performance.md)."""
+    co = Case.co_executors.through.objects.filter(user_id=user_id)
+    if open_only:
+        co = co.filter(case__status__in=OPEN_STATUSES)
+    keys = list(co.values_list("case_id", flat=True)[: CO_EXECUTED_LIST_LIMIT + 1])
+    if len(keys) > CO_EXECUTED_LIST_LIMIT:
+        return Q(executor_id=user_id) | Q(pk__in=co.values("case_id"))
+    return Q(executor_id=user_id) | Q(pk__in=keys)
+
+
+def _day_start(day):
+    """Midnight of `day` in the current time zone: date filters compare the column with
+    a moment, so the index on it stays usable (a ``__date`` lookup casts every row)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def apply_sort(queryset, sort: str):
@@ -116,10 +142,10 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_executor",
     )
     received_from = django_filters.DateFilter(
-        label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
+        label=_("Received from"), field_name="received_at", method="filter_received_from"
     )
     received_to = django_filters.DateFilter(
-        label=_("Received to"), field_name="received_at", lookup_expr="date__lte"
+        label=_("Received to"), field_name="received_at", method="filter_received_to"
     )
     due_from = django_filters.DateFilter(
         label=_("Deadline from"), field_name="due_date", lookup_expr="gte"
@@ -143,7 +169,12 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(unit_id__in=value.descendant_ids()) if value else queryset
 
     def filter_executor(self, queryset, name, value):
+        return queryset.filter(executed_by(value.pk)) if value else queryset
+
+    def filter_received_from(self, queryset, name, value):
+        return queryset.filter(received_at__gte=_day_start(value)) if value else queryset
+
+    def filter_received_to(self, queryset, name, value):
         if not value:
             return queryset
-        co = Case.co_executors.through.objects.filter(user_id=value.pk).values("case_id")
-        return queryset.filter(Q(executor_id=value.pk) | Q(pk__in=co))
+        return queryset.filter(received_at__lt=_day_start(value + dt.timedelta(days=1)))

@@ -279,6 +279,15 @@ class Case(models.Model):
             models.Index(fields=["urgency", "status"], name="case_urgency_status"),
             models.Index(fields=["-received_at"], name="case_received"),
             models.Index(fields=["is_confidential"], name="case_confidential"),
+            # The workspace queues list open cases by deadline (docs/performance.md):
+            # walking this index skips the closed nine tenths of the table.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),
+                name="case_open_due",
+            ),
+            # Reports and the received-period filter of one unit's cases.
+            models.Index(fields=["unit", "received_at"], name="case_unit_received"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -546,6 +555,8 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+        # Reports count the answers registered in a period.
+        indexes = [models.Index(fields=["registered_at"], name="answer_registered")]
 
     def __str__(self) -> str:
         return self.outgoing_number or f"{self.get_kind_display()} ({self.case_id})"

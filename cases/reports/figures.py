@@ -120,21 +120,24 @@ def build(unit_ids, start: dt.date, end: dt.date) -> Report:
         status__in=DEADLINE_STATUSES, due_date__lt=timezone.localdate()
     ).count()
 
+    # Grouped by (received day, registered day, deadline) in the database: a year of
+    # answers comes back as dated rows with counts, with no time-zone conversion per case
+    # in Python (at 100,000 cases that conversion alone took most of the report's time).
     answered = list(
-        scope.filter(answer__registered_at__gte=low, answer__registered_at__lt=high).values_list(
-            "received_at", "answer__registered_at", "due_date"
-        )
+        scope.filter(answer__registered_at__gte=low, answer__registered_at__lt=high)
+        .values_list("received_at__date", "answer__registered_at__date", "due_date")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    report.answered = len(answered)
+    report.answered = sum(n for _got, _sent, _due, n in answered)
     if answered:
-        first = min(timezone.localdate(r) for r, _a, _d in answered)
+        first = min(got for got, _sent, _due, _n in answered)
         index = working_day_index(first - dt.timedelta(days=1), end)
         days = []
-        for received_at, registered_at, due in answered:
-            got, sent = timezone.localdate(received_at), timezone.localdate(registered_at)
-            days.append(index[sent] - index[got])
+        for got, sent, due, n in answered:
+            days.extend([index[sent] - index[got]] * n)
             if due is None or sent <= due:
-                report.on_time += 1
+                report.on_time += n
         report.median_days = percentile(days, 0.5)
         report.p90_days = percentile(days, 0.9)
 
