@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/gaps/", include("cases.consultations.gap_urls")),
     path("cases/retention/", include("cases.retention.urls")),
     path("cases/reports/", include("cases.reports.urls")),
+    path("cases/reception/", include("cases.reception.urls")),
     path("cases/", include("cases.urls")),
     path("search/", include("search.urls")),
 ]

@@ -283,3 +283,19 @@ post("retention:execute", "act", "login no no no away no no no no no no away")
 # Reports (cases.reports): heads for their units, the department head and administrators
 # for all units.
 add("reports:report", None, "login no no no no no no no ok ok ok ok")
+# Personal reception (cases.reception): every member of staff books (as on the portal);
+# a booking is changed by its client or a registrar (anybody else: not found); the day's
+# list and the reception cards are for the staff who receive visitors (registrars,
+# executors, heads), not for clients or readers. `booking` is a future booking of
+# `client`; POSTs without the shown time are refused as incomplete (400).
+# fmt: off
+add("reception:points", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("reception:book", "point", "login ok ok ok ok ok ok ok ok ok ok ok")
+add("reception:mine", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("reception:day", None, "login no no no ok ok ok ok ok ok ok ok")
+add("reception:day_print", None, "login no no no ok ok ok ok ok ok ok ok")
+add("reception:card", "booking", "login no no no ok ok ok ok ok ok ok ok")
+add("reception:reschedule", "booking", "login no ok no ok no no no no no no ok")
+post("reception:cancel", "booking", "login no 400 no 400 no no no no no no 400")
+post("reception:reminded", "booking", "login no no no 400 no no no no no no 400")
+# fmt: on

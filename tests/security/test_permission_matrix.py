@@ -113,7 +113,24 @@ def _objects():
         "act": DestructionAct.objects.create(
             case_file=old_file, drafted_by=cases["own"].executor, reason="Экспертная комиссия"
         ),
+        **_reception_objects(),
     }
+
+
+def _reception_objects():
+    """A future booking of `client` at the demo reception point (cases.reception)."""
+    from cases.reception import services
+    from cases.reception.slots import Planner
+    from intranet.accounts.models import User
+    from intranet.models import ReceptionPointPage
+
+    point = ReceptionPointPage.objects.live().first()
+    planner = Planner(point)
+    day = next(day for day, free in planner.days() if free)
+    client = User.objects.get(username="client")
+    booking = services.book(client, point, planner.free(day)[0].starts, topic="law",
+                            question="Матрица прав: запись на приём")  # fmt: skip
+    return {"point": point, "booking": booking}
 
 
 def build_url(name: str, obj: str | None, objects) -> str:
@@ -129,6 +146,8 @@ def build_url(name: str, obj: str | None, objects) -> str:
         delivery = objects["delivery"]
         return reverse(name, kwargs={"pk": delivery.case_id, "delivery_pk": delivery.pk})
     if obj in ("case_file", "act"):
+        return reverse(name, kwargs={"pk": objects[obj].pk})
+    if obj in ("point", "booking"):
         return reverse(name, kwargs={"pk": objects[obj].pk})
     if obj == "review":
         return reverse(name, kwargs={"pk": objects["review"].pk})

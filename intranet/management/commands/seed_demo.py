@@ -12,6 +12,7 @@ DEMO_MODULES = [
     "cases.quality.demo",
     "cases.consultations.demo",
     "cases.retention.demo",
+    "cases.reception.demo",  # bookings (future and past) and reception cards
     "search.demo",  # last: indexes every case the modules above made
 ]
 
