@@ -407,6 +407,16 @@ class CaseViewSet(
             return SubmitSerializer
         return CaseDetailSerializer
 
+    def _case_for(self, check):
+        """The case of a detail action, refused with 403 before its body is validated
+        when `check(user, case)` fails (a role that may see the case but not act on it
+        learns that, not which fields it left out). The service checks again under its
+        row lock."""
+        case = self.get_object()
+        if check is not None and not check(self.request.user, case):
+            raise PermissionDenied
+        return case
+
     def _detail(self, case, code=status.HTTP_200_OK):
         case = self.get_queryset().get(pk=case.pk) if self.action != "retrieve" else case
         context = self.get_serializer_context()
@@ -457,7 +467,7 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def urgency(self, request, pk=None):
         """Confirm or override the urgency suggestion (registrars, heads)."""
-        case = self.get_object()
+        case = self._case_for(permissions.can_decide_urgency)
         serializer = UrgencySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = _call(services.decide_urgency, case, request.user, **serializer.validated_data)
@@ -468,7 +478,7 @@ class CaseViewSet(
     def assign(self, request, pk=None):
         """Assign a case whose urgency is decided; an assigned case is reassigned, and
         then a reason is required (registrars, heads of the case's unit)."""
-        case = self.get_object()
+        case = self._case_for(permissions.can_assign)
         serializer = AssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service = services.reassign if case.status == "assigned" else services.assign
@@ -479,7 +489,7 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """The client withdraws their own question."""
-        case = self.get_object()
+        case = self._case_for(permissions.can_withdraw)
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = _call(services.withdraw, case, request.user, **serializer.validated_data)
@@ -487,8 +497,8 @@ class CaseViewSet(
 
     # --- part 2 ------------------------------------------------------------------------
 
-    def _run(self, request, serializer_class, service, **extra):
-        case = self.get_object()
+    def _run(self, request, serializer_class, service, check=None, **extra):
+        case = self._case_for(check)
         data = {}
         if serializer_class is not None:
             serializer = serializer_class(data=request.data)
@@ -504,7 +514,7 @@ class CaseViewSet(
         on: to the head for approval, or ready to register."""
         from cases.forms import text_to_html
 
-        case = self.get_object()
+        case = self._case_for(permissions.can_work_on)
         serializer = AnswerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -520,7 +530,7 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """The head approves the answer or returns it with a comment."""
-        case = self.get_object()
+        case = self._case_for(permissions.can_approve)
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -534,7 +544,7 @@ class CaseViewSet(
     @action(detail=True, methods=["post"], url_path="register-answer")
     def register_answer(self, request, pk=None):
         """Give the answer its outgoing number; delivery starts once it is stored."""
-        return self._run(request, None, services.register_answer)
+        return self._run(request, None, services.register_answer, permissions.can_register_answer)
 
     @extend_schema(responses=DeliverySerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -570,7 +580,9 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def clarify(self, request, pk=None):
         """Ask the client a question (portal and the client's channel)."""
-        return self._run(request, QuestionSerializer, services.ask_clarification)
+        return self._run(
+            request, QuestionSerializer, services.ask_clarification, permissions.can_work_on
+        )
 
     @extend_schema(request=ReplySerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -582,19 +594,22 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         """The head extends the deadline once, by at most 30 days, with a reason."""
-        return self._run(request, ExtendSerializer, services.extend)
+        return self._run(request, ExtendSerializer, services.extend, permissions.can_extend)
 
     @extend_schema(request=ForwardSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         """Forward the message to the competent body; the client is notified."""
-        return self._run(request, ForwardSerializer, services.forward)
+        return self._run(request, ForwardSerializer, services.forward, permissions.can_forward)
 
     @extend_schema(request=DocumentsRequestSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="request-documents")
     def request_documents(self, request, pk=None):
         """Record a request for documents to another body (reply due in 15 days)."""
-        return self._run(request, DocumentsRequestSerializer, services.request_documents)
+        return self._run(
+            request, DocumentsRequestSerializer, services.request_documents,
+            permissions.can_work_on,
+        )  # fmt: skip
 
     @extend_schema(request=RateSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])

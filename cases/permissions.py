@@ -204,6 +204,12 @@ def can_work_on(user, case) -> bool:
     return case.status in WORK_STATUSES and (_executes(user, case) or _heads_for(user, case))
 
 
+def can_forward(user, case) -> bool:
+    """Forward to the competent body: who works on the case, or a registrar while the
+    message is still being triaged."""
+    return can_work_on(user, case) or (is_registrar(user) and case.status in TRIAGE_STATUSES)
+
+
 def can_approve(user, case) -> bool:
     """Approve or return an answer: the head of the case's unit."""
     return _heads_for(user, case)

@@ -754,9 +754,7 @@ def forward(
     case = _lock(case)
     if not permissions.can_view(by, case):
         raise Case.DoesNotExist
-    if not (permissions.can_work_on(by, case) or (
-        permissions.is_registrar(by) and case.status in permissions.TRIAGE_STATUSES
-    )):  # fmt: skip
+    if not permissions.can_forward(by, case):
         raise PermissionDenied
     errors = {}
     for field, value in (("body_name", body_name), ("body_contacts", body_contacts),

@@ -93,3 +93,26 @@ def test_api_client_does_not_see_a_draft(api, org, make_case):
     services.save_answer(case, org.executor, kind="merits", body="<p>Черновик</p>")
     api.force_authenticate(org.client)
     assert api.get(url(case)).json()["answer"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role,actions",
+    [
+        ("client", ["answer", "clarify", "extend", "forward", "request-documents", "review"]),
+        ("registrar", ["answer", "clarify", "extend", "request-documents", "review"]),
+        ("executor", ["extend", "review", "urgency", "assign"]),
+    ],
+)
+def test_api_refuses_before_validating_the_body(api, org, make_case, role, actions):
+    """A role that sees the case but may not act gets 403 even for an empty body, not a
+    list of the fields it left out (the permission comes first)."""
+    case = make_case(state="assigned")
+    user = getattr(org, role)
+    api.force_authenticate(user)
+    assert api.get(url(case)).status_code == 200  # they do see the case
+    for action in actions:
+        response = api.post(url(case, action), {}, format="json")
+        assert response.status_code == 403, (role, action, response.content)
+    case.refresh_from_db()
+    assert case.status == "assigned"
