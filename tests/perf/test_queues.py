@@ -1,28 +1,44 @@
-"""The workspace list runs a bounded number of SQL queries, whatever the page holds."""
+"""The staff workspace and the client's list run a bounded number of SQL queries,
+whatever the page holds: the executor's, the head's and the registrar's default queues
+(50 per page, by deadline), every queue, the filters and the sorts, the API list and
+"my questions"."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from tests.perf.conftest import assert_bounded, measure
 
 pytestmark = pytest.mark.django_db
 
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+WORKSPACE_CEILING = 25
 
 
 def _make(make_case, count, start=0):
+    """Cases in every queue the roles look at: unassigned (registered), assigned to the
+    executor, co-executed by the editor, in the head's unit, urgent, overdue, due
+    tomorrow, withdrawn."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases import services
+    from cases.models import Case
+
+    today = timezone.localdate()
     for i in range(start, start + count):
-        make_case(
+        case = make_case(
             state="assigned" if i % 2 else "registered",
             subject=f"Вопрос {i}",
             co_executors=["editor"] if i % 3 == 0 else (),
-            executor="executor" if i % 2 else None,
+            executor="executor" if i % 4 == 1 or i % 3 == 0 else "editor",
+            urgent=i % 5 == 1,
         )
+        if i % 7 == 3:
+            Case.objects.filter(pk=case.pk).update(due_date=today - dt.timedelta(days=2))
+        elif i % 7 == 1:
+            Case.objects.filter(pk=case.pk).update(due_date=today + dt.timedelta(days=1))
+        elif i % 7 == 5:
+            services.withdraw(case, case.client)
 
 
 @pytest.mark.parametrize("username", ["registrar", "head", "executor", "chief"])
@@ -31,20 +47,131 @@ def test_workspace_queries_do_not_grow_with_the_page(client, org, make_case, use
     url = reverse("cases:workspace") + "?queue=all"
     _make(make_case, 5)
     client.get(url)  # warm the per-process caches (content types, site)
-    few = _queries(client, url)
+    few = measure(client, url)
     _make(make_case, 55, start=5)
-    response = client.get(url)
-    assert response.context["page"].paginator.per_page == 50
-    many = _queries(client, url)
-    assert many == few, f"{few} queries for 5 cases, {many} for a page of 50"
-    assert many <= 25
+    many = measure(client, url)
+    assert many.response.context["page"].paginator.per_page == 50
+    assert len(many.response.context["page"].object_list) > len(
+        few.response.context["page"].object_list
+    )
+    assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
+
+
+@pytest.mark.parametrize(
+    ("username", "queue"),
+    [("executor", "mine"), ("head", "unit"), ("registrar", "unassigned")],
+)
+def test_default_queue_of_each_role_by_deadline(client, org, make_case, username, queue):
+    """What each role sees first on /cases/: its default queue, sorted by deadline."""
+    from cases.filters import default_queue
+
+    user = org.users[username]
+    assert default_queue(user) == queue
+    client.force_login(user)
+    url = reverse("cases:workspace")
+    _make(make_case, 3)
+    client.get(url)
+    few = measure(client, url)
+    _make(make_case, 30, start=3)
+    many = measure(client, url)
+    shown = len(many.response.context["page"].object_list)
+    assert many.response.context["queue"] == queue and many.response.context["sort"] == "due_date"
+    assert shown > len(few.response.context["page"].object_list), "the larger set shows more"
+    assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "queue=unit&received_from=2020-01-01&received_to=2099-12-31",
+        "queue=all&executor={executor}&status=assigned&status=registered",
+        "queue=all&unit={unit}&urgency=urgent&sort=-due_date",
+        "queue=urgent",
+        "queue=due_soon",
+        "queue=overdue",
+        "queue=closed&sort=received_at",
+        "queue=mine&sort=-received_at&as=executor",
+    ],
+)
+def test_filters_and_sorts_do_not_grow(client, org, make_case, query):
+    query, _as, username = query.partition("&as=")
+    client.force_login(org.users[username or "head"])
+    url = (
+        reverse("cases:workspace")
+        + "?"
+        + query.format(executor=org.executor.pk, unit=org.units["ОДС"].pk)
+    )
+    _make(make_case, 7)
+    client.get(url)
+    few = measure(client, url)
+    _make(make_case, 30, start=7)
+    many = measure(client, url)
+    rows = len(few.response.context["page"].object_list)
+    assert 0 < rows < len(many.response.context["page"].object_list), "the queue fills up"
+    assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
+
+
+def test_received_period_filter_keeps_its_meaning(client, org, make_case):
+    """The period filter compares moments (index-friendly) and still means whole days
+    in Moscow time: a case received at 00:30 on the 2nd is in "from the 2nd" and not in
+    "to the 1st"."""
+    import datetime as dt
+
+    from cases.models import Case
+    from tests.cases.conftest import moscow
+
+    case = make_case(state="assigned")
+    Case.objects.filter(pk=case.pk).update(received_at=moscow(2026, 3, 2, 0, 30))
+    client.force_login(org.head)
+    url = reverse("cases:workspace")
+
+    def shown(**period):
+        response = client.get(url, {"queue": "all", **period})
+        return [c.pk for c in response.context["page"].object_list]
+
+    assert shown(received_from="2026-03-02") == [case.pk]
+    assert shown(received_to="2026-03-02") == [case.pk]
+    assert shown(received_to="2026-03-01") == []
+    assert shown(received_from="2026-03-03") == []
+    assert dt.date(2026, 3, 2) == moscow(2026, 3, 2, 0, 30).date()
+
+
+def test_mine_queue_lists_executed_and_co_executed_open_cases(client, org, make_case):
+    from cases import services
+
+    executed = make_case(state="assigned", executor="executor")
+    co_executed = make_case(state="assigned", executor="editor", co_executors=["executor"])
+    withdrawn = make_case(state="assigned", executor="editor", co_executors=["executor"])
+    services.withdraw(withdrawn, org.client)
+    make_case(state="assigned", executor="editor")  # the unit's, not the executor's
+    client.force_login(org.executor)
+    response = client.get(reverse("cases:workspace"), {"queue": "mine"})
+    assert {c.pk for c in response.context["page"].object_list} == {executed.pk, co_executed.pk}
+    response = client.get(
+        reverse("cases:workspace"), {"queue": "closed", "executor": org.executor.pk}
+    )
+    assert [c.pk for c in response.context["page"].object_list] == [withdrawn.pk]
 
 
 def test_api_list_queries_do_not_grow(client, org, make_case):
     client.force_login(org.registrar)
     _make(make_case, 3)
     client.get("/api/cases/?queue=all")
-    few = _queries(client, "/api/cases/?queue=all")
+    few = measure(client, "/api/cases/?queue=all")
     _make(make_case, 50, start=3)
-    many = _queries(client, "/api/cases/?queue=all")
-    assert many == few
+    many = measure(client, "/api/cases/?queue=all")
+    assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
+
+
+def test_my_questions_queries_do_not_grow(client, org, make_case):
+    client.force_login(org.client)
+    url = reverse("cases:mine")
+    for i in range(3):
+        make_case(state="assigned" if i % 2 else "registered", subject=f"Мой вопрос {i}")
+    client.get(url)
+    few = measure(client, url)
+    for i in range(30):
+        make_case(state="assigned" if i % 2 else "registered", subject=f"Ещё вопрос {i}")
+    many = measure(client, url)
+    assert len(many.response.context["page"].object_list) == 33
+    assert_bounded(few, many, ceiling=15)
