@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.reception.models import CardOutcome, ReminderChannel
+from cases.reception.models import ReminderChannel
 from cases.topics import Topic
 
 
@@ -73,11 +73,11 @@ class CancelForm(forms.Form):
 
 
 class CardForm(forms.Form):
+    """The outcome comes from the button pressed: "answered orally" or "turn into a
+    written case" (one click)."""
+
     message = forms.CharField(
         label=_("Oral message of the visitor"), widget=forms.Textarea(attrs={"rows": 5})
-    )
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=CardOutcome.choices, widget=forms.RadioSelect
     )
     answer = forms.CharField(
         label=_("Answer given orally"), required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -296,7 +296,7 @@ def record_card(booking: Booking, by, *, message: str, outcome: str, answer: str
             text += " " + _("The client agreed to an oral answer.")
         _event(booking, EventKind.CARD, by, text, outcome=outcome)
         if outcome == CardOutcome.WRITTEN and permissions.can_register(by):
-            register_case(card, by)
+            card.case = register_case(card, by)
     return card
 
 

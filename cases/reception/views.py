@@ -108,8 +108,7 @@ def mine(request):
     )
     upcoming = list(bookings.active().filter(starts_at__gt=now).order_by("starts_at"))
     past = list(bookings.exclude(pk__in=[b.pk for b in upcoming]).order_by("-starts_at")[:50])
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    context = {"upcoming": upcoming, "past": past, "tomorrow": tomorrow}
+    context = {"upcoming": upcoming, "past": past}
     return render(request, "reception/mine.html", context)
 
 

@@ -1,0 +1,167 @@
+"""Reminders the day before: each visitor of tomorrow once, on their channel (e-mail
+through Django's mail framework, the portal, the registrar's phone call); a failed
+e-mail is tried again; a moved booking is reminded of its new date; the beat entry; a
+real SMTP server receives the letter."""
+
+import email
+import email.policy
+import socket
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from cases.reception import reminders
+from cases.reception.models import BookingStatus, EventKind
+from cases.reception.tasks import REMINDER_TASK, send_reminders
+from tests.reception.conftest import msk
+
+pytestmark = pytest.mark.django_db
+
+TODAY = "2026-11-30"  # a Monday; the visits below are on Tuesday 01.12.2026
+
+
+@pytest.fixture
+def tomorrow(org, make_booking):
+    return {
+        "email": make_booking(msk(2026, 12, 1, 9), reminder_contact="ivanov@example.gov.ru"),
+        "portal": make_booking(msk(2026, 12, 1, 9, 30), client=org.client2,
+                               reminder_channel="portal", reminder_contact=""),
+        "phone": make_booking(msk(2026, 12, 1, 10), reminder_channel="phone",
+                              reminder_contact="+7 921 000-00-00"),
+        "cancelled": make_booking(msk(2026, 12, 1, 10, 30), status=BookingStatus.CANCELLED),
+        "later": make_booking(msk(2026, 12, 2, 9)),
+        "today": make_booking(msk(2026, 11, 30, 15, 18)),
+    }  # fmt: skip
+
+
+def test_each_visitor_of_tomorrow_is_reminded_once(tomorrow):
+    result = send_reminders.delay(TODAY).get()
+    assert result == {"sent": 1, "portal": 1, "phone": 1}
+    assert len(mail.outbox) == 1
+    letter = mail.outbox[0]
+    assert letter.to == ["ivanov@example.gov.ru"]
+    assert letter.subject == "Напоминание: личный приём 01.12.2026 09:00"
+    assert "завтра, вторник, 1 декабря 2026, в 09:00" in letter.body
+    assert "Суворовский пр-кт, д. 67" in letter.body and "/cases/reception/mine/" in letter.body
+    assert f".reception{tomorrow['email'].pk}@" in letter.extra_headers["Message-ID"]
+    for key in ("email", "portal"):
+        tomorrow[key].refresh_from_db()
+        assert tomorrow[key].reminder_sent_at is not None
+        assert tomorrow[key].events.filter(kind=EventKind.REMINDED).count() == 1
+    for key in ("phone", "cancelled", "later", "today"):
+        tomorrow[key].refresh_from_db()
+        assert tomorrow[key].reminder_sent_at is None, key
+    # The next hourly run sends nothing again; the phone call is still left to do.
+    assert send_reminders(TODAY) == {"phone": 1}
+    assert len(mail.outbox) == 1
+
+
+def test_the_portal_reminder_is_shown_to_the_visitor(client, org, tomorrow):
+    client.force_login(org.client2)
+    reminder = "Напоминание: ваш приём 1 декабря в 09:30."
+    assert reminder not in client.get(reverse("reception:mine")).content.decode()
+    send_reminders(TODAY)
+    assert reminder in client.get(reverse("reception:mine")).content.decode()
+
+
+def test_a_failed_email_is_tried_again(tomorrow):
+    booking = tomorrow["email"]
+    booking.reminder_contact = ""
+    booking.save()
+    assert send_reminders(TODAY)["failed"] == 1
+    booking.refresh_from_db()
+    assert booking.reminder_sent_at is None and booking.reminder_attempts == 1
+    assert "Нет адреса электронной почты" in booking.reminder_error
+    booking.reminder_contact = "ivanov@example.gov.ru"
+    booking.save()
+    assert send_reminders(TODAY)["sent"] == 1
+    booking.refresh_from_db()
+    assert booking.reminder_sent_at and booking.reminder_error == ""
+    assert len(mail.outbox) == 1
+
+
+def test_attempts_are_limited(tomorrow):
+    booking = tomorrow["email"]
+    booking.reminder_contact = ""
+    booking.save()
+    for _ in range(reminders.MAX_ATTEMPTS + 2):
+        send_reminders(TODAY)
+    booking.refresh_from_db()
+    assert booking.reminder_attempts == reminders.MAX_ATTEMPTS
+
+
+def test_a_moved_booking_is_reminded_of_its_new_date(org, point, free_slot):
+    from django.utils import timezone
+
+    from cases.reception import services
+
+    booking = services.book(org.client, point, free_slot(0).starts, topic="law", question="?")
+    booking.reminder_sent_at, booking.reminder_attempts = booking.starts_at, 1
+    booking.save()
+    services.reschedule(booking, org.client, free_slot(1).starts, shown_starts=booking.starts_token)
+    booking.refresh_from_db()
+    assert booking.reminder_sent_at is None and booking.reminder_attempts == 0
+    assert booking in reminders.due(timezone.localtime(booking.starts_at).date())
+
+
+def test_the_registrar_records_the_phone_reminder(client, org, tomorrow):
+    booking = tomorrow["phone"]
+    url = reverse("reception:reminded", args=[booking.pk])
+    client.force_login(org.client)
+    assert client.post(url, {"shown": booking.starts_token}).status_code == 403
+    client.force_login(org.registrar)
+    assert client.post(url, {"shown": booking.starts_token}).status_code == 302
+    booking.refresh_from_db()
+    assert booking.reminder_sent_at is not None
+    assert booking.events.get(kind=EventKind.REMINDED).actor == org.registrar
+    assert "phone" not in send_reminders(TODAY)  # nobody is asked to call again
+
+
+def test_reminders_are_on_the_beat_schedule():
+    from intranet.celery import app
+
+    app.loader.import_default_modules()
+    app.finalize()
+    entries = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert REMINDER_TASK in entries
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server (aiosmtpd) on a free local port, used by this process."""
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            self.messages.append((envelope.rcpt_tos, message))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def test_the_reminder_goes_through_a_real_smtp_server(smtp_sink, tomorrow):
+    assert send_reminders(TODAY)["sent"] == 1
+    [(recipients, message)] = smtp_sink.messages
+    assert recipients == ["ivanov@example.gov.ru"]
+    assert str(message["Subject"]).strip() == "Напоминание: личный приём 01.12.2026 09:00"
+    assert "Суворовский пр-кт, д. 67" in message.get_content()
+    assert send_reminders(TODAY).get("sent") is None  # once
+    assert len(smtp_sink.messages) == 1
