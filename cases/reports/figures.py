@@ -43,6 +43,7 @@ class Report:
     no_answer: int = 0
     ratings: int = 0
     rating_avg: float | None = None
+    reception_visits: int = 0
     breakdowns: list[Breakdown] = field(default_factory=list)
 
     @property
@@ -190,4 +191,25 @@ def build(unit_ids, start: dt.date, end: dt.date) -> Report:
         "consultation_outcome", _("Consultations by outcome"),
         [(outcomes.get(r["outcome"], r["outcome"]), r["n"]) for r in rows],
     ))  # fmt: skip
+    _reception(report, unit_ids, low, high)
     return report
+
+
+def _reception(report: Report, unit_ids, low, high) -> None:
+    """Reception visits of the period (bookings not cancelled whose time has come) by the
+    outcome of their card: answered orally, turned into a written case, no card (the
+    visitor did not come or the card is not filled in yet). One grouped query."""
+    from cases.reception.models import Booking, CardOutcome
+
+    high = min(high, timezone.now())
+    visits = Booking.objects.active().filter(
+        unit_id__in=unit_ids, starts_at__gte=low, starts_at__lt=high
+    )
+    counts = {
+        row["card__outcome"]: row["n"]
+        for row in visits.values("card__outcome").annotate(n=Count("pk")).order_by()
+    }
+    report.reception_visits = sum(counts.values())
+    labels = [*CardOutcome.choices, (None, _("No card (did not come or not filled in)"))]
+    rows = [(str(label), counts[key]) for key, label in labels if counts.get(key)]
+    report.breakdowns.append(Breakdown("reception_outcome", _("Reception visits by outcome"), rows))

@@ -71,6 +71,7 @@ def _rows(report):
         (_("Left without an answer"), report.no_answer),
         (_("Ratings"), report.ratings),
         (_("Average rating"), report.rating_avg),
+        (_("Reception visits"), report.reception_visits),
     ):
         yield _("Summary"), label, "" if value is None else value
     for breakdown in report.breakdowns:
