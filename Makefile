@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install messages migrate seed lint format worker beat bench clean
+.PHONY: run test install messages migrate seed lint format worker beat bench bench-search clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,9 +57,20 @@ worker: install
 beat: install
 	$(BIN)/celery -A intranet beat --loglevel=INFO
 
-bench: install
+# The benchmark suite of issue 9 on PostgreSQL (bench/README.md): generates 100,000 cases,
+# 5,000 articles and 2,000 users once (BENCH_DATABASE_URL, default intranet_bench9), then
+# measures in one process and through gunicorn + wrk and writes bench/results.md.
+# BENCH_ARGS="--cases 2000 --articles 200 --users 300" for a quick run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intranet_bench9
+BENCH_ARGS ?=
+
+bench: messages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The search service alone: quality of the judged queries and latency at 100,000 cases.
+bench-search: messages
 	$(BIN)/python bench/search_quality.py
-	$(BIN)/python bench/search_latency.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/search_latency.py
 
 clean:
 	rm -rf $(VENV) var/static

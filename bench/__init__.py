@@ -1,0 +1,1 @@
+"""Benchmark scripts (bench/run.py and friends); see bench/README.md."""
