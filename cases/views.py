@@ -125,7 +125,11 @@ def _render_client(request, case, reply_form=None, rating_form=None, status=200)
 
     events = case.events.filter(visible_to_client=True).order_by("at", "pk")
     _annotate_states([case])
-    answer = Answer.objects.filter(case=case, status="registered").first()
+    answer = (
+        Answer.objects.filter(case=case, status="registered")
+        .prefetch_related("attachments")
+        .first()
+    )
     if answer is not None:
         services.mark_answer_read(case, request.user)
     rating = Rating.objects.filter(case=case).first()
@@ -259,7 +263,8 @@ def _render_case(request, case, urgency_form=None, assign_form=None, status=200,
         )
         .get(pk=case.pk)
     )
-    _annotate_states([case])
+    calendar = get_calendar()
+    _annotate_states([case], calendar)
     can_urgency = permissions.can_decide_urgency(user, case)
     can_assign = permissions.can_assign(user, case)
     if can_urgency and urgency_form is None:
@@ -278,7 +283,6 @@ def _render_case(request, case, urgency_form=None, assign_form=None, status=200,
                 "co_executors": list(case.co_executors.all()),
             },
         )
-    calendar = get_calendar()
     registered_on = timezone.localdate(case.registered_at) if case.registered_at else None
     context = _answer_context(request, case, forms or {})
     return render(

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.cases.conftest import make_case, org  # noqa: F401  (fixtures)
 from tests.kb.conftest import kb, make_article  # noqa: F401  (fixtures)
+from tests.search.conftest import corpus  # noqa: F401  (fixture)
 
 
 @dataclass
