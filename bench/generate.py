@@ -134,7 +134,7 @@ def generate(params: Params, *, regenerate: bool = False, log=print) -> dict:
     timings: dict[str, float] = {}
     if marker is not None or regenerate:
         clear(log)
-        timings["clear"] = time.monotonic() - started
+        timings["clear"] = round(time.monotonic() - started, 1)
     today = dt.date.fromisoformat(params.today) if params.today else timezone.localdate()
     write_marker({"params": asdict(params), "complete": False})
     log(f"bench data: generating {_sizes(asdict(params))}, seed {params.seed}, dated {today}")

@@ -322,7 +322,7 @@ def measure_inprocess(scenario: Scenario, requests: int, profile: bool = False) 
     scenario.sql_ms = sum(ms for ms, _sql in timed)
     if timed:
         ms, sql = max(timed)
-        scenario.slowest_sql = f"{ms:.1f} ms: {' '.join(sql.split())[:300]}"
+        scenario.slowest_sql = f"{ms:.1f} ms: {short_sql(sql)}"
     if profile:
         write_profile(scenario, lambda: call(clients[0], scenario.paths[0]))
     if scenario.single:
@@ -341,6 +341,15 @@ def measure_inprocess(scenario: Scenario, requests: int, profile: bool = False) 
         response = call(client, path)
         scenario.inproc.append((time.perf_counter() - started) * 1000)
         check(response, path)
+
+
+def short_sql(sql: str, limit: int = 400) -> str:
+    """One line, the column list of the outer SELECT elided (the FROM and WHERE tell)."""
+    import re
+
+    sql = " ".join(sql.split())
+    sql = re.sub(r"^SELECT (DISTINCT )?.*? FROM ", r"SELECT \1… FROM ", sql, count=1)
+    return sql[:limit] + ("…" if len(sql) > limit else "")
 
 
 def write_profile(scenario: Scenario, request) -> None:
