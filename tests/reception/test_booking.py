@@ -172,3 +172,24 @@ def test_registrar_cancels_and_moves_any_booking_and_the_client_is_told(
     assert booking.status == BookingStatus.CANCELLED
     assert "Болезнь сотрудника" in mail.outbox[1].body
     assert booking.events.get(kind=EventKind.CANCELLED).actor == org.registrar
+
+
+@pytest.mark.parametrize(
+    ("username", "reception", "day_list", "gaps"),
+    [
+        ("client", True, False, False),
+        ("reader", True, False, False),
+        ("registrar", True, True, False),
+        ("executor", True, True, False),
+        ("editor", True, True, True),
+        ("head", True, True, True),
+    ],
+)
+def test_the_cases_menu_links(client, org, username, reception, day_list, gaps):
+    client.force_login(org.users[username])
+    html = client.get(reverse("cases:mine")).content.decode()
+    assert (f'href="{reverse("reception:mine")}"' in html) is reception
+    assert (f'href="{reverse("reception:day")}"' in html) is day_list
+    assert (f'href="{reverse("gaps:list")}"' in html) is gaps
+    if gaps:  # the link leads to a page the user may open
+        assert client.get(reverse("gaps:list")).status_code == 200
