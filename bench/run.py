@@ -528,7 +528,7 @@ def multipart(csrf: str) -> tuple[str, bytes]:
 
 def run_wrk(url: str, script: Path, seconds: float, args) -> dict:
     command = [
-        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds:g}s",
+        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s",
         "--timeout", "30s", "-s", str(script), url,
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -576,7 +576,7 @@ def measure_gunicorn(items: list[Scenario], args, who: dict) -> dict:
         for scenario in gets:
             users = scenario.user if isinstance(scenario.user, list) else [scenario.user]
             script = wrk_script(scenario, [session_of(user) for user in users], csrf)
-            run_wrk(server.url, script, max(1.0, args.warmup / 2), args)
+            run_wrk(server.url, script, args.warmup / 2, args)
         for scenario in items:
             users = scenario.user if isinstance(scenario.user, list) else [scenario.user]
             tokens = [session_of(user) for user in users]
@@ -704,6 +704,7 @@ def write_results(path: Path, items, memory, marker, facts, args, started, load)
         "",
         "## Machine and versions",
         "",
+        f"- code: {facts['code']}",
         f"- CPU: {facts['cpu']}, {facts['cores']} cores; RAM {facts['ram']}; "
         f"Linux {facts['kernel']}",
         f"- load average (1/5/15 min): before {load[0]}, after in-process {load[1]}, "
@@ -770,6 +771,23 @@ def write_results(path: Path, items, memory, marker, facts, args, started, load)
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def code_state() -> str:
+    """The commit measured, and the tracked files changed in the work tree (several
+    people share it: their uncommitted edits are measured too)."""
+
+    def git(*command):
+        result = subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True)
+        return result.stdout.strip()
+
+    head = git("log", "-1", "--format=%h %s")[:90] or "unknown"
+    changed = [
+        line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()
+    ]
+    if not changed:
+        return f"commit {head}, clean work tree"
+    return f"commit {head}, with uncommitted changes in: {', '.join(changed)}"
+
+
 def gunicorn_facts() -> dict:
     import runpy
 
@@ -794,8 +812,8 @@ def main(argv=None) -> int:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--database-url", help="default: DATABASE_URL or intranet_bench9")
     parser.add_argument("--requests", type=int, default=200, help="in-process, per page")
-    parser.add_argument("--duration", type=float, default=10, help="wrk seconds per page")
-    parser.add_argument("--warmup", type=float, default=3, help="wrk warm-up seconds")
+    parser.add_argument("--duration", type=int, default=10, help="wrk seconds per page")
+    parser.add_argument("--warmup", type=int, default=4, help="wrk warm-up seconds")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE")
@@ -824,6 +842,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
+    code = code_state()
     load = [" ".join(f"{x:.2f}" for x in os.getloadavg())]
     log(f"load average: {load[0]}")
     if not args.skip_migrate:
@@ -858,7 +877,7 @@ def main(argv=None) -> int:
     removed = delete_submissions(who["submitter"])
     log(f"removed the {removed} submitted cases")
 
-    facts = {**common.machine(), **gunicorn_facts()}
+    facts = {**common.machine(), **gunicorn_facts(), "code": code}
     lines = table(items, memory, marker, args)
     print("\n" + "\n".join(lines))
     print(f"\nload average before / after in-process / after gunicorn: {' | '.join(load)}")
