@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -171,26 +171,36 @@ class KnowledgeBaseIndexPage(Page):
         # The listing shows anonymous visitors only public articles.
         return True
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def sections_with_counts(self, articles) -> list:
+        """The live sections, each with the number of `articles` it holds (one grouped
+        pass over the articles' paths)."""
         sections = list(
             KnowledgeBaseSectionPage.objects.child_of(self)
             .live()
             .select_related("owner_unit")
             .order_by("path")
         )
-        articles = ArticlePage.objects.visible_to(request.user).descendant_of(self)
         counts: dict[str, int] = {}
         prefix = len(self.path) + self.steplen
         for path in articles.values_list("path", flat=True):
             counts[path[:prefix]] = counts.get(path[:prefix], 0) + 1
         for section in sections:
             section.article_count = counts.get(section.path, 0)
-        context["sections"] = sections
+        return sections
+
+    def get_context(self, request, *args, **kwargs):
+        from .caching import visibility_key
+
+        context = super().get_context(request, *args, **kwargs)
+        hidden = hidden_paths(request.user)
+        articles = ArticlePage.objects.visible_to(request.user, hidden).descendant_of(self)
+        # Lazy: read only when the cached tiles (kb.caching) are missing.
+        context["sections"] = SimpleLazyObject(lambda: self.sections_with_counts(articles))
         context["recent_articles"] = articles.select_related("owner_unit").order_by(
             "-last_published_at"
         )[:8]
         context["topics"] = Topic.objects.all()
+        context["kb_visibility"] = visibility_key(request.user, hidden)
         return context
 
 
@@ -240,10 +250,13 @@ class KnowledgeBaseSectionPage(Page):
         return self.contact or self.owner_unit.head
 
     def get_context(self, request, *args, **kwargs):
+        from .caching import visibility_key
+
         context = super().get_context(request, *args, **kwargs)
+        hidden = hidden_paths(request.user)
         articles = (
             ArticlePage.objects.child_of(self)
-            .visible_to(request.user)
+            .visible_to(request.user, hidden)
             .select_related("owner_unit")
             .prefetch_related("topics")
             .order_by("title")
@@ -254,17 +267,22 @@ class KnowledgeBaseSectionPage(Page):
             articles = articles.filter(kind=kind)
         else:
             kind = ""
+        # An unknown topic lists nothing and is not cached: arbitrary query strings must
+        # not fill the cache with keys of their own.
+        cacheable = not topic or Topic.objects.filter(slug=topic).exists()
         if topic:
             articles = articles.filter(topics__slug=topic)
         context.update(
             articles=articles,
             kind=kind,
             topic=topic,
+            kb_nocache=not cacheable,
             kinds=ArticlePage.Kind.choices,
             topics=Topic.objects.all(),
             sections=KnowledgeBaseSectionPage.objects.sibling_of(self).live().order_by("path"),
             responsible=_responsible_with_profile(self),
             today=timezone.localdate(),
+            kb_visibility=visibility_key(request.user, hidden),
         )
         return context
 
@@ -284,22 +302,28 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-def _hidden_by_view_restrictions(user) -> Q | None:
-    """The subtrees a signed-in user may not read under Wagtail's page view restrictions
-    (a group restriction the user is not in; a password one, which a listing cannot
-    check), as one path condition for the query. The per-request pattern of
-    wagtail/api/querysets.py, for a user rather than a request."""
+def hidden_paths(user) -> tuple[str, ...]:
+    """The tree paths of the subtrees `user` may not read under Wagtail's page view
+    restrictions, sorted: for a signed-in user a group restriction they are not in and
+    a password one (which a listing cannot check); for an anonymous visitor every
+    restriction (what ``PageQuerySet.public()`` leaves out). The per-request pattern of
+    wagtail/api/querysets.py, for a user rather than a request.
+
+    Two users with the same hidden paths see the same articles: the paths are the
+    visibility class that keys the cached KB fragments (kb.caching)."""
     from wagtail.models import PageViewRestriction
 
     restrictions = list(
         PageViewRestriction.objects.select_related("page").prefetch_related("groups")
     )
-    if not restrictions:
-        return None
+    anonymous = user is None or not user.is_authenticated
     group_ids = None
-    hidden = Q()
+    hidden = set()
     for restriction in restrictions:
         kind = restriction.restriction_type
+        if anonymous:
+            hidden.add(restriction.page.path)
+            continue
         if kind == PageViewRestriction.LOGIN:
             continue
         if kind == PageViewRestriction.GROUPS:
@@ -309,20 +333,30 @@ def _hidden_by_view_restrictions(user) -> Q | None:
                 group_ids = set(user.groups.values_list("pk", flat=True))
             if group_ids & {group.pk for group in restriction.groups.all()}:
                 continue
-        hidden |= Q(path__startswith=restriction.page.path)
+        hidden.add(restriction.page.path)
+    return tuple(sorted(hidden))
+
+
+def _hidden_by_view_restrictions(user, paths=None) -> Q | None:
+    """`hidden_paths` as one path condition for the query (None: nothing hidden)."""
+    paths = hidden_paths(user) if paths is None else paths
+    hidden = Q()
+    for path in paths:
+        hidden |= Q(path__startswith=path)
     return hidden or None
 
 
 class ArticlePageQuerySet(PageQuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, hidden: tuple[str, ...] | None = None):
         """Live articles this user may read: everything for signed-in staff, only
         public material for anonymous visitors. Every listing, related block and API
-        endpoint goes through here."""
+        endpoint goes through here. `hidden`: the user's `hidden_paths`, when the
+        caller has already read them."""
         queryset = self.live()
         if user is None or not user.is_authenticated:
             return queryset.public().filter(audience=ArticlePage.Audience.PUBLIC)
-        hidden = _hidden_by_view_restrictions(user)
-        return queryset.exclude(hidden) if hidden else queryset
+        condition = _hidden_by_view_restrictions(user, hidden)
+        return queryset.exclude(condition) if condition else queryset
 
     def needing_review(self, today: dt.date | None = None):
         """Live articles past their review date or flagged (e.g. a cited act changed)."""
@@ -569,14 +603,14 @@ class ArticlePage(Page):
             if block.block_type == "heading"
         ]
 
-    def related_for(self, user):
+    def related_for(self, user, hidden: tuple[str, ...] | None = None):
         """Related articles this user may read (never leak internal material)."""
         ids = [link.target_id for link in self.related_links.all()]
         if not ids:
             return []
         visible = {
             page.pk: page
-            for page in ArticlePage.objects.visible_to(user)
+            for page in ArticlePage.objects.visible_to(user, hidden)
             .filter(pk__in=ids)
             .select_related("owner_unit")
         }
@@ -588,16 +622,22 @@ class ArticlePage(Page):
         return super().get_template(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from .caching import visibility_key
+
         context = super().get_context(request, *args, **kwargs)
         section = self.section
+        user = request.user
+        hidden = hidden_paths(user)
         context.update(
             section=section,
             sections=KnowledgeBaseSectionPage.objects.sibling_of(section).live().order_by("path")
             if section
             else [],
             responsible=_responsible_with_profile(section) if section else None,
-            toc=self.table_of_contents(),
-            related=self.related_for(request.user),
+            # Lazy: read or built only when the cached fragments (kb.caching) are missing.
+            toc=SimpleLazyObject(self.table_of_contents),
+            related=SimpleLazyObject(lambda: self.related_for(user, hidden)),
+            kb_visibility=visibility_key(user, hidden),
             attachments=self.attachments.select_related("document"),
             acts=self.legal_acts.all(),
             article_topics=self.topics.all(),
@@ -775,3 +815,19 @@ class UnitWorkflow(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class CacheGeneration(models.Model):
+    """A value changed whenever cached KB fragments may be stale (kb.caching): kept in
+    the database so that the change commits with the edit it announces and reaches
+    every process."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    value = models.PositiveBigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("cache generation")
+        verbose_name_plural = _("cache generations")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

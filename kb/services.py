@@ -80,6 +80,10 @@ def flag_articles_citing(act: LegalAct, today: dt.date | None = None) -> list[Ar
             )
             article.needs_review = True
             article.review_reason = "\n".join(reasons)
+        if articles:
+            from .caching import bump
+
+            bump()  # the lists show the "needs review" badge
 
         per_person: dict = defaultdict(list)
         people = {}

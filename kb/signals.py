@@ -1,7 +1,10 @@
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-from wagtail.signals import page_published, post_page_move
+import functools
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import caching
 from .models import ArticlePage, KnowledgeBaseSectionPage, LegalAct
 
 
@@ -48,3 +51,62 @@ def legal_act_saved(sender, instance: LegalAct, raw=False, **kwargs):
 
     flag_articles_citing(instance)
     instance._loaded_status = instance.status
+
+
+# --- invalidation of the cached KB fragments (kb.caching) ---------------------------
+
+# What a draft save (save_revision), a lock or a comment touches on a live page's row:
+# readers see none of it, so such saves leave the cached fragments alone.
+DRAFT_ONLY_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "wagtail_admin_comments",
+    }
+)
+
+
+@functools.cache
+def _watched_models() -> tuple[type, ...]:
+    """Models whose rows appear in cached KB fragments: pages (titles, URLs, the tree),
+    topics, legal acts, units (owner names and phones), documents (attachment links),
+    sites (URLs)."""
+    from wagtail.documents import get_document_model
+    from wagtail.models import Page, Site
+
+    from intranet.models import Unit
+
+    from .models import Topic
+
+    return (Page, Topic, LegalAct, Unit, Site, get_document_model())
+
+
+def _watched(instance) -> bool:
+    return isinstance(instance, _watched_models())
+
+
+@receiver(page_published, dispatch_uid="kb-cache-published")
+@receiver(page_unpublished, dispatch_uid="kb-cache-unpublished")
+@receiver(post_page_move, dispatch_uid="kb-cache-moved")
+def page_changed(sender, **kwargs):
+    caching.bump()
+
+
+@receiver(post_save, dispatch_uid="kb-cache-saved")
+def row_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or not _watched(instance):
+        return
+    if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
+        return
+    caching.bump()
+
+
+@receiver(post_delete, dispatch_uid="kb-cache-deleted")
+def row_deleted(sender, instance, **kwargs):
+    if _watched(instance):
+        caching.bump()

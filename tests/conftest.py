@@ -102,6 +102,16 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache. The KB's cached fragments are keyed by a
+    generation kept in the database (kb.caching), which each test's rollback resets,
+    while the per-process cache would outlive the test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def celery_eager():
     """Tasks run in-process in every test, even when CELERY_BROKER_URL points at Redis,
     so no test leaves a task on a shared queue nobody consumes. Tests of the real path

@@ -205,6 +205,32 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Cache: a LocMemCache in each process unless CACHE_URL (redis://host:6379/1), which
+# shares one cache between the gunicorn processes. No page depends on a shared cache for
+# correctness: the KB's cached fragments are invalidated through a generation kept in
+# the database (kb.caching, docs/performance.md). With Redis, a Redis outage also stops
+# Wagtail's page serving (it keeps the site's root paths in this cache).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "intranet",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "intranet",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))},
+        }
+    }
+# Seconds a cached KB fragment is kept at most (0: no fragment cache).
+KB_FRAGMENT_CACHE_SECONDS = int(os.environ.get("KB_FRAGMENT_CACHE_SECONDS", "600"))
+
 # Search: the database backend unless ELASTICSEARCH_URL; see "--- search ---" below.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 

@@ -17,5 +17,8 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 MEDIA_ROOT = tempfile.mkdtemp(prefix="intranet-test-media-")
+# Each test process has its own cache (tests/conftest.py empties it before every test),
+# also when CACHE_URL is set: parallel test processes must not share cached fragments.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["*"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise scans it at start-up)
