@@ -352,6 +352,11 @@ def _call(func, *args, **kwargs):
         ) from exc
 
 
+def _is_own_case(user, case) -> bool:
+    """Replying to a clarification and rating the answer are the client's own acts."""
+    return user.is_authenticated and case.client_id == user.pk
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[QUEUE_PARAMETER, SORT_PARAMETER], summary="List cases"),
     retrieve=extend_schema(summary="A case with its timeline"),
@@ -588,7 +593,7 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         """The client replies to the question."""
-        return self._run(request, ReplySerializer, services.reply_to_clarification)
+        return self._run(request, ReplySerializer, services.reply_to_clarification, _is_own_case)
 
     @extend_schema(request=ExtendSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -615,4 +620,4 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         """The client rates the answer 1–5 with a comment."""
-        return self._run(request, RateSerializer, services.rate_answer)
+        return self._run(request, RateSerializer, services.rate_answer, _is_own_case)
