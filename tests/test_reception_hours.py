@@ -165,6 +165,14 @@ def test_reception_page_shows_status_hours_and_rooms(client, org_demo):
     assert "Пятница" in html and "09:00–17:00" in html
     assert "перерыв 12:00–12:48" in html
     assert "Кабинет 309" in html
+    # Staff book a visit from the point's page (cases.reception).
+    from intranet.models import ReceptionPointPage
+
+    point = ReceptionPointPage.objects.live().get(url_path__endswith="/reception/")
+    assert f'href="/cases/reception/{point.pk}/"' in html
+    assert "Записаться на приём" in html
+    client.logout()
+    assert client.get("/reception/").status_code in (302, 403)  # login-walled
 
 
 def _slot_times(day, not_before=None, minutes=30):

@@ -68,6 +68,10 @@ class ReceptionPointPage(Page):
         schedule = self.weekly_schedule()
         context["schedule"] = schedule
         context["status"] = opening_status(schedule, timezone.localtime(), get_calendar())
+        # Booking a visit is the cases desk's (cases.reception); the page links to it.
+        from cases.reception.services import can_book
+
+        context["can_book"] = can_book(request.user)
         return context
 
 
