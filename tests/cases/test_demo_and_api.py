@@ -11,9 +11,13 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_is_realistic_and_idempotent(demo):
     from cases import demo as cases_demo
+    from cases.reception.models import ReceptionCard
     from cases.reports import demo as reports_demo
 
-    expected = len(cases_demo.CASES) + len(reports_demo.HISTORY)  # + the reports' history
+    # + the reports' history and the reception cards turned into written cases
+    written = ReceptionCard.objects.filter(case__isnull=False).count()
+    assert written >= 1
+    expected = len(cases_demo.CASES) + len(reports_demo.HISTORY) + written
     cases = Case.objects.all()
     assert cases.count() == expected
     assert len(set(cases.values_list("regime", flat=True))) >= 4
