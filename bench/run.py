@@ -777,12 +777,11 @@ def code_state() -> str:
 
     def git(*command):
         result = subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True)
-        return result.stdout.strip()
+        return result.stdout
 
-    head = git("log", "-1", "--format=%h %s")[:90] or "unknown"
-    changed = [
-        line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()
-    ]
+    head = git("log", "-1", "--format=%h %s").strip()[:90] or "unknown"
+    status = git("status", "--porcelain", "--untracked-files=no").splitlines()
+    changed = [line[3:] for line in status if len(line) > 3]
     if not changed:
         return f"commit {head}, clean work tree"
     return f"commit {head}, with uncommitted changes in: {', '.join(changed)}"
