@@ -21,6 +21,8 @@ workers = _int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 8))
 
 # Threads per process (gthread worker): requests mostly wait on PostgreSQL, Redis and
 # Elasticsearch, so a few threads per process raise throughput at little memory cost.
+# Each thread keeps its own database connection while DB_CONN_MAX_AGE > 0: workers x
+# threads connections per container must stay below PostgreSQL's max_connections.
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
 
