@@ -515,12 +515,15 @@ def search(
         return response
 
     def work(backend, name):
-        result = _search_on(backend, user, request, cleaned, kind, filters, page, per_page, False)
-        if sum(result.counts.values()) == 0 and len(words(cleaned)) > 1:
-            # No document holds every word: show those holding any, and say so.
+        with _database_scans(backend):
             result = _search_on(
-                backend, user, request, cleaned, kind, filters, page, per_page, True
+                backend, user, request, cleaned, kind, filters, page, per_page, False
             )
+            if sum(result.counts.values()) == 0 and len(words(cleaned)) > 1:
+                # No document holds every word: show those holding any, and say so.
+                result = _search_on(
+                    backend, user, request, cleaned, kind, filters, page, per_page, True
+                )
         return result
 
     result, name, notices = _with_fallback(work)
@@ -528,6 +531,18 @@ def search(
     result.backend = name
     result.took_ms = int((time.monotonic() - started) * 1000)
     return result
+
+
+def _database_scans(backend):
+    """A database backend on PostgreSQL reads its matches through the text indexes
+    (`search.backends.postgres.text_index_scans`); other backends run as they are."""
+    from contextlib import nullcontext
+
+    if isinstance(backend, ElasticsearchBaseSearchBackend):
+        return nullcontext()
+    from search.backends.postgres import text_index_scans
+
+    return text_index_scans()
 
 
 def _clean_filters(filters: dict) -> dict[str, str]:

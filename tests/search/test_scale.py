@@ -26,8 +26,16 @@ def _more_cases(org, count):
     return with_subject
 
 
-def test_pages_of_a_tab_continue_one_another(corpus, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("rank_all_up_to", [300, 0])
+def test_pages_of_a_tab_continue_one_another(
+    corpus, django_capture_on_commit_callbacks, monkeypatch, rank_all_up_to
+):
+    """Also with every search taking the path of many matches (RANK_ALL_UP_TO 0): the
+    title matches first, ranked on the subject's own vector on PostgreSQL."""
     from cases import services as case_services
+    from search.backends import postgres
+
+    monkeypatch.setattr(postgres, "RANK_ALL_UP_TO", rank_all_up_to)
 
     with django_capture_on_commit_callbacks(execute=True):
         _more_cases(corpus.org, 6)
@@ -111,3 +119,39 @@ def test_postgres_cases_live_in_their_own_columns(corpus):
     assert [item["title"] for item in items if item["kind"] == services.CASE] == [
         "Справка о доходах супруги в декретном отпуске"
     ]
+
+
+@pytest.mark.postgres
+def test_postgres_matches_are_read_through_the_text_indexes(corpus):
+    """A word in every article still goes through the GIN index inside the search's
+    block (the planner would scan and detoast every row), and the block's planner
+    settings end with it, also when a query in it fails."""
+    from django.db import DatabaseError, transaction
+
+    from search.backends.postgres import text_index_scans
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+            return cursor.fetchone()
+
+    before = settings()
+    broad = (
+        "EXPLAIN SELECT object_id FROM wagtailsearch_indexentry "
+        "WHERE (title || body) @@ to_tsquery('russian', 'справка | доход | коррупция')"
+    )
+    with text_index_scans():
+        assert settings() == ("off", "off")
+        with connection.cursor() as cursor:
+            cursor.execute(broad)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "staffsearch_indexentry_title_body_gin" in plan
+    assert settings() == before
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        text_index_scans(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT 1 / 0")
+    assert settings() == before
