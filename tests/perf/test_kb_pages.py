@@ -256,3 +256,28 @@ def test_a_new_view_restriction_applies_at_once_through_the_cache(kb, make_artic
     group, _created = Group.objects.get_or_create(name="Проверяющие (тест кэша)")
     restriction.groups.add(group)
     assert SECRET not in client.get(section.url).content.decode()
+
+
+def test_an_article_is_routed_in_one_query(kb, make_article):
+    """The KB root resolves "section/article" with one query of the article (Wagtail's
+    walk costs two per level); drafts, unknown slugs and a wrong section still 404."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = kb["sections"]["declarations"]
+    article = make_article(section, title="Маршрутизируемая статья", slug="routed")
+    draft = make_article(section, title="Снятая статья", slug="unpublished-one")
+    draft.unpublish()
+    client = _reader(kb)
+    client.get(article.url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(article.url).status_code == 200
+    sql = [q["sql"] for q in context.captured_queries]
+    assert sum("""."slug" = 'routed'""" in q for q in sql) == 1, sql
+    assert not any("""."slug" = 'declarations'""" in q for q in sql), "no walk via the section"
+    index = kb["index"].url
+    assert client.get(f"{index}declarations/unpublished-one/").status_code == 404
+    assert client.get(f"{index}declarations/no-such-article/").status_code == 404
+    assert client.get(f"{index}prohibitions/routed/").status_code == 404
+    assert client.get(f"{index}declarations/").status_code == 200
+    assert client.get(f"{index}declarations/routed/extra/").status_code == 404
