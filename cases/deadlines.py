@@ -233,13 +233,18 @@ def due_soon_until(today: dt.date, calendar: ProductionCalendar | None = None) -
 
 
 def deadline_state(
-    due: dt.date | None, today: dt.date, calendar: ProductionCalendar | None = None
+    due: dt.date | None,
+    today: dt.date,
+    calendar: ProductionCalendar | None = None,
+    *,
+    soon_until: dt.date | None = None,
 ) -> DeadlineState:
-    """On track, due soon (due within 3 working days, today included), or overdue."""
+    """On track, due soon (due within 3 working days, today included), or overdue.
+    A list passes `soon_until` (``due_soon_until(today)``) to count it once per page."""
     if due is None:
         return DeadlineState.NONE
     if due < today:
         return DeadlineState.OVERDUE
-    if due <= due_soon_until(today, calendar):
+    if due <= (soon_until or due_soon_until(today, calendar)):
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TRACK

@@ -6,11 +6,16 @@ queues and filters only narrow it."""
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 import django_filters
 from django.db.models import F, Q
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filters_settings
 
 from cases import permissions
 from cases.choices import OPEN_STATUSES, Channel, Regime, Status, Urgency
@@ -178,3 +183,132 @@ class CaseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(received_at__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+# --- the filter form of the queue page, rendered from plain lists -------------------------
+#
+# The page used to render ``CaseFilter.form`` widget by widget: every option of every
+# select went through the form renderer's templates, and the unit and executor selects
+# built a model instance per option (every active executor of the body). The controls
+# below carry the same names, ids and labels, with their options already turned into
+# HTML in one pass; CaseFilter still validates and applies what is submitted (a unit or
+# an executor outside the list below is still accepted, and shown as selected).
+
+
+def unit_scope(user) -> frozenset[int] | None:
+    """The units whose people and cases the queue filters offer `user`: the units they
+    head with every unit below, and their own unit; None (every unit) for registrars,
+    who see the cases of the whole body."""
+    if permissions.is_registrar(user):
+        return None
+    ids = set(permissions.headed_subtree_ids(user))
+    unit_id = permissions.member_unit_id(user)
+    if unit_id:
+        ids.add(unit_id)
+    return frozenset(ids)
+
+
+def _full_name(last: str, first: str, patronymic: str, username: str) -> str:
+    """User.get_full_name() from the columns, without building the user."""
+    return " ".join(p for p in (last, first, patronymic) if p).strip() or username
+
+
+def _picked_pk(value) -> int | None:
+    """The key in a submitted filter value, if it is one (never out of the column's range)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**31 else None
+
+
+def _options(choices, selected: set[str]) -> SafeString:
+    """<option> elements for (value, label) pairs; `selected` holds the chosen values.
+    Plain string work (every value and label escaped): a select may list hundreds."""
+    html = []
+    for value, label in choices:
+        value = str(value)
+        mark = " selected" if value in selected else ""
+        html.append(f'<option value="{escape(value)}"{mark}>{escape(str(label))}</option>')
+    return mark_safe("".join(html))
+
+
+def unit_options(user, picked: str) -> list[tuple[int, str]]:
+    """(pk, name) of the active units in the user's scope, in the units' order, with the
+    picked unit when it lies outside it."""
+    units = Unit.objects.active()
+    scope = unit_scope(user)
+    if scope is not None:
+        condition = Q(pk__in=scope)
+        if (pk := _picked_pk(picked)) is not None:
+            condition |= Q(pk=pk)
+        units = units.filter(condition)
+    return list(units.values_list("pk", "name"))
+
+
+def executor_options(user, picked: str) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The executors the user may want to filter by, grouped by unit (short name): the
+    staff of the units in the user's scope (see unit_scope), the user, and the picked
+    executor, read in one query. A single group is returned with an empty name."""
+    people = User.objects.filter(groups__name=roles.EXECUTORS, is_active=True)
+    scope = unit_scope(user)
+    if scope is not None:
+        extra = {user.pk}
+        if (pk := _picked_pk(picked)) is not None:
+            extra.add(pk)
+        people = people.filter(Q(profile__unit_id__in=scope) | Q(pk__in=extra))
+    rows = people.order_by(
+        F("profile__unit__sort_order").asc(nulls_last=True),
+        "profile__unit__name",
+        "last_name",
+        "first_name",
+        "patronymic",
+        "pk",
+    ).values_list(
+        "pk", "last_name", "first_name", "patronymic", "username", "profile__unit__short_name"
+    )
+    groups: dict[str | None, list[tuple[int, str]]] = {}
+    for pk, last, first, patronymic, username, unit in rows:
+        groups.setdefault(unit, []).append((pk, _full_name(last, first, patronymic, username)))
+    if len(groups) == 1:
+        return [("", next(iter(groups.values())))]
+    return [(unit or str(_("No unit")), members) for unit, members in groups.items()]
+
+
+def _grouped_options(groups, selected: set[str]) -> SafeString:
+    if len(groups) <= 1:
+        return _options(groups[0][1] if groups else [], selected)
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        ((name, _options(people, selected)) for name, people in groups),
+    )
+
+
+def filter_controls(filterset: CaseFilter, user) -> list[dict]:
+    """The controls of the queue's filter form, in CaseFilter's order: name, id, label,
+    kind ("select", "multiple" or "text"), the submitted value and, for the selects,
+    their <option> elements as HTML."""
+    data = filterset.data if filterset.is_bound else QueryDict()
+    empty = [("", filters_settings.EMPTY_CHOICE_LABEL)]
+    controls = []
+    for name, field in filterset.base_filters.items():
+        control = {"name": name, "id": f"id_{name}", "label": field.label, "value": ""}
+        if isinstance(field, django_filters.MultipleChoiceFilter):
+            picked = set(data.getlist(name))
+            control.update(kind="multiple", options=_options(field.extra["choices"], picked))
+        elif name in {"unit", "executor"} or "choices" in field.extra:
+            value = str(data.get(name) or "")
+            picked = {value}
+            if name == "unit":
+                options = _options(empty + unit_options(user, value), picked)
+            elif name == "executor":
+                groups = executor_options(user, value)
+                options = _options(empty, picked) + _grouped_options(groups, picked)
+            else:
+                options = _options(empty + list(field.extra["choices"]), picked)
+            control.update(kind="select", options=options)
+        else:
+            control.update(kind="text", value=str(data.get(name) or ""))
+        controls.append(control)
+    return controls

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import deadlines, permissions, services
-from cases.choices import Urgency
+from cases.choices import DeadlineState, Status, Urgency
 from cases.filters import (
     QUEUE_KEYS,
     QUEUES,
@@ -25,9 +25,11 @@ from cases.filters import (
     apply_queue,
     apply_sort,
     default_queue,
+    filter_controls,
 )
 from cases.forms import AssignForm, QuestionForm, RegisterForm, UrgencyForm
 from cases.models import Attachment, Case, CaseEvent
+from cases.templatetags.cases_tags import STATE_CLASSES
 from intranet.workdays import get_calendar
 
 PAGE_SIZE = 50
@@ -36,9 +38,54 @@ PAGE_SIZE = 50
 def _annotate_states(cases, calendar=None):
     calendar = calendar or get_calendar()
     today = timezone.localdate()
+    soon_until = deadlines.due_soon_until(today, calendar)
     for case in cases:
-        case.state = case.deadline_state(today, calendar)
+        case.state = case.deadline_state(today, calendar, soon_until=soon_until)
     return cases
+
+
+def _queue_rows(cases) -> list[dict]:
+    """What each row of a queue shows, worked out once in Python so that the template
+    only prints it: the choices' labels translated once per page, dates formatted, the
+    deadline's state (set by _annotate_states) with its class and words, as
+    cases/includes/deadline.html shows them on the case page."""
+    labels = {
+        name: {value: str(label) for value, label in Case._meta.get_field(name).flatchoices}
+        for name in ("status", "regime", "channel")
+    }
+    state_words = {
+        DeadlineState.OVERDUE: " · " + _("overdue"),
+        DeadlineState.DUE_SOON: " · " + _("due soon"),
+        DeadlineState.ON_TRACK: " · " + _("on track"),
+    }
+    rows = []
+    for case in cases:
+        received = case.received_at and timezone.localtime(case.received_at)
+        due = case.due_date
+        rows.append(
+            {
+                "pk": case.pk,
+                "url": case.get_absolute_url(),
+                "number": case.registration_number or "—",
+                "received": received.strftime("%d.%m.%Y") if received else "",
+                "subject": case.subject,
+                "urgent": case.is_urgent,
+                "confidential": case.is_confidential,
+                "client": case.client_name,
+                "regime": labels["regime"].get(case.regime, case.regime),
+                "channel": labels["channel"].get(case.channel, case.channel),
+                "status": labels["status"].get(case.status, case.status),
+                "urgency_undecided": case.status == Status.REGISTERED and not case.urgency_decided,
+                "unit": case.unit.short_name if case.unit_id and case.unit.short_name else "—",
+                "executor": case.executor.get_short_name() if case.executor_id else "",
+                "due": due.strftime("%d.%m.%Y") if due else "",
+                "due_iso": due.isoformat() if due else "",
+                "state": str(case.state),
+                "state_class": STATE_CLASSES.get(case.state, ""),
+                "state_words": state_words.get(case.state, ""),
+            }
+        )
+    return rows
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -205,7 +252,7 @@ def workspace(request):
     filterset = CaseFilter(request.GET or None, queryset=queued)
     cases = filterset.qs if filterset.is_bound and filterset.is_valid() else queued
     sort = request.GET.get("sort", "due_date")
-    cases = apply_sort(cases.for_list(), sort)
+    cases = apply_sort(cases.for_queue(), sort)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     _annotate_states(page.object_list, calendar)
     params = request.GET.copy()
@@ -215,7 +262,9 @@ def workspace(request):
         "cases/workspace.html",
         {
             "page": page,
+            "rows": _queue_rows(page.object_list),
             "filter": filterset,
+            "filter_controls": filter_controls(filterset, user),
             "queue": queue,
             "queues": QUEUES,
             "sort": sort,

@@ -24,10 +24,13 @@ def deadline(case):
     return {"case": case, "state": getattr(case, "state", None) or case.deadline_state()}
 
 
+STATE_CLASSES = {
+    DeadlineState.OVERDUE: "is-overdue",
+    DeadlineState.DUE_SOON: "is-due-soon",
+    DeadlineState.ON_TRACK: "is-on-track",
+}
+
+
 @register.simple_tag
 def state_class(state) -> str:
-    return {
-        DeadlineState.OVERDUE: "is-overdue",
-        DeadlineState.DUE_SOON: "is-due-soon",
-        DeadlineState.ON_TRACK: "is-on-track",
-    }.get(state, "")
+    return STATE_CLASSES.get(state, "")

@@ -111,6 +111,36 @@ def test_filters_and_sorts_do_not_grow(client, org, make_case, query):
     assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
 
 
+@pytest.mark.parametrize("username", ["chief", "head", "executor", "registrar"])
+def test_filter_lists_do_not_grow_with_the_staff(client, org, make_case, username):
+    """The unit and executor filters read one query each, however many people they list
+    (the executor list once built a user per option, through a server-side cursor)."""
+    from django.contrib.auth.models import Group
+
+    from intranet import roles
+    from intranet.accounts.models import User
+    from intranet.models import StaffProfile
+
+    def hire(count, start):
+        executors = Group.objects.get(name=roles.EXECUTORS)
+        for i in range(start, start + count):
+            user = User.objects.create(username=f"staff{i}", last_name=f"Сотрудник{i}")
+            user.groups.add(executors)
+            unit = org.units["ОДС" if i % 2 else "ОКИ"]
+            StaffProfile.objects.update_or_create(user=user, defaults={"unit": unit})
+
+    client.force_login(org.users[username])
+    url = reverse("cases:workspace") + "?queue=all"
+    _make(make_case, 3)
+    hire(2, 0)
+    client.get(url)
+    few = measure(client, url)
+    hire(40, 2)
+    many = measure(client, url)
+    assert many.response.content.count(b"<option") > few.response.content.count(b"<option")
+    assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
+
+
 def test_received_period_filter_keeps_its_meaning(client, org, make_case):
     """The period filter compares moments (index-friendly) and still means whole days
     in Moscow time: a case received at 00:30 on the 2nd is in "from the 2nd" and not in

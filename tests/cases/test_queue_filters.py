@@ -1,0 +1,139 @@
+"""The queue page's filter form and rows as the workspace renders them: the unit and
+executor lists are limited to the units the user works in (grouped by unit when there are
+several), a picked value stays shown and still filters, and every row shows its deadline
+as the case page does."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def _select(html: str, name: str) -> str:
+    match = re.search(rf'<select name="{name}" id="id_{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert match, f"no select {name}"
+    return match.group(1)
+
+
+def _options(html: str, name: str) -> dict[str, bool]:
+    """value -> selected, the empty choice left out."""
+    return {
+        value: bool(selected)
+        for value, selected in re.findall(
+            r'<option value="([^"]*)"( selected)?>', _select(html, name)
+        )
+        if value
+    }
+
+
+def _groups(html: str, name: str) -> list[str]:
+    return re.findall(r'<optgroup label="([^"]*)">', _select(html, name))
+
+
+def _page(client, user, query="?queue=all"):
+    client.force_login(user)
+    response = client.get(reverse("cases:workspace") + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _pks(org, *names):
+    return {str(org.users[name].pk) for name in names}
+
+
+def test_head_is_offered_their_units_people(client, org):
+    html = _page(client, org.head)
+    assert set(_options(html, "executor")) == _pks(org, "executor", "editor")
+    assert _groups(html, "executor") == []
+    assert set(_options(html, "unit")) == {str(org.units["ОДС"].pk)}
+
+
+def test_department_head_gets_every_unit_grouped(client, org):
+    html = _page(client, org.chief)
+    assert set(_options(html, "executor")) == _pks(
+        org, "executor", "editor", "executor2", "editor2"
+    )
+    assert _groups(html, "executor") == ["ОДС", "ОКИ"]  # the units' order
+    assert set(_options(html, "unit")) == {str(u.pk) for u in org.units.values()}
+
+
+def test_executor_is_offered_their_co_workers(client, org):
+    html = _page(client, org.executor, "?queue=mine")
+    assert set(_options(html, "executor")) == _pks(org, "executor", "editor")
+    assert set(_options(html, "unit")) == {str(org.units["ОДС"].pk)}
+
+
+def test_registrar_is_offered_everyone(client, org):
+    html = _page(client, org.registrar)
+    assert set(_options(html, "executor")) == _pks(
+        org, "executor", "editor", "executor2", "editor2"
+    )
+
+
+def test_people_without_a_unit_are_grouped_apart(client, org):
+    from intranet.models import StaffProfile
+
+    StaffProfile.objects.filter(user=org.editor2).update(unit=None)
+    html = _page(client, org.registrar)
+    assert _groups(html, "executor")[-1] == "Без подразделения"
+
+
+def test_picked_executor_outside_the_list_stays_selected_and_filters(client, org, make_case):
+    mine = make_case(state="assigned", executor="executor")
+    make_case(state="assigned", executor="editor")
+    other = str(org.executor2.pk)
+    html = _page(client, org.head, f"?queue=all&executor={other}&unit={org.units['ОКИ'].pk}")
+    assert _options(html, "executor")[other] is True
+    assert _options(html, "unit")[str(org.units["ОКИ"].pk)] is True
+    html = _page(client, org.head, f"?queue=all&executor={org.executor.pk}&status=assigned")
+    assert _options(html, "executor")[str(org.executor.pk)] is True
+    assert _options(html, "status") == {
+        value: value == "assigned" for value in _options(html, "status")
+    }
+    assert re.findall(r'<tr data-case="(\d+)"', html) == [str(mine.pk)]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "9" * 40, "<b>"])
+def test_odd_filter_values_are_harmless(client, org, value):
+    html = _page(client, org.head, f"?queue=all&executor={value}&unit={value}&number={value}")
+    assert "<b>" not in html.split('id="id_number"', 1)[1][:80]
+    assert not any(_options(html, "executor").values())
+
+
+def test_text_filters_keep_what_was_typed(client, org):
+    html = _page(client, org.head, "?queue=all&number=ОБ-2026&due_from=01.03.2026")
+    assert '<input type="text" name="number" id="id_number" value="ОБ-2026">' in html
+    assert '<input type="text" name="due_from" id="id_due_from" value="01.03.2026">' in html
+    assert '<input type="text" name="due_to" id="id_due_to">' in html
+
+
+def test_rows_show_the_deadline_state_and_badges(client, org, make_case):
+    today = timezone.localdate()
+    due = today - dt.timedelta(days=2)
+    overdue = make_case(state="assigned", urgent=True)
+    Case.objects.filter(pk=overdue.pk).update(due_date=due)
+    later = make_case(state="assigned")
+    Case.objects.filter(pk=later.pk).update(due_date=today + dt.timedelta(days=40))
+    undecided = make_case(state="registered")
+    html = _page(client, org.head, "?queue=all&sort=due_date")
+
+    def row(case):
+        match = re.search(rf'<tr data-case="{case.pk}">(.*?)</tr>', html, re.S)
+        assert match, case.pk
+        return match.group(1)
+
+    first = row(overdue)
+    assert f'<a href="{overdue.get_absolute_url()}">' in first
+    assert 'class="deadline is-overdue" data-state="overdue"' in first
+    assert f'<time datetime="{due:%Y-%m-%d}">{due:%d.%m.%Y}</time> · просрочено</span>' in first
+    assert '<span class="badge badge-urgent">срочное</span>' in first
+    assert "ОДС" in first and "Васильев П. А." in first
+    assert 'data-state="on_track"' in row(later) and "в срок" in row(later)
+    html = _page(client, org.registrar, "?queue=unassigned")
+    assert "срочность не определена" in row(undecided)
