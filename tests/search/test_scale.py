@@ -122,6 +122,60 @@ def test_postgres_cases_live_in_their_own_columns(corpus):
 
 
 @pytest.mark.postgres
+def test_postgres_document_rows_stay_narrow(corpus, django_capture_on_commit_callbacks):
+    """Messages of some 900 characters (rows of over 2 KB with their vectors, which
+    PostgreSQL would only shorten to its 2 KB target, three to a page) go to the TOAST
+    table; the subject and its vectors stay in the row, uncompressed (staffsearch.0004):
+    a search's scans over many matches read narrow rows, and the text is all there to
+    match and highlight."""
+    from cases import services as case_services
+    from search.models import CaseDocument
+
+    letters = "абвгдежзиклмнопрстуфхцчшэюя"
+    # 110 different made-up words (incompressible, unlike a repeated phrase) and a real one.
+    text = (
+        " ".join(
+            "".join(letters[(n * 7 + k * k * 3 + n * k) % len(letters)] for k in range(7))
+            for n in range(110)
+        )
+        + " супруги"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        cases = [
+            case_services.submit_question(
+                corpus.org.client, subject=f"Длинный вопрос {n}", text=f"{text} слово{n}"
+            )
+            for n in range(30)
+        ]
+    keys = [case.pk for case in cases]
+    assert CaseDocument.objects.filter(pk__in=keys, text__endswith="слово29").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM staffsearch_casedocument "
+            "WHERE case_id = ANY(%s) GROUP BY (ctid::text::point)[0]) AS pages",
+            [keys],
+        )
+        rows_per_page = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM staffsearch_casedocument WHERE case_id = ANY(%s) "
+            "AND search_vector @@ plainto_tsquery('russian', 'слово29 супруги')",
+            [keys],
+        )
+        matched = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'staffsearch_casedocument'::regclass AND attname IN "
+            "('title', 'title_vector', 'autocomplete_vector')"
+        )
+        storage = dict(cursor.fetchall())
+    assert len(text) > 850 and matched == 1
+    # 13 at once (with the rows' first versions); 3 when the row keeps the text or the
+    # vector inline up to PostgreSQL's default 2 KB target.
+    assert rows_per_page >= 10
+    assert storage == {"title": "p", "title_vector": "p", "autocomplete_vector": "p"}
+
+
+@pytest.mark.postgres
 def test_postgres_matches_are_read_through_the_text_indexes(corpus):
     """A word in every article still goes through the GIN index inside the search's
     block (the planner would scan and detoast every row), and the block's planner
