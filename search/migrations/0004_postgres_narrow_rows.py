@@ -12,11 +12,14 @@ answers and document vector to the TOAST table (they are read only to highlight 
 five hits shown and to rank a few hundred matches); the subject, its vector and the
 autocomplete vector stay in the row uncompressed (``STORAGE PLAIN``: ranking many title
 matches reads them row by row): 73 MB of heap, eleven rows to a page. Existing rows are
-written again here so that they take the new layout (at 100,000 documents about 30 s;
-the generated columns are computed again from the same text).
+written again here so that they take the new layout, and the table is then compacted
+(VACUUM FULL: the old versions would otherwise double the table until autovacuum
+passes, and leave it twice the size): at 100,000 documents about 40 s, during which
+the table is locked; the generated columns are computed again from the same text. The
+migration is therefore not atomic (VACUUM cannot run in a transaction).
 bench/README.md has the figures. Nothing happens on other databases."""
 
-from django.db import migrations
+from django.db import migrations, transaction
 
 TABLE = "staffsearch_casedocument"
 # Kept in the row, uncompressed.
@@ -29,10 +32,12 @@ def narrow(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     storage = ", ".join(f'ALTER COLUMN "{column}" SET STORAGE PLAIN' for column in PLAIN)
-    schema_editor.execute(
-        f'ALTER TABLE "{TABLE}" SET (toast_tuple_target = {TOAST_TUPLE_TARGET}), {storage}'
-    )
-    schema_editor.execute(f'UPDATE "{TABLE}" SET "text" = "text"')
+    with transaction.atomic(using=schema_editor.connection.alias):
+        schema_editor.execute(
+            f'ALTER TABLE "{TABLE}" SET (toast_tuple_target = {TOAST_TUPLE_TARGET}), {storage}'
+        )
+        schema_editor.execute(f'UPDATE "{TABLE}" SET "text" = "text"')
+    schema_editor.execute(f'VACUUM FULL ANALYZE "{TABLE}"')
 
 
 def widen(apps, schema_editor):
@@ -43,6 +48,8 @@ def widen(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("staffsearch", "0003_postgres_case_vectors"),
     ]
