@@ -708,7 +708,8 @@ def write_results(path: Path, items, memory, marker, facts, args, started, load)
         f"- CPU: {facts['cpu']}, {facts['cores']} cores; RAM {facts['ram']}; "
         f"Linux {facts['kernel']}",
         f"- load average (1/5/15 min): before {load[0]}, after in-process {load[1]}, "
-        f"after gunicorn {load[2]} (other people's test suites share these 2 cores)",
+        f"after gunicorn {load[2]} (the last includes gunicorn's workers and wrk; other "
+        "work on the machine shows in the first)",
         f"- Python {facts['python']}, Django {facts['django']}, Wagtail {facts['wagtail']}, "
         f"PostgreSQL {facts['postgresql']}, gunicorn {facts['gunicorn']}, {facts['wrk']}",
         "",
