@@ -166,6 +166,21 @@ def plain_rows(queryset, names: list[str]) -> list[tuple]:
     return [tuple(row[i] for i in order) for row in rows]
 
 
+def rows_to_objects(queryset, rows: list[tuple], score_field: str | None) -> list:
+    """The objects of (key, score) `rows` in their order, fetched in one query after the
+    keys were ranked (no sort of wide rows); keys gone since are left out."""
+    objects = queryset.order_by().in_bulk([pk for pk, _score in rows])
+    result = []
+    for pk, score in rows:
+        obj = objects.get(pk)
+        if obj is None:
+            continue
+        if score_field:
+            setattr(obj, score_field, score)
+        result.append(obj)
+    return result
+
+
 def _integer_key(model) -> bool:
     field = model._meta.pk
     while field.is_relation:  # a page's key is its link to wagtailcore.Page
@@ -188,16 +203,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         if stop is None or not self.keyed():
             return super().search(config, start, stop, score_field=score_field, backend=backend)
         rows = self.page_keys(config, start, stop)
-        objects = self.queryset.order_by().in_bulk([pk for pk, _score in rows])
-        result = []
-        for pk, score in rows:
-            obj = objects.get(pk)
-            if obj is None:
-                continue
-            if score_field:
-                setattr(obj, score_field, score)
-            result.append(obj)
-        return result
+        return rows_to_objects(self.queryset, rows, score_field)
 
     def page_keys(self, config, start: int, stop: int, backend=None) -> list[tuple]:
         """(key, rank) of the results from `start` to `stop`: title matches first,
@@ -377,16 +383,7 @@ class KeyedAutocompleteQueryCompiler(PostgresAutocompleteQueryCompiler):
         rank = score_field or RANK
         keyed = super().search(config, start, stop, score_field=rank, backend=backend)
         rows = list(keyed.values_list("pk", rank))
-        objects = self.queryset.order_by().in_bulk([pk for pk, _score in rows])
-        result = []
-        for pk, score in rows:
-            obj = objects.get(pk)
-            if obj is None:
-                continue
-            if score_field:
-                setattr(obj, score_field, score)
-            result.append(obj)
-        return result
+        return rows_to_objects(self.queryset, rows, score_field)
 
 
 class RankedPostgresAutocompleteQueryCompiler(CaseColumnsMixin, KeyedAutocompleteQueryCompiler):
