@@ -263,7 +263,6 @@ def workspace(request):
         {
             "page": page,
             "rows": _queue_rows(page.object_list),
-            "filter": filterset,
             "filter_controls": filter_controls(filterset, user),
             "queue": queue,
             "queues": QUEUES,

@@ -217,12 +217,12 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         title_rank = None
         title_matches = None
         if self.own_columns():
-            matches, key, rank = self._own_matches(search_query, config)
             # The subject's words are in the document's vector too (weight B), so for
             # the positive queries `keyed` admits a title match is a match: the title
             # matches are read through the subject's index alone, without the bitmap
             # of the document's vector (10 ms for a common word at 100,000 cases).
-            title_matches = self._own_matches(search_query, config, filtered=False)[0]
+            title_matches, key, rank = self._own_matches(search_query, config, filtered=False)
+            matches = title_matches.filter(**{VECTOR: search_query})
             # Among many title matches, cases are ranked on their subject's own small
             # vector (stored in the row), not on the whole document's (TOASTed: reading
             # 15,000 of them to keep five took 180 ms at 100,000 cases); equal ranks go
