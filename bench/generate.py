@@ -594,24 +594,24 @@ def make_kb(params: Params, units: dict, roster: Roster, today: dt.date) -> dict
                         "Уважаемый(ая) {client_name}! На ваше обращение от {date} сообщаем: "
                         + rng.choice(texts.domain_sentences())
                     )
-                articles.append(
-                    ArticlePage(
-                        **common,
-                        kind=kind,
-                        summary=" ".join(rng.sample(texts.domain_sentences(), 2))[:600],
-                        body=texts.article_body(rng, block_id),
-                        audience="public" if rng.random() < 0.1 else "internal",
-                        owner_unit_id=unit.pk,
-                        last_reviewed_on=reviewed,
-                        review_interval_days=365,
-                        next_review_due=reviewed + dt.timedelta(days=365),
-                        needs_review=flagged,
-                        review_reason="Изменилась редакция цитируемого акта." if flagged else "",
-                        review_flagged_on=today if flagged else None,
-                        answer_code=answer_code,
-                        answer_text=answer_text,
-                    )
+                article = ArticlePage(
+                    **common,
+                    kind=kind,
+                    summary=" ".join(rng.sample(texts.domain_sentences(), 2))[:600],
+                    body=texts.article_body(rng, block_id),
+                    audience="public" if rng.random() < 0.1 else "internal",
+                    owner_unit_id=unit.pk,
+                    last_reviewed_on=reviewed,
+                    review_interval_days=365,
+                    next_review_due=reviewed + dt.timedelta(days=365),
+                    needs_review=flagged,
+                    review_reason="Изменилась редакция цитируемого акта." if flagged else "",
+                    review_flagged_on=today if flagged else None,
+                    answer_code=answer_code,
+                    answer_text=answer_text,
                 )
+                article.body_text = article.plain_body()  # as save() would
+                articles.append(article)
             Page.objects.bulk_create(pages, batch_size=500)
             for page, article in zip(pages, articles, strict=True):
                 article.page_ptr_id = page.pk

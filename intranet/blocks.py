@@ -7,7 +7,10 @@ from wagtail.images.blocks import ImageBlock
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("text"))
     level = blocks.ChoiceBlock(
-        label=_("level"), choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2"
+        label=_("level"),
+        choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")],
+        default="h2",
+        search_index=False,  # "H2" is not a word of the text
     )
 
     class Meta:
@@ -21,6 +24,7 @@ class CalloutBlock(blocks.StructBlock):
         label=_("kind"),
         choices=[("info", _("Information")), ("warning", _("Warning")), ("tip", _("Tip"))],
         default="info",
+        search_index=False,  # a style, not a word of the text
     )
     text = blocks.RichTextBlock(label=_("text"), features=["bold", "italic", "link", "ul"])
 

@@ -386,6 +386,13 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
+def body_plain_text(field, value) -> str:
+    """The searchable content of a StreamField value as one line of plain text
+    (migration kb.0005 filled `ArticlePage.body_text` the same way)."""
+    parts = field.get_searchable_content(value) if value else []
+    return " ".join(" ".join(str(part) for part in parts).split())
+
+
 class ArticlePage(Page):
     """A KB article: положение, порядок, регламент, инструкция, типовой ответ, образец
     документа or FAQ. Its owner unit is that of its section and is not edited here."""
@@ -407,6 +414,9 @@ class ArticlePage(Page):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.FAQ)
     summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences"))
     body = StreamField(ArticleBodyBlock(), verbose_name=_("content"), blank=True)
+    # The body's words as plain text, kept by `save` (the staff search's snippets read
+    # it instead of walking the StreamField of every hit shown). NULL: not computed yet.
+    body_text = models.TextField(_("content as plain text"), null=True, blank=True, editable=False)
     topics = ParentalManyToManyField(
         Topic, verbose_name=_("topics"), blank=True, related_name="articles"
     )
@@ -561,7 +571,16 @@ class ArticlePage(Page):
                 self.answer_code = stored or next_answer_code()
         if not self.answer_code:
             self.answer_code = None  # NULLs do not collide in the unique index
+        if update_fields is None or "body" in update_fields:
+            self.body_text = self.plain_body()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_text"}
         super().save(*args, **kwargs)
+
+    def plain_body(self) -> str:
+        """The words of the body as the search index reads them (each block's
+        searchable content), as one line of text."""
+        return body_plain_text(self._meta.get_field("body"), self.body)
 
     def compute_next_review_due(self) -> dt.date | None:
         if self.last_reviewed_on is None:

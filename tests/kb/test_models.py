@@ -73,3 +73,35 @@ def test_legal_act_citation_and_change_date(kb):
     act.status = LegalAct.Status.AMENDED
     act.save()
     assert act.status_changed_on is not None
+
+
+@pytest.mark.django_db
+def test_body_text_follows_the_published_body_not_drafts(kb, make_article):
+    """The body's plain text (what search snippets are cut from) is the live body's
+    words: headings, paragraphs and callouts without markup, block styles ("H2",
+    "Информация") left out; a draft does not change it, publishing does."""
+    article = make_article(
+        kb["sections"]["internet-sites"],
+        body=[
+            ("heading", {"text": "Сроки представления", "level": "h2"}),
+            ("paragraph", "<p>Справку подают <b>до 30 апреля</b>.</p>"),
+            ("callout", {"kind": "warning", "text": "<p>Опоздание — проступок.</p>"}),
+        ],
+    )
+    article.refresh_from_db()
+    assert (
+        article.body_text
+        == "Сроки представления Справку подают до 30 апреля. Опоздание — проступок."
+    )
+    draft = article.get_latest_revision_as_object()
+    draft.body = [("paragraph", "<p>Новая редакция</p>")]
+    revision = draft.save_revision()
+    article.refresh_from_db()
+    assert "Справку подают" in article.body_text, "a draft leaves the live text"
+    revision.publish()
+    article.refresh_from_db()
+    assert article.body_text == "Новая редакция"
+    # A save of chosen fields that include the body keeps the text with it.
+    article.body = [("paragraph", "<p>Поправка</p>")]
+    article.save(update_fields=["body"])
+    assert ArticlePage.objects.get(pk=article.pk).body_text == "Поправка"

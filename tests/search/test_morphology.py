@@ -38,6 +38,24 @@ def test_highlighted_snippet_marks_other_forms(corpus):
     assert "<mark>" in str(hit.snippet)
 
 
+def test_article_snippet_is_cut_from_the_body_text(corpus):
+    """The snippet of an article comes from its stored plain text (summary, body,
+    typical answer text); an article saved before that text was kept (NULL) has its
+    body read instead, with the same result."""
+    from kb.models import ArticlePage
+
+    def snippet():
+        result = services.search(corpus.users["reader"], "программа справки бк", kind="article")
+        (hit,) = [h for h in result.hits if h.pk == corpus.articles.declaration.pk]
+        return str(hit.snippet)
+
+    stored = snippet()
+    assert "«<mark>Справки</mark> <mark>БК</mark>»" in stored, stored
+    assert "<p>" not in stored
+    ArticlePage.objects.filter(pk=corpus.articles.declaration.pk).update(body_text=None)
+    assert snippet() == stored
+
+
 def test_unrelated_query_finds_nothing(corpus):
     result = services.search(corpus.users["registrar"], "космодром ракета")
     assert result.total == 0

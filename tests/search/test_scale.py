@@ -165,14 +165,53 @@ def test_postgres_document_rows_stay_narrow(corpus, django_capture_on_commit_cal
         cursor.execute(
             "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
             "'staffsearch_casedocument'::regclass AND attname IN "
-            "('title', 'title_vector', 'autocomplete_vector')"
+            "('title', 'title_vector', 'autocomplete_vector', 'search_vector')"
         )
         storage = dict(cursor.fetchall())
     assert len(text) > 850 and matched == 1
     # 13 at once (with the rows' first versions); 3 when the row keeps the text or the
     # vector inline up to PostgreSQL's default 2 KB target.
     assert rows_per_page >= 10
-    assert storage == {"title": "p", "title_vector": "p", "autocomplete_vector": "p"}
+    assert storage == {
+        "title": "p",
+        "title_vector": "p",
+        "autocomplete_vector": "p",
+        "search_vector": "e",  # in the TOAST table as it is (0005)
+    }
+
+
+@pytest.mark.postgres
+def test_postgres_article_vectors_are_stored_uncompressed(
+    corpus, django_capture_on_commit_callbacks
+):
+    """An article's body vector, read back for every match ranked, is not compressed
+    (staffsearch.0005: decompressing was most of the time of ranking many articles)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kb.demo import publish_article
+    from kb.models import ArticlePage
+
+    paragraphs = [
+        ("paragraph", f"<p>Раздел {n}. Справку о доходах, расходах, об имуществе и "
+         "обязательствах имущественного характера представляют служащие, замещающие "
+         f"должности перечня, до 30 апреля; уточнённую справку — в течение месяца {n}.</p>")
+        for n in range(60)
+    ]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        article = publish_article(
+            corpus.sections["declarations"], title="Длинная статья", slug="long", body=paragraphs
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(body), "
+            "(SELECT attstorage FROM pg_attribute WHERE attrelid = "
+            "'wagtailsearch_indexentry'::regclass AND attname = 'body') "
+            "FROM wagtailsearch_indexentry WHERE object_id = %s AND content_type_id = %s",
+            [str(article.pk), ContentType.objects.get_for_model(ArticlePage).pk],
+        )
+        size, storage = cursor.fetchone()
+    assert size > 2000, "long enough to leave the row"
+    assert storage == "e", "moved to the TOAST table uncompressed"
 
 
 @pytest.mark.postgres
