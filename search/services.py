@@ -38,6 +38,7 @@ from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBacken
 from modelsearch.query import Or, PlainText
 
 from search import highlight
+from search import parallel as parallel_search
 from search.stemming import WORD_RE, words
 from search.synonyms import expand, highlight_stems
 
@@ -403,16 +404,21 @@ class _Run:
                 .annotate(_sy=year)
                 .values_list("pk", "kind", "owner_unit_id", "_sy")
             )
+        # Thousands of rows for a common word: the loop keeps to plain values.
+        typical = ArticlePage.Kind.TYPICAL_ANSWER.value
+        keys, ids = result["keys"], result["ids"]
+        units: Counter = Counter()
+        years: Counter = Counter()
         for pk, article_kind, unit, year, *title in rows:
-            each = TYPICAL_ANSWER if article_kind == ArticlePage.Kind.TYPICAL_ANSWER else ARTICLE
-            result["counts"][each] += 1
-            result["keys"][each].append((pk, title[0] if title else 0))
+            each = TYPICAL_ANSWER if article_kind == typical else ARTICLE
+            keys[each].append((pk, title[0] if title else 0))
             if each in wanted:
-                result["ids"].append(pk)
-                if unit:
-                    result["unit"][unit] += 1
-                if year:
-                    result["year"][int(year)] += 1
+                ids.append(pk)
+                units[unit] += 1
+                years[year] += 1
+        result["counts"] = {each: len(keys[each]) for each in (ARTICLE, TYPICAL_ANSWER)}
+        result["unit"] = Counter({unit: n for unit, n in units.items() if unit})
+        result["year"] = Counter({int(year): n for year, n in years.items() if year})
         return result
 
     def page_ids(self, kind, results, start: int, stop: int, article_rows=None) -> list:
@@ -515,15 +521,16 @@ def search(
         return response
 
     def work(backend, name):
+        # Decided before the search's own transaction begins (search.parallel).
+        parallel = (
+            not isinstance(backend, ElasticsearchBaseSearchBackend) and parallel_search.available()
+        )
+        args = (backend, user, request, cleaned, kind, filters, page, per_page)
         with _database_scans(backend):
-            result = _search_on(
-                backend, user, request, cleaned, kind, filters, page, per_page, False
-            )
+            result = _search_on(*args, False, parallel)
             if sum(result.counts.values()) == 0 and len(words(cleaned)) > 1:
                 # No document holds every word: show those holding any, and say so.
-                result = _search_on(
-                    backend, user, request, cleaned, kind, filters, page, per_page, True
-                )
+                result = _search_on(*args, True, parallel)
         return result
 
     result, name, notices = _with_fallback(work)
@@ -559,8 +566,9 @@ def _clean_filters(filters: dict) -> dict[str, str]:
     return cleaned
 
 
-def _search_on(backend, user, request, query, kind, filters, page, per_page, any_word):
-
+def _search_on(
+    backend, user, request, query, kind, filters, page, per_page, any_word, parallel=False
+):
     run = _Run(backend, user, request, query, any_word)
     response = SearchResponse(
         query=query, kind=kind, page=page, per_page=per_page, filters=filters, any_word=any_word
@@ -571,17 +579,34 @@ def _search_on(backend, user, request, query, kind, filters, page, per_page, any
         )
     stems = highlight_stems(query)
     matched: dict[str, QuerySet] = {}
-    case_rows = None
     article_rows = None
     results_by_kind = {}
+    kinds = (ARTICLE, TYPICAL_ANSWER, CASE)
+    cases = None  # database backends: the cases' share, (total, facet rows, page keys)
     if not run.external:
-        # Database backends: one query gives the totals of both article kinds and
-        # the keys of the matches; the facets are counted from them.
+        # The cases' share starts first: with `parallel`, on another connection while
+        # this thread does the articles' (search.parallel).
+        kinds = (ARTICLE, TYPICAL_ANSWER)
+        case_base = run.base(CASE, filters)
+        if case_base is None:
+            response.counts[CASE] = 0
+        else:
+            case_results = run.results(case_base)
+            results_by_kind[CASE] = case_results
+            cases = parallel_search.start(
+                lambda: _case_share(run, case_results, kind, page, per_page), parallel=parallel
+            )
+        # One query gives the totals of both article kinds and the keys of the
+        # matches; the facets are counted from them.
         wanted = {each for each in (ARTICLE, TYPICAL_ANSWER) if not kind or kind == each}
         article_rows = run.article_rows(filters, wanted)
         if article_rows is not None:
-            article_rows["topic"] = _article_topic_counts(article_rows["ids"])
-    for each in (ARTICLE, TYPICAL_ANSWER, CASE):
+            # Counted beside the ranking of the articles, like the cases' share.
+            ids = article_rows["ids"]
+            article_topics = parallel_search.start(
+                lambda: _article_topic_counts(ids), parallel=parallel
+            )
+    for each in kinds:
         base = run.base(each, filters)
         if base is None:
             response.counts[each] = 0
@@ -590,12 +615,6 @@ def _search_on(backend, user, request, query, kind, filters, page, per_page, any
         wanted = not kind or kind == each
         if each != CASE and article_rows is not None:
             response.counts[each] = article_rows["counts"][each]
-        elif each == CASE and wanted and _single_pass_facets(run):
-            # One pass over the match gives the facets and the total.
-            case_rows = _case_facet_rows(run.matched(results, direct=True))
-            response.counts[each] = case_rows["total"]
-            if response.counts[each]:
-                matched[each] = run.matched(results)
         else:
             response.counts[each] = results.count()
             if response.counts[each] and wanted:
@@ -604,29 +623,52 @@ def _search_on(backend, user, request, query, kind, filters, page, per_page, any
         results.query_compiler.staffsearch_count = response.counts[each]
         results_by_kind[each] = results
 
+    case_rows = None
+    case_ids: list = []
+
+    def collect_cases():
+        """The cases' share, waited for as late as possible."""
+        nonlocal case_rows, case_ids
+        if cases is None:
+            return
+        response.counts[CASE], case_rows, case_ids = cases()
+        if case_rows is not None:
+            matched[CASE] = case_rows  # counted: `_facets` reads `case_rows`
+
     if kind:
+        if kind == CASE:
+            collect_cases()
         response.total = response.counts.get(kind, 0)
         response.page = min(page, response.num_pages)
         start = (response.page - 1) * per_page
         results = results_by_kind.get(kind)
         ids = []
-        if results is not None and response.total > start:
+        if cases is not None and kind == CASE:
+            ids = case_ids
+        elif results is not None and response.total > start:
             ids = run.page_ids(kind, results, start, start + per_page, article_rows)
         response.hits = _hits(kind, ids, user, request, stems, run.visible_articles)
+        collect_cases()
     else:
-        response.total = sum(response.counts.values())
-        present = [each for each in results_by_kind if response.counts[each]]
         ids_by_kind = {}
-        articles = [each for each in present if each != CASE]
+        articles = [each for each in (ARTICLE, TYPICAL_ANSWER) if response.counts.get(each)]
         if articles and article_rows is not None and article_rows["results"] is not None:
             ranges = dict.fromkeys(articles, (0, GROUP_SIZE))
             ids_by_kind.update(run.article_page_ids(ranges, article_rows))
-        for each in present:
+        for each in articles:
             if each not in ids_by_kind:
                 ids_by_kind[each] = run.page_ids(each, results_by_kind[each], 0, GROUP_SIZE)
         article_ids = [pk for each in articles for pk in ids_by_kind[each]]
         article_hits = _article_hits(article_ids, user, request, stems, run.visible_articles)
-        for each in present:
+        collect_cases()
+        if cases is not None:
+            ids_by_kind[CASE] = case_ids
+        elif response.counts.get(CASE) and CASE in results_by_kind:
+            ids_by_kind[CASE] = run.page_ids(CASE, results_by_kind[CASE], 0, GROUP_SIZE)
+        response.total = sum(response.counts.values())
+        for each in (ARTICLE, TYPICAL_ANSWER, CASE):
+            if not response.counts.get(each) or each not in ids_by_kind:
+                continue
             if each == CASE:
                 hits = _case_hits(ids_by_kind[each], user, stems)
             else:
@@ -634,8 +676,34 @@ def _search_on(backend, user, request, query, kind, filters, page, per_page, any
                 for hit in hits:
                     hit.kind = each
             response.groups[each] = hits
+    if article_rows is not None:
+        article_rows["topic"] = article_topics()
     response.facets = _facets(matched, response, filters, case_rows, article_rows)
     return response
+
+
+def _case_share(run, results, kind, page, per_page) -> tuple[int, dict | None, list]:
+    """The cases' share of a search on a database backend: (total, facet rows or None
+    when the cases are not shown, the keys of the cases shown). The total and facets
+    come from one pass over the match (`_case_facet_rows`); the page is that of the
+    cases' tab, or the first GROUP_SIZE on the "all" tab."""
+    wanted = not kind or kind == CASE
+    if wanted:
+        rows = _case_facet_rows(run.matched(results, direct=True))
+        total = rows["total"]
+    else:
+        rows, total = None, results.count()
+    # The backend may plan the page of hits knowing how many there are.
+    results.query_compiler.staffsearch_count = total
+    if not wanted or not total:
+        return total, rows, []
+    if kind == CASE:
+        pages = max(1, math.ceil(total / per_page))
+        start = (min(page, pages) - 1) * per_page
+        stop = start + per_page
+    else:
+        start, stop = 0, GROUP_SIZE
+    return total, rows, run.page_ids(CASE, results, start, stop)
 
 
 def _article_topic_counts(ids: list[int]) -> Counter:
@@ -660,13 +728,6 @@ def _article_topic_counts(ids: list[int]) -> Counter:
     for row in links.values("topic__slug").annotate(n=Count("pk")):
         counts[row["topic__slug"]] += row["n"]
     return counts
-
-
-def _single_pass_facets(run) -> bool:
-    """Database backends count the case facets and the total in one query over the
-    match (`_case_facet_rows`); Elasticsearch gives the total and the facets are
-    counted over a sample of its hits."""
-    return not run.external
 
 
 CASE_FACET_COLUMNS = ("topic", "unit", "year", "status", "regime")
