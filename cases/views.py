@@ -5,6 +5,8 @@ case page, registration, urgency, routing). Thin: visibility comes from
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -31,6 +33,8 @@ from cases.forms import AssignForm, QuestionForm, RegisterForm, UrgencyForm
 from cases.models import Attachment, Case, CaseEvent
 from cases.templatetags.cases_tags import STATE_CLASSES
 from intranet.workdays import get_calendar
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
@@ -492,7 +496,11 @@ def _answer_context(request, case, forms: dict) -> dict:
 
 def _typical_answers(request, case, query: str):
     """Typical answers for the case page: those matching the executor's query, or the
-    ones that fit the case's subject and text (search.services)."""
+    ones that fit the case's subject and text (search.services). None when the search
+    failed in the database or the search engine (logged; the page says so and works on:
+    the suggestions are an aid, not the case). Other errors are bugs and are raised."""
+    from django.db import DatabaseError
+
     from search import services as search
 
     try:
@@ -503,8 +511,9 @@ def _typical_answers(request, case, query: str):
         return search.typical_answers_for(
             request.user, f"{case.subject} {case.text}", limit=5, request=request
         )
-    except Exception:
-        return []
+    except (DatabaseError, *search.engine_errors()):
+        logger.exception("Typical answers for case %s could not be searched", case.pk)
+        return None
 
 
 def _act(request, pk, func, *, success, form_class=None, form_key="", **kwargs):

@@ -264,7 +264,8 @@ def _backend_names() -> list[str]:
     return names
 
 
-def _engine_errors() -> tuple[type[BaseException], ...]:
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """The errors of an unreachable or failing search engine."""
     from elastic_transport import TransportError
     from elasticsearch import ApiError
 
@@ -481,7 +482,7 @@ def _with_fallback(work):
             continue
         try:
             return work(backend, name), name, notices
-        except _engine_errors() as exc:
+        except engine_errors() as exc:
             if not external or is_last:
                 raise
             logger.warning("Search backend %r failed (%s); using the database", name, exc)

@@ -131,3 +131,37 @@ def test_confidential_case_reads_are_audited(org, make_case, client):
     assert (
         AuditEvent.objects.filter(object_id=str(case.pk), action="confidential_read").count() == 2
     )
+
+
+@pytest.mark.django_db
+def test_case_page_works_on_when_the_typical_answer_search_fails(
+    demo, org, make_case, client, monkeypatch, caplog
+):
+    """A failing database or search engine costs the executor the suggestions, not the
+    case page (which says so, and the error is logged); any other error is a bug and is
+    not hidden."""
+    from django.db import OperationalError
+
+    from search import services as search
+
+    case = make_case(state="assigned")
+    client.force_login(org.executor)
+
+    def failing(*args, **kwargs):
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(search, "typical_answers_for", failing)
+    with caplog.at_level("ERROR", logger="cases.views"):
+        page = client.get(case.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Поиск по базе знаний сейчас недоступен" in html
+    assert "Типовые ответы не найдены" not in html
+    assert any("could not be searched" in record.getMessage() for record in caplog.records)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(search, "typical_answers_for", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        client.get(case.get_absolute_url())
