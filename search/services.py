@@ -14,6 +14,8 @@ typical answers offered on a case page and the home page. The rules:
   stale).
 - Russian morphology and synonyms: see `search.backends` and `search.synonyms`.
 - If Elasticsearch fails, the same search runs on the database backend, with a notice.
+- On PostgreSQL the cases' share of a search (total, facets, page of keys) may run on a
+  second connection while the articles are searched (`search.parallel`).
 """
 
 from __future__ import annotations
