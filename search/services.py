@@ -635,8 +635,6 @@ def _search_on(
         if cases is None:
             return
         response.counts[CASE], case_rows, case_ids = cases()
-        if case_rows is not None:
-            matched[CASE] = case_rows  # counted: `_facets` reads `case_rows`
 
     if kind:
         if kind == CASE:
@@ -651,7 +649,8 @@ def _search_on(
         elif results is not None and response.total > start:
             ids = run.page_ids(kind, results, start, start + per_page, article_rows)
         response.hits = _hits(kind, ids, user, request, stems, run.visible_articles)
-        collect_cases()
+        if kind != CASE:
+            collect_cases()  # for the count of the cases' tab
     else:
         ids_by_kind = {}
         articles = [each for each in (ARTICLE, TYPICAL_ANSWER) if response.counts.get(each)]
@@ -916,21 +915,21 @@ def _facets(
         topics.update(article_rows["topic"])
         units.update(article_rows["unit"])
         years.update(article_rows["year"])
+    if case_rows is not None:  # the database backends' one pass over the matched cases
+        for code, count in case_rows["topic"].items():
+            slug = CASE_TOPIC_TO_KB.get(code)
+            if slug:
+                topics[slug] += count
+        for unit, count in case_rows["unit"].items():
+            if unit:
+                units[unit] += count
+        for year, count in case_rows["year"].items():
+            if year:
+                years[int(year)] += count
+        statuses.update(case_rows["status"])
+        regimes.update(case_rows["regime"])
     for kind, queryset in matched.items():
-        if kind == CASE and case_rows is not None:
-            for code, count in case_rows["topic"].items():
-                slug = CASE_TOPIC_TO_KB.get(code)
-                if slug:
-                    topics[slug] += count
-            for unit, count in case_rows["unit"].items():
-                if unit:
-                    units[unit] += count
-            for year, count in case_rows["year"].items():
-                if year:
-                    years[int(year)] += count
-            statuses.update(case_rows["status"])
-            regimes.update(case_rows["regime"])
-        elif kind == CASE:
+        if kind == CASE:  # Elasticsearch: counted over a sample of its hits
             for row in queryset.values("topic").annotate(n=Count("pk")):
                 slug = CASE_TOPIC_TO_KB.get(row["topic"])
                 if slug:
