@@ -20,10 +20,11 @@ The rules that keep this correct:
 - Its connection follows Django's request rules: ``close_old_connections`` before and
   after each task (kept for ``DB_CONN_MAX_AGE`` seconds, health-checked; closed at once
   with 0).
-- At most ``SEARCH_PARALLEL_WORKERS`` searches per process use the pool at once (each
-  pool thread holds a connection: with gunicorn's 5 processes x 4 threads and the
-  default 4, up to 20 more connections); when it is busy, the search runs its halves in
-  its own thread rather than wait in a queue. 0 turns the pool off.
+- At most ``SEARCH_PARALLEL_WORKERS`` tasks per process run in the pool at once (a
+  search hands it one or two: the cases' share and the articles' topic counts; each
+  pool thread holds a connection: with gunicorn's 5 processes and the default 4, up to
+  20 more connections); when no thread is free, the work runs in the caller's thread
+  rather than wait in a queue. 0 turns the pool off.
 - An error in the pool thread is raised in the caller's, where the halves are collected.
 """
 

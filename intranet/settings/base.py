@@ -464,6 +464,6 @@ else:
 # failed (the database answers meanwhile).
 SEARCH_PAGE_SIZE = 20
 SEARCH_ENGINE_RETRY_SECONDS = 30
-# PostgreSQL: searches per process that may count and page the cases on a second
-# connection while the articles are searched (search.parallel); 0 turns it off.
+# PostgreSQL: pool threads per process that count and page a search's cases on their
+# own connections while the articles are searched (search.parallel); 0 turns it off.
 SEARCH_PARALLEL_WORKERS = int(os.environ.get("SEARCH_PARALLEL_WORKERS", "4"))
