@@ -739,12 +739,14 @@ def _case_facet_rows(queryset: QuerySet) -> dict:
     """Facet counts of matched cases in one pass: {"total": n, "topic": Counter, ...}.
 
     One GROUP BY over the five facet columns together (a few hundred to a couple of
-    thousand combinations), added up per column here: a single hash aggregate over the
-    matches, where GROUPING SETS ran five (55 against 90 ms for the 30,000 matches of
-    a common phrase at 100,000 cases)."""
-    from django.db import connection
+    thousand combinations: a single hash aggregate over the matches, where GROUPING
+    SETS ran five: 55 against 90 ms for the 30,000 matches of a common phrase at
+    100,000 cases), rolled up per column in the same statement, so that a few dozen
+    rows come back instead of every combination (adding those up here took 5–7 ms)."""
+    from django.db import connections
     from django.db.models import F
 
+    names = [f"f_{name}" for name in CASE_FACET_COLUMNS]
     inner = (
         queryset.order_by()
         .annotate(
@@ -754,20 +756,32 @@ def _case_facet_rows(queryset: QuerySet) -> dict:
             f_status=F("status"),
             f_regime=F("regime"),
         )
-        .values("f_topic", "f_unit", "f_year", "f_status", "f_regime")
+        .values(*names)
     )
     sql, params = inner.query.sql_with_params()
-    columns = ", ".join(f"f_{name}" for name in CASE_FACET_COLUMNS)
-    query = f"SELECT {columns}, COUNT(*) FROM ({sql}) AS matched GROUP BY {columns}"
+    columns = ", ".join(names)
+    parts = [
+        f"SELECT '{name}', CAST(f_{name} AS TEXT), SUM(n) FROM grouped GROUP BY f_{name}"
+        for name in CASE_FACET_COLUMNS
+    ]
+    parts.append("SELECT '', CAST(NULL AS TEXT), SUM(n) FROM grouped")
+    query = (
+        f"WITH grouped AS (SELECT {columns}, COUNT(*) AS n FROM ({sql}) AS matched "
+        f"GROUP BY {columns}) " + " UNION ALL ".join(parts)
+    )
     rows: dict = {name: Counter() for name in CASE_FACET_COLUMNS}
-    total = 0
-    with connection.cursor() as cursor:
+    rows["total"] = 0
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(query, params)
-        for *values, count in cursor.fetchall():
-            total += count
-            for name, value in zip(CASE_FACET_COLUMNS, values, strict=True):
-                rows[name][value] += count
-    rows["total"] = total
+        for name, value, count in cursor.fetchall():
+            if not name:
+                rows["total"] = int(count or 0)
+                continue
+            if value is not None and name == "unit":
+                value = int(value)
+            elif value is not None and name == "year":
+                value = int(float(value))  # EXTRACT gives a numeric on PostgreSQL
+            rows[name][value] += int(count)
     return rows
 
 
