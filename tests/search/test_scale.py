@@ -185,7 +185,8 @@ def test_postgres_article_vectors_are_stored_uncompressed(
     corpus, django_capture_on_commit_callbacks
 ):
     """An article's body vector, read back for every match ranked, is not compressed
-    (staffsearch.0005: decompressing was most of the time of ranking many articles)."""
+    (staffsearch.0005: decompressing was most of the time of ranking many articles) and
+    stays in the row up to 8 KB (staffsearch.0006: not fetched from the TOAST table)."""
     from django.contrib.contenttypes.models import ContentType
 
     from kb.demo import publish_article
@@ -197,21 +198,42 @@ def test_postgres_article_vectors_are_stored_uncompressed(
          f"должности перечня, до 30 апреля; уточнённую справку — в течение месяца {n}.</p>")
         for n in range(60)
     ]  # fmt: skip
+
+    def toast_size():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_relation_size(reltoastrelid), reloptions FROM pg_class "
+                "WHERE oid = 'wagtailsearch_indexentry'::regclass"
+            )
+            return cursor.fetchone()
+
+    before, options = toast_size()
+    assert "toast_tuple_target=8160" in options  # staffsearch.0006
+    articles = []
     with django_capture_on_commit_callbacks(execute=True):
-        article = publish_article(
-            corpus.sections["declarations"], title="Длинная статья", slug="long", body=paragraphs
-        )
+        for number in range(3):
+            articles.append(
+                publish_article(
+                    corpus.sections["declarations"],
+                    title=f"Длинная статья {number}",
+                    slug=f"long-{number}",
+                    body=paragraphs,
+                )
+            )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_column_size(body), "
             "(SELECT attstorage FROM pg_attribute WHERE attrelid = "
             "'wagtailsearch_indexentry'::regclass AND attname = 'body') "
             "FROM wagtailsearch_indexentry WHERE object_id = %s AND content_type_id = %s",
-            [str(article.pk), ContentType.objects.get_for_model(ArticlePage).pk],
+            [str(articles[0].pk), ContentType.objects.get_for_model(ArticlePage).pk],
         )
         size, storage = cursor.fetchone()
-    assert size > 2000, "long enough to leave the row"
-    assert storage == "e", "moved to the TOAST table uncompressed"
+    assert size > 2000, "longer than the default target of 2 KB"
+    assert storage == "e", "stored uncompressed"
+    # Kept in the row (staffsearch.0006): three vectors of over 2 KB would have taken at
+    # least a page of the TOAST table.
+    assert toast_size()[0] == before
 
 
 @pytest.mark.postgres
