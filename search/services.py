@@ -375,87 +375,154 @@ class _Run:
     def config(self, results):
         return results.query_compiler.get_config(self.backend)
 
-    def article_rows(self, filters: dict, wanted: set[str]) -> dict | None:
-        """Database backends: the matching articles of both kinds in one query, as
-        {"counts": {kind: n}, "ids": keys of the wanted kinds, "unit": Counter,
-        "year": Counter} (the totals and the unit and period facets; with a keyed
-        backend also "keys": {kind: [(key, title matches)]} and "results"), or None
-        when no article can match the filters."""
+    def article_rows(self, filters: dict, wanted: set[str], ranges: dict) -> dict | None:
+        """Database backends: the matching articles of both kinds, as {"counts": {kind:
+        n}, "unit": Counter, "year": Counter, "topic": Counter or None, "pages": {kind:
+        keys}} (the totals; the unit, period and topic facets of the `wanted` kinds; the
+        keys of `ranges`, {kind: (start, stop)}, best first), or None when no article
+        can match the filters.
+
+        A keyed backend (`search.backends.postgres`) answers all of it in one statement
+        (`_article_summary`). Otherwise the matches come back as rows counted here,
+        with "ids" (the keys of the wanted kinds) for the topic facet, "topic" None
+        and no pages (`page_ids` asks the backend)."""
         from kb.models import ArticlePage
 
         base = self.article_base(filters)
         if base is None:
             return None
         results = self.results(base)
-        result = {
-            "counts": {ARTICLE: 0, TYPICAL_ANSWER: 0},
-            "ids": [],
-            "unit": Counter(),
-            "year": Counter(),
-            "keys": {ARTICLE: [], TYPICAL_ANSWER: []},
-            "results": None,
-        }
         year = ExtractYear("last_published_at")
         if self.keyed(results):
-            result["results"] = results
-            rows = results.query_compiler.match_rows(
-                self.config(results), self.backend, ("kind", "owner_unit_id"), _sy=year
-            )
-        else:
-            rows = (
-                self.matched(results, direct=True)
-                .annotate(_sy=year)
-                .values_list("pk", "kind", "owner_unit_id", "_sy")
-            )
-        # Thousands of rows for a common word: the loop keeps to plain values.
+            return _article_summary(self, results, wanted, ranges, year)
+        rows = (
+            self.matched(results, direct=True)
+            .annotate(_sy=year)
+            .values_list("pk", "kind", "owner_unit_id", "_sy")
+        )
         typical = ArticlePage.Kind.TYPICAL_ANSWER.value
-        keys, ids = result["keys"], result["ids"]
+        counts = {ARTICLE: 0, TYPICAL_ANSWER: 0}
+        ids: list = []
         units: Counter = Counter()
         years: Counter = Counter()
-        for pk, article_kind, unit, year, *title in rows:
+        for pk, article_kind, unit, year, *_title in rows:
             each = TYPICAL_ANSWER if article_kind == typical else ARTICLE
-            keys[each].append((pk, title[0] if title else 0))
+            counts[each] += 1
             if each in wanted:
                 ids.append(pk)
                 units[unit] += 1
                 years[year] += 1
-        result["counts"] = {each: len(keys[each]) for each in (ARTICLE, TYPICAL_ANSWER)}
-        result["unit"] = Counter({unit: n for unit, n in units.items() if unit})
-        result["year"] = Counter({int(year): n for year, n in years.items() if year})
-        return result
+        return {
+            "counts": counts,
+            "ids": ids,
+            "unit": Counter({unit: n for unit, n in units.items() if unit}),
+            "year": Counter({int(year): n for year, n in years.items() if year}),
+            "topic": None,
+            "pages": {},
+        }
 
     def page_ids(self, kind, results, start: int, stop: int, article_rows=None) -> list:
         """The keys of the results from `start` to `stop`, best first."""
-        if kind != CASE and article_rows is not None and article_rows["results"] is not None:
-            return self.article_page_ids({kind: (start, stop)}, article_rows)[kind]
+        if kind != CASE and article_rows is not None:
+            page = article_rows["pages"].get(kind)
+            if page is not None and page[0] == (start, stop):
+                return page[1]
         if self.keyed(results):
             compiler = results.query_compiler
             rows = compiler.page_keys(self.config(results), start, stop, self.backend)
             return [pk for pk, _score in rows]
         return [obj.pk for obj in results[start:stop]]
 
-    def article_page_ids(self, ranges: dict, article_rows: dict) -> dict:
-        """{kind: keys from start to stop} for the article kinds of `ranges` ({kind:
-        (start, stop)}), ranked in one query: among the title matches of a kind when
-        they fill its page (they come first), else among all its matches."""
-        candidates: dict[str, list] = {}
-        for each, (_start, stop) in ranges.items():
-            keys = article_rows["keys"][each]
-            titled = [pk for pk, title in keys if title]
-            candidates[each] = titled if len(titled) >= stop else [pk for pk, _title in keys]
-        results = article_rows["results"]
-        ranked = results.query_compiler.rank_keys(
-            self.config(results), self.backend, [pk for keys in candidates.values() for pk in keys]
+
+def _article_summary(run, results, wanted: set[str], ranges: dict, year) -> dict:
+    """`_Run.article_rows` on a keyed backend: one statement over the matching articles
+    gives the totals of both kinds, the unit, period and topic facets of the `wanted`
+    kinds, and the page of each kind of `ranges` ({kind: (start, stop)}): ranked among
+    the title matches of the kind when they fill the page (they come first), else among
+    all its matches; by title match, rank, key (descending). The matches are read once;
+    only the ones ranked have their vectors read (joined on the index entry's key); no
+    list of keys goes back and forth (thousands for a common word, which cost more to
+    send, plan and sort than the ranking itself). `year`: the expression of the period.
+    Returns {"counts", "unit", "year", "topic", "pages": {kind: ((start, stop), keys)}}."""
+    from django.db import connections
+
+    from kb.models import ArticlePage, Topic
+    from search.backends.postgres import ENTRY, RANK, TITLE_FIRST
+
+    match_sql, params, rank_sql, rank_params = results.query_compiler.match_and_rank_sql(
+        run.config(results), run.backend, ("kind", "owner_unit_id"), _sy=year
+    )
+    through = ArticlePage.topics.through._meta
+    link_article = through.get_field("articlepage").column
+    link_topic = through.get_field("topic").column
+    topic_table, topic_key = Topic._meta.db_table, Topic._meta.pk.column
+    slug = Topic._meta.get_field("slug").column
+
+    def among(kinds, column="grp") -> str:
+        if not kinds:
+            return "FALSE"
+        return f"{column} IN (" + ", ".join(f"'{each}'" for each in sorted(kinds)) + ")"
+
+    params.append(ArticlePage.Kind.TYPICAL_ANSWER.value)
+    common = [
+        f"m AS ({match_sql})",
+        f"g AS (SELECT *, CASE WHEN kind = %s THEN '{TYPICAL_ANSWER}' ELSE '{ARTICLE}' END "
+        "AS grp FROM m)",
+        f"k AS (SELECT grp, COUNT(*) AS n, SUM({TITLE_FIRST}) AS t FROM g GROUP BY grp)",
+    ]
+    outputs = [
+        "SELECT 'count', grp, n, CAST(t AS BIGINT) FROM k",
+        f"SELECT 'unit', CAST(owner_unit_id AS TEXT), COUNT(*), 0 FROM g WHERE {among(wanted)} "
+        "GROUP BY owner_unit_id",
+        f"SELECT 'year', CAST(_sy AS TEXT), COUNT(*), 0 FROM g WHERE {among(wanted)} GROUP BY _sy",
+        f"SELECT 'topic', tp.\"{slug}\", COUNT(*), 0 FROM g "
+        f'JOIN "{through.db_table}" AS ln ON ln."{link_article}" = g.pk '
+        f'JOIN "{topic_table}" AS tp ON tp."{topic_key}" = ln."{link_topic}" '
+        f'WHERE {among(wanted)} GROUP BY tp."{slug}"',
+    ]
+    output_params: list = []
+    spans: dict[tuple, list] = {}
+    for each, span in ranges.items():
+        spans.setdefault(span, []).append(each)
+    for number, ((start, stop), kinds) in enumerate(sorted(spans.items())):
+        # The candidates: the kind's title matches if there are enough of them for the
+        # page, else all its matches; only they are joined to their ranks.
+        common.append(
+            f"r{number} AS (SELECT g.pk, g.grp, ROW_NUMBER() OVER (PARTITION BY g.grp "
+            f"ORDER BY g.{TITLE_FIRST} DESC, x.{RANK} DESC, g.pk DESC) AS o "
+            f"FROM g JOIN k ON k.grp = g.grp JOIN ({rank_sql}) AS x ON x.id = g.{ENTRY} "
+            f"WHERE {among(kinds, 'g.grp')} AND (k.t < %s OR g.{TITLE_FIRST} = 1))"
         )
-        pages = {}
-        for each, (start, stop) in ranges.items():
-            order = sorted(
-                (pk for pk in candidates[each] if pk in ranked),
-                key=lambda pk: (ranked[pk][0], ranked[pk][1], pk),
-                reverse=True,
-            )
-            pages[each] = order[start:stop]
-        return pages
+        params += [*rank_params, stop]
+        outputs.append(f"SELECT 'page', grp, pk, o FROM r{number} WHERE o > %s AND o <= %s")
+        output_params += [start, stop]
+    query = "WITH " + ", ".join(common) + " " + " UNION ALL ".join(outputs)
+    result = {
+        "counts": {ARTICLE: 0, TYPICAL_ANSWER: 0},
+        "unit": Counter(),
+        "year": Counter(),
+        "topic": Counter(),
+        "pages": {},
+    }
+    pages: dict[str, list] = {}
+    with connections[results.query_compiler.queryset.db].cursor() as cursor:
+        cursor.execute(query, params + output_params)
+        for name, value, count, position in cursor.fetchall():
+            if name == "count":
+                result["counts"][value] = int(count)
+            elif name == "page":
+                pages.setdefault(value, []).append((position, count))
+            elif value is None:
+                continue
+            elif name == "unit":
+                result["unit"][int(value)] += int(count)
+            elif name == "year":
+                result["year"][int(float(value))] += int(count)
+            else:
+                result["topic"][value] += int(count)
+    for each, span in ranges.items():
+        result["pages"][each] = (span, [pk for _position, pk in sorted(pages.get(each, []))])
+    return result
 
 
 def _engine_down(name: str) -> bool:
@@ -602,8 +669,14 @@ def _search_on(
         # One query gives the totals of both article kinds and the keys of the
         # matches; the facets are counted from them.
         wanted = {each for each in (ARTICLE, TYPICAL_ANSWER) if not kind or kind == each}
-        article_rows = run.article_rows(filters, wanted)
-        if article_rows is not None:
+        if not kind:
+            ranges = dict.fromkeys(wanted, (0, GROUP_SIZE))
+        elif kind in wanted:
+            ranges = {kind: ((page - 1) * per_page, page * per_page)}
+        else:
+            ranges = {}
+        article_rows = run.article_rows(filters, wanted, ranges)
+        if article_rows is not None and article_rows["topic"] is None:
             # Counted beside the ranking of the articles, like the cases' share.
             ids = article_rows["ids"]
             article_topics = parallel_search.start(
@@ -654,12 +727,10 @@ def _search_on(
     else:
         ids_by_kind = {}
         articles = [each for each in (ARTICLE, TYPICAL_ANSWER) if response.counts.get(each)]
-        if articles and article_rows is not None and article_rows["results"] is not None:
-            ranges = dict.fromkeys(articles, (0, GROUP_SIZE))
-            ids_by_kind.update(run.article_page_ids(ranges, article_rows))
         for each in articles:
-            if each not in ids_by_kind:
-                ids_by_kind[each] = run.page_ids(each, results_by_kind[each], 0, GROUP_SIZE)
+            ids_by_kind[each] = run.page_ids(
+                each, results_by_kind[each], 0, GROUP_SIZE, article_rows
+            )
         article_ids = [pk for each in articles for pk in ids_by_kind[each]]
         article_hits = _article_hits(article_ids, user, request, stems, run.visible_articles)
         collect_cases()
@@ -678,7 +749,7 @@ def _search_on(
                 for hit in hits:
                     hit.kind = each
             response.groups[each] = hits
-    if article_rows is not None:
+    if article_rows is not None and article_rows["topic"] is None:
         article_rows["topic"] = article_topics()
     response.facets = _facets(matched, response, filters, case_rows, article_rows)
     return response

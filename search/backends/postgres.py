@@ -34,6 +34,7 @@ RANK = "_staffsearch_rank"
 TITLE_FIRST = "_staffsearch_title_first"
 VECTOR = "_staffsearch_vector"
 TITLE_VECTOR = "_staffsearch_title_vector"
+ENTRY = "_staffsearch_entry"
 # Up to this many matches (when the caller says how many there are), every match is
 # ranked in one query; above it, a page is first looked for among the title matches.
 RANK_ALL_UP_TO = 300
@@ -188,10 +189,16 @@ def _integer_key(model) -> bool:
     return field.get_internal_type() in INTEGER_KEYS
 
 
+def entry_vectors() -> list[tuple]:
+    """The vectors of a row of modelsearch's index table and their weights, as
+    modelsearch ranks them: the title's (with its boost) and the body's."""
+    return [(F("title"), F("title_norm")), (F("body"), 1.0)]
+
+
 class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
     def keyed(self) -> bool:
-        """Whether this search can be answered by keys (`page_keys`, `match_rows`,
-        `rank_keys`): a ranked full-text query over the index's own fields."""
+        """Whether this search can be answered by keys (`page_keys`,
+        `match_and_rank_sql`): a ranked full-text query over the index's own fields."""
         return (
             self.order_by_relevance
             and self.fields is None
@@ -239,45 +246,38 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             matches, key, rank, search_query, start, stop, title_first, title_rank, title_matches
         )
 
-    def match_rows(self, config, backend, fields=(), **expressions) -> list[tuple]:
-        """(key, *fields, *expressions, title matches: 0/1) of every match, in no order:
-        for totals, facets and choosing what to rank (see `rank_keys`)."""
+    def match_and_rank_sql(self, config, backend, fields=(), **expressions) -> tuple:
+        """Pages (modelsearch's index table): the SQL of every match, with the columns
+        (pk, *fields, *expressions, TITLE_FIRST, ENTRY: the key of its index entry), and
+        the SQL of the rank of index entries (columns id, RANK): joined on the entry's
+        key, a statement ranks only the matches it chooses
+        (`search.services._article_summary`). Returns (match SQL, its parameters, rank
+        SQL, its parameters); the rank is the one `page_keys` orders by."""
+        from modelsearch.backends.database.postgres.postgres import IndexEntry
+
         self._backend = backend
         search_query = self.build_tsquery(self.query, config=config)
-        if self.own_columns():
-            vector, title = DocumentColumn(CASE_SEARCH_VECTOR), DocumentColumn(CASE_TITLE_VECTOR)
-        else:
-            vector = F("index_entries__title")._combine(F("index_entries__body"), "||", False)
-            title = F("index_entries__title")
         matches = (
             self.queryset.order_by()
-            .annotate(**{VECTOR: vector, TITLE_VECTOR: title})
+            .annotate(
+                **{
+                    VECTOR: F("index_entries__title")._combine(
+                        F("index_entries__body"), "||", False
+                    ),
+                    TITLE_VECTOR: F("index_entries__title"),
+                    ENTRY: F("index_entries__id"),
+                }
+            )
             .filter(**{VECTOR: search_query})
             .annotate(**expressions, **{TITLE_FIRST: self._title_first(search_query)})
+            .values("pk", *fields, *expressions, TITLE_FIRST, ENTRY)
         )
-        return plain_rows(matches, ["pk", *fields, *expressions, TITLE_FIRST])
-
-    def rank_keys(self, config, backend, keys) -> dict:
-        """{key: (title matches: 0/1, rank)} of the given keys (matches found by
-        `match_rows`), in one query with the keys as one array parameter."""
-        self._backend = backend
-        keys = list(keys)
-        if not keys:
-            return {}
-        search_query = self.build_tsquery(self.query, config=config)
-        if self.own_columns():
-            matches, key, rank = self._own_matches(search_query, config, filtered=False)
-            column = (
-                f'"{self.queryset.model._meta.db_table}"."{self.queryset.model._meta.pk.column}"'
-            )
-            matches = matches.extra(where=[f"{column} = ANY(%s)"], params=[keys])
-        else:
-            matches, key, rank = self._entry_matches(search_query, config, keys=keys)
-        rows = plain_rows(
-            matches.annotate(**{TITLE_FIRST: self._title_first(search_query), RANK: rank}),
-            [key, TITLE_FIRST, RANK],
-        )
-        return {pk: (title_first, score) for pk, title_first, score in rows}
+        match_sql, match_params = matches.query.sql_with_params()
+        ranks = IndexEntry._default_manager.annotate(
+            **{RANK: self._build_rank_expression(entry_vectors(), config)}
+        ).values("id", RANK)
+        rank_sql, rank_params = ranks.query.sql_with_params()
+        return match_sql, list(match_params), rank_sql, list(rank_params)
 
     @staticmethod
     def _title_first(search_query):
@@ -300,7 +300,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             matches = matches.filter(**{VECTOR: search_query})
         return matches, "pk", self._build_rank_expression(vectors, config)
 
-    def _entry_matches(self, search_query, config, keys=None):
+    def _entry_matches(self, search_query, config):
         """Models in modelsearch's index table (pages), read from the entries' side: the
         entries matching the query, among the keys of the model's queryset. (The other
         way round, the planner joins the entries to the pages on ``pk::varchar`` and,
@@ -311,7 +311,6 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         from modelsearch.utils import get_descendants_content_types_pks
 
         model = self.queryset.model
-        vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
         entries = IndexEntry._default_manager.filter(
             content_type_id__in=get_descendants_content_types_pks(model)
         ).annotate(
@@ -321,21 +320,13 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
                 "_staffsearch_pk": Cast("object_id", output_field=IntegerField()),
             }
         )
-        if keys is not None:
-            # Keys already known to match and to be visible: one array parameter.
-            table = IndexEntry._meta.db_table
-            column = IndexEntry._meta.get_field("object_id").column
-            matches = entries.extra(
-                where=[f'"{table}"."{column}" = ANY(%s)'], params=[[str(k) for k in keys]]
-            )
-        else:
-            visible = (
-                self.queryset.order_by()
-                .annotate(_staffsearch_key=Cast("pk", output_field=CharField(max_length=50)))
-                .values("_staffsearch_key")
-            )
-            matches = entries.filter(object_id__in=visible, **{VECTOR: search_query})
-        return matches, "_staffsearch_pk", self._build_rank_expression(vectors, config)
+        visible = (
+            self.queryset.order_by()
+            .annotate(_staffsearch_key=Cast("pk", output_field=CharField(max_length=50)))
+            .values("_staffsearch_key")
+        )
+        matches = entries.filter(object_id__in=visible, **{VECTOR: search_query})
+        return matches, "_staffsearch_pk", self._build_rank_expression(entry_vectors(), config)
 
     @staticmethod
     def _page_of_keys(
