@@ -270,3 +270,36 @@ def test_postgres_matches_are_read_through_the_text_indexes(corpus):
     ):
         cursor.execute("SELECT 1 / 0")
     assert settings() == before
+
+
+def test_pages_of_the_article_tab_continue_one_another(corpus, django_capture_on_commit_callbacks):
+    """The page of a kind that the one statement over the articles ranks (PostgreSQL)
+    is the page the tab's own ranking gives: pages continue one another, the "all"
+    tab shows the first of them, and a page past the last one is the last one."""
+    from kb.demo import publish_article
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(7):
+            titled = number % 3 == 0
+            publish_article(
+                corpus.sections["declarations"],
+                title=f"Опись ценностей {number}" if titled else f"Памятка {number}",
+                slug=f"inventory-{number}",
+                body=[("paragraph", "<p>" + "Опись ценностей служащего. " * (number + 1) + "</p>")],
+            )
+    reader = corpus.users["reader"]
+    query = "опись ценностей"
+    whole = services.search(reader, query, kind=services.ARTICLE, per_page=50)
+    assert whole.total == 7
+    paged = []
+    for page in (1, 2, 3, 4):
+        result = services.search(reader, query, kind=services.ARTICLE, page=page, per_page=2)
+        paged += [hit.pk for hit in result.hits]
+    assert paged == [hit.pk for hit in whole.hits]
+    if connection.vendor == "postgresql":  # title matches first (search.backends.postgres)
+        assert {hit.title for hit in whole.hits[:3]} == {f"Опись ценностей {n}" for n in (0, 3, 6)}
+    every = services.search(reader, query)
+    assert [hit.pk for hit in every.groups[services.ARTICLE]] == paged[: services.GROUP_SIZE]
+    past = services.search(reader, query, kind=services.ARTICLE, page=99, per_page=2)
+    assert past.page == 4
+    assert [hit.pk for hit in past.hits] == paged[6:]
