@@ -2,7 +2,7 @@
 """PostgreSQL: pages' body vectors kept in the row of modelsearch's index table.
 
 When few titles match a common query, the "all" tab ranks every matching article on its
-whole vector (``search.backends.postgres.rank_keys``). With the default target of 2 KB
+whole vector (``search.services._article_summary``). With the default target of 2 KB
 a row's longer body vector (3.7 KB on average in the benchmark's knowledge base) lives
 in the TOAST table, and reading it back costs an index lookup and two or three chunks
 per match: ranking the 3,600 articles of «запрос информации» took 27 ms, 17.5 ms with
