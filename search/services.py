@@ -378,9 +378,9 @@ class _Run:
     def article_rows(self, filters: dict, wanted: set[str], ranges: dict) -> dict | None:
         """Database backends: the matching articles of both kinds, as {"counts": {kind:
         n}, "unit": Counter, "year": Counter, "topic": Counter or None, "pages": {kind:
-        keys}} (the totals; the unit, period and topic facets of the `wanted` kinds; the
-        keys of `ranges`, {kind: (start, stop)}, best first), or None when no article
-        can match the filters.
+        ((start, stop), keys)}} (the totals; the unit, period and topic facets of the
+        `wanted` kinds; the keys of `ranges`, {kind: (start, stop)}, best first), or
+        None when no article can match the filters.
 
         A keyed backend (`search.backends.postgres`) answers all of it in one statement
         (`_article_summary`). Otherwise the matches come back as rows counted here,
@@ -405,7 +405,7 @@ class _Run:
         ids: list = []
         units: Counter = Counter()
         years: Counter = Counter()
-        for pk, article_kind, unit, year, *_title in rows:
+        for pk, article_kind, unit, year in rows:
             each = TYPICAL_ANSWER if article_kind == typical else ARTICLE
             counts[each] += 1
             if each in wanted:
@@ -666,8 +666,7 @@ def _search_on(
             cases = parallel_search.start(
                 lambda: _case_share(run, case_results, kind, page, per_page), parallel=parallel
             )
-        # One query gives the totals of both article kinds and the keys of the
-        # matches; the facets are counted from them.
+        # The articles' totals, facets and pages (`_Run.article_rows`).
         wanted = {each for each in (ARTICLE, TYPICAL_ANSWER) if not kind or kind == each}
         if not kind:
             ranges = dict.fromkeys(wanted, (0, GROUP_SIZE))
