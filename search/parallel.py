@@ -22,10 +22,10 @@ The rules that keep this correct:
   with 0).
 - At most ``SEARCH_PARALLEL_WORKERS`` tasks per process run in the pool at once (a
   search hands it its cases' share, and its articles' topic counts where the backend
-  does not count them with the articles (PostgreSQL's does); each
-  pool thread holds a connection: with gunicorn's 5 processes and the default 4, up to
-  20 more connections); when no thread is free, the work runs in the caller's thread
-  rather than wait in a queue. 0 turns the pool off.
+  does not count them with the articles, as PostgreSQL's does; each pool thread holds a
+  connection: with gunicorn's 5 processes and the default 4, up to 20 more
+  connections); when no thread is free, the work runs in the caller's thread rather
+  than wait in a queue. 0 turns the pool off.
 - An error in the pool thread is raised in the caller's, where the halves are collected.
 """
 

@@ -145,28 +145,6 @@ def text_index_scans(using: str = "default"):
             )
 
 
-def plain_rows(queryset, names: list[str]) -> list[tuple]:
-    """The rows of `queryset` (of values of `names`: fields and annotations) as the
-    database driver returns them, in `names` order: thousands of keys come back without
-    Django's per-row conversions (which cost more than the query)."""
-    from django.db import connections
-
-    query = queryset.values(*names).query
-    compiler = query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
-    if getattr(query, "selected", None):  # Django 5.2: columns in the order asked for
-        selected = list(query.selected)
-    else:
-        selected = [*query.extra_select, *query.values_select, *query.annotation_select]
-    order = [selected.index(name) for name in names]
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if order == list(range(len(names))):
-        return rows
-    return [tuple(row[i] for i in order) for row in rows]
-
-
 def rows_to_objects(queryset, rows: list[tuple], score_field: str | None) -> list:
     """The objects of (key, score) `rows` in their order, fetched in one query after the
     keys were ranked (no sort of wide rows); keys gone since are left out."""
