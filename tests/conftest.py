@@ -66,30 +66,39 @@ def _service_problem(marker: str) -> str | None:
 
 SERVICE_OF_MARKER = {"celery_worker": "redis"}
 
-TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The migrated test database, plus the worlds of test data built once for this test
+    process (tests/worlds.py): the demo organisation, the whole demo, the search corpus."""
+    from intranet.celery import app
+    from tests import worlds
+
+    with django_db_blocker.unblock():
+        built = worlds.make_worlds()
+        built.blocker = django_db_blocker
+        built.pending, worlds.ACTIVE.pending = worlds.ACTIVE.pending, None
+        worlds.ACTIVE = built
+        old = app.conf.task_always_eager
+        app.conf.task_always_eager = True  # the corpus is indexed by a task
+        try:
+            built.build()
+        finally:
+            app.conf.task_always_eager = old
+        if worlds.wants_report():
+            sys.stderr.write(f"\ntest worlds built: {worlds.report(built)}\n")
+    yield
+    with django_db_blocker.unblock():
+        built.teardown()
 
 
-def pytest_collection_modifyitems(config, items):
-    """Every transactional test gets serialized rollback.
-
-    A transactional test ends with a flush of every table, which also wipes what the
-    data migrations made (Wagtail's root page, collection and locale; the role groups).
-    Serialized rollback reloads that state; applying it to all such tests keeps them from
-    tripping over each other (a flush without it re-runs post_migrate, whose rows would
-    then clash with the next test's reload)."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        transactional = (marker is not None and marker.kwargs.get("transaction")) or (
-            TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ()))
-        )
-        if not transactional:
-            continue
-        kwargs = dict(marker.kwargs) if marker is not None else {}
-        kwargs.update(transaction=True, serialized_rollback=True)
-        item.add_marker(pytest.mark.django_db(**kwargs))
-
-
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    """Skip (or fail, in CI) a test whose service is missing; then put the test database
+    in the world the test's fixtures ask for, before any of its fixtures opens the test's
+    transaction (tests/worlds.py)."""
+    from tests import worlds
+
     for marker in ("postgres", "redis", "celery_worker", "browser", "elasticsearch"):
         if item.get_closest_marker(marker) is None:
             continue
@@ -99,6 +108,8 @@ def pytest_runtest_setup(item):
         if SERVICE_OF_MARKER.get(marker, marker) in REQUIRED:
             pytest.fail(f"required service unavailable: {problem}", pytrace=False)
         pytest.skip(problem)
+    if worlds.uses_database(item):
+        worlds.ACTIVE.enter(worlds.world_of(item), worlds.is_transactional(item))
 
 
 @pytest.fixture(autouse=True)
@@ -227,28 +238,28 @@ def celery_worker(transactional_db, celery_eager):
 
 
 @pytest.fixture
-def demo(db):
-    """The demo organisation (units, users per role, pages)."""
-    from django.core.management import call_command
+def org(db):
+    """The demo organisation of seed 001 (units, one user per role with the demo password,
+    the intranet's pages, the routes of topics to units): the `org` world of
+    tests/worlds.py. `org.users`, `org.units` by short name, each user as `org.<name>`."""
+    from tests.factories import load_org
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    from intranet.accounts.models import User
-
-    return {user.username: user for user in User.objects.all()}
+    return load_org()
 
 
 @pytest.fixture
-def org_demo(db, settings):
-    """Only the demo organisation (units, users per role with the demo password, the
-    intranet pages): a tenth of the cost of the full `demo`, for tests that need no
-    knowledge base or cases."""
-    from intranet import demo as intranet_demo
+def org_demo(org):
+    """The demo users by username (the `org` world)."""
+    return org.users
 
-    settings.DEBUG = True  # the demo password is set only under DEBUG
-    try:
-        return intranet_demo.seed()["users"]
-    finally:
-        settings.DEBUG = False
+
+@pytest.fixture
+def demo(db):
+    """The whole demo (`seed_demo`: organisation, knowledge base, cases, reports,
+    reception): the `demo` world of tests/worlds.py. The demo users by username."""
+    from intranet.accounts.models import User
+
+    return {user.username: user for user in User.objects.all()}
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,8 @@
-"""seed_demo builds the demo organisation once; a second run changes nothing."""
+"""seed_demo builds the demo organisation once; a second run changes nothing.
+
+The `demo` fixture's world is made by `seed_demo` itself (under DEBUG, tests/worlds.py),
+once per test process: the tests of what it built read that world; the tests of what
+it prints run the command on the empty database."""
 
 import io
 
@@ -24,9 +28,8 @@ def _snapshot():
     return counts, dict(User.objects.values_list("username", "password"))
 
 
-def test_seed_demo_is_idempotent(settings):
+def test_seed_demo_is_idempotent(demo, settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
     first = _snapshot()
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
@@ -34,13 +37,11 @@ def test_seed_demo_is_idempotent(settings):
     assert "ничего не изменилось" in out.getvalue()
 
 
-def test_seed_demo_builds_the_organisation_of_seed_001(settings):
+def test_seed_demo_builds_the_organisation_of_seed_001(demo):
     from wagtail.models import Site
 
     from intranet.models import ReceptionPointPage, Unit
 
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
     department = Unit.objects.get(short_name="УПК")
     assert department.name == "Управление профилактики коррупционных и иных правонарушений"
     assert set(Unit.objects.filter(parent=department).values_list("short_name", flat=True)) == {
@@ -58,11 +59,9 @@ def test_seed_demo_builds_the_organisation_of_seed_001(settings):
     assert Site.objects.get(is_default_site=True).root_page.specific_class.__name__ == "HomePage"
 
 
-def test_demo_users_cover_every_role(settings):
+def test_demo_users_cover_every_role(demo):
     from intranet.accounts.models import User
 
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
     covered = set()
     for spec in USERS:
         user = User.objects.get(username=spec.username)

@@ -5,24 +5,16 @@ and the client sees the status change."""
 import pytest
 from django.utils import timezone
 
-from tests.cases.conftest import restore_migrated_rows  # noqa: F401  (a fixture)
-
-# serialized_rollback: a transactional test before this one may have flushed the rows
-# that migrations create (Wagtail's root page, the role groups).
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("restore_migrated_rows"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 @pytest.fixture
-def seeded(settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True  # demo passwords are known only under DEBUG
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
+def seeded(demo):
+    """The whole demo, with the demo passwords (the `demo` world of tests/worlds.py)."""
+    return demo
 
 
 def _as(browser, login, username):

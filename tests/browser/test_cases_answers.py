@@ -4,27 +4,19 @@ registers and sends it; the client reads it and rates it."""
 
 import pytest
 
-from tests.cases.conftest import restore_migrated_rows  # noqa: F401  (a fixture)
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("restore_migrated_rows"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 @pytest.fixture
-def assigned_case(settings):
-    from django.core.management import call_command
-
+def assigned_case(demo):
     from cases import services
     from cases.models import UnitCaseSettings
     from intranet.accounts.models import User
     from intranet.models import Unit
 
-    settings.DEBUG = True  # demo passwords are known only under DEBUG
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
     users = {u.username: u for u in User.objects.all()}
     unit = Unit.objects.get(short_name="ОДС")
     UnitCaseSettings.objects.update_or_create(unit=unit, defaults={"answers_need_approval": False})

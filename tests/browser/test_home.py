@@ -3,13 +3,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reader_logs_in_and_sees_russian_home_page(settings, live_server, page, login):
-    from django.core.management import call_command
-
-    settings.DEBUG = True  # demo passwords are known only under DEBUG
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
-
+def test_reader_logs_in_and_sees_russian_home_page(demo, live_server, page, login):
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url, "anonymous visitors are sent to the login page"
     assert page.locator("html").get_attribute("lang") == "ru"
@@ -24,13 +18,7 @@ def test_reader_logs_in_and_sees_russian_home_page(settings, live_server, page, 
     assert page.get_by_text("Козлов Н. Е.").is_visible()
 
 
-def test_wrong_password_shows_russian_error(settings, live_server, page, login):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
-
+def test_wrong_password_shows_russian_error(demo, live_server, page, login):
     login(page, "reader", "not-the-password")
     assert "/accounts/login/" in page.url
     assert page.get_by_role("alert").inner_text().startswith("Неверное имя пользователя")

@@ -6,23 +6,10 @@ import pytest
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 NEW_SUMMARY = "Нет: отпуск не продлевает срок. Сдайте справку заранее или отправьте по почте."
-
-
-@pytest.fixture(autouse=True)
-def celery_eager():
-    """Run the demo's notification tasks in-process, never onto a shared broker queue."""
-    from intranet.celery import app
-
-    old = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = old
 
 
 def _click_in_footer_menu(page, selector):
@@ -35,14 +22,9 @@ def _click_in_footer_menu(page, selector):
     button.click()
 
 
-def test_editor_submits_head_approves_reader_sees_new_version(settings, live_server, page, login):
-    from django.core.management import call_command
-
+def test_editor_submits_head_approves_reader_sees_new_version(demo, live_server, page, login):
     from kb.models import ArticlePage
 
-    settings.DEBUG = True  # demo passwords are known only under DEBUG
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
     own = ArticlePage.objects.get(slug="spravka-v-otpuske")  # ОДС
     other = ArticlePage.objects.get(slug="chto-takoe-konflikt-interesov")  # ОКИ
 

@@ -4,12 +4,9 @@ where the new score counts."""
 
 import pytest
 
-from tests.cases.conftest import restore_migrated_rows  # noqa: F401  (a fixture)
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("restore_migrated_rows"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -2,26 +2,18 @@
 
 import pytest
 
-from tests.cases.conftest import restore_migrated_rows  # noqa: F401  (a fixture)
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("restore_migrated_rows"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 @pytest.fixture
-def demo_with_a_case(settings):
-    from django.core.management import call_command
-
+def demo_with_a_case(demo):
     from cases import services
     from intranet.accounts.models import User
     from intranet.models import Unit
 
-    settings.DEBUG = True  # demo passwords are known only under DEBUG
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
     users = {u.username: u for u in User.objects.all()}
     case = services.submit_question(
         users["client"],

@@ -10,12 +10,9 @@ TOPIC = "Справки о доходах, расходах, об имущест
 
 
 @pytest.fixture
-def seeded(settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True  # demo passwords are known only under DEBUG
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
+def seeded(demo):
+    """The whole demo, with the demo passwords (the `demo` world of tests/worlds.py)."""
+    return demo
 
 
 def test_reader_finds_filters_and_opens_a_client_finds_no_other_case(

@@ -12,9 +12,8 @@ from cases.models import Case
 PARALLEL = 20
 
 
-@pytest.mark.usefixtures("restore_migrated_rows")
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_registrations_get_distinct_contiguous_numbers(org):
     registrar = org.registrar
     barrier = threading.Barrier(PARALLEL)

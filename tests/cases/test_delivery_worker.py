@@ -14,7 +14,7 @@ from cases.models import AnswerKind, Delivery, DeliveryStatus, UnitCaseSettings
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.celery_worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -82,9 +82,8 @@ def test_api_conflict_is_409_and_the_version_is_published(client, org, make_case
     assert response.status_code == 200
 
 
-@pytest.mark.usefixtures("restore_migrated_rows")
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_saves_on_postgresql_one_wins_one_is_told(org, make_case):
     """Two real transactions at the same instant with the same version: the row lock
     serialises them, exactly one save lands, the other gets EditConflict."""

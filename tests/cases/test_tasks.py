@@ -85,10 +85,9 @@ def smtp_server(monkeypatch):
         controller.stop()
 
 
-@pytest.mark.usefixtures("restore_migrated_rows")
 @pytest.mark.postgres
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_digest_through_a_real_worker(smtp_server, digest_cases, celery_worker):
     result = send_deadline_digest.delay("2026-03-30").get(timeout=60)
     assert set(result["recipients"]) == {"executor", "editor", "head", "executor2", "head2"}

@@ -18,7 +18,7 @@ from tests.conftest import start_worker, stop_worker
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.celery_worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 VISIBILITY_SECONDS = 3

@@ -37,18 +37,3 @@ def make_article():
         return publish_article(section, **fields)
 
     return _make
-
-
-@pytest.fixture(autouse=True)
-def celery_eager():
-    """KB tests run tasks in-process even when CELERY_BROKER_URL points at Redis, so no
-    task is left on a shared queue; the `celery_worker` fixture (which the worker test
-    requests after this one) switches back to the real worker for its test."""
-    from intranet.celery import app
-
-    old = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = old

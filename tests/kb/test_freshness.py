@@ -264,7 +264,7 @@ def smtp_sink(monkeypatch):
 
 @pytest.mark.postgres
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_digest_through_the_real_celery_worker(smtp_sink, celery_worker, kb, stale):
     from kb.tasks import send_review_digests as task
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.cases.conftest import make_case, org  # noqa: F401  (fixtures)
+from tests.cases.conftest import make_case  # noqa: F401  (fixture)
 from tests.kb.conftest import kb, make_article  # noqa: F401  (fixtures)
 from tests.search.conftest import corpus  # noqa: F401  (fixture)
 

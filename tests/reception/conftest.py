@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cases.conftest import make_case, org, restore_migrated_rows  # noqa: F401
+from tests.cases.conftest import make_case  # noqa: F401
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -19,7 +19,7 @@ def msk(*args) -> dt.datetime:
 
 
 @pytest.fixture
-def point(org):  # noqa: F811
+def point(org):
     from intranet.models import ReceptionPointPage
 
     return ReceptionPointPage.objects.get()
@@ -39,7 +39,7 @@ def free_slot(point):
 
 
 @pytest.fixture
-def make_booking(org, point):  # noqa: F811
+def make_booking(org, point):
     """A booking written straight to the table (any time, past or future)."""
     from cases.reception.models import Booking
 

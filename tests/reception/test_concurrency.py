@@ -16,8 +16,7 @@ from cases.reception.models import Booking
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("restore_migrated_rows"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

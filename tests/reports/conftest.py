@@ -1,3 +1,3 @@
-"""The cases fixtures (org, make_case) for the report tests."""
+"""The cases fixtures (make_case; `org` is in tests/conftest.py) for the report tests."""
 
-from tests.cases.conftest import make_case, org  # noqa: F401
+from tests.cases.conftest import make_case  # noqa: F401

@@ -53,7 +53,7 @@ def shares(monkeypatch):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_cases_counted_beside_the_articles_give_the_same_result(corpus, shares, settings):
     user = corpus.users["registrar"]
     caller = threading.current_thread().name
@@ -79,7 +79,7 @@ def test_cases_counted_beside_the_articles_give_the_same_result(corpus, shares, 
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_busy_pool_is_not_waited_for_and_errors_reach_the_caller(
     corpus, shares, settings, monkeypatch
 ):

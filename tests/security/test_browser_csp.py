@@ -7,7 +7,7 @@ from tests.browser.conftest import browser, login, page  # noqa: F401  (fixtures
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 VIOLATION_LISTENER = """
@@ -20,26 +20,9 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 @pytest.fixture
-def seeded(settings):
-    from django.core.management import call_command
-
-    _restore_migration_data()
-    settings.DEBUG = True  # demo passwords are known only under DEBUG
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def _restore_migration_data():
-    """A transactional test starts from a flushed database: Wagtail's data migrations
-    (the root page, the root collection, the default locale) must be redone."""
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
+def seeded(demo):
+    """The whole demo, with the demo passwords (the `demo` world of tests/worlds.py)."""
+    return demo
 
 
 def _watch(page):  # noqa: F811

@@ -15,8 +15,6 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.cases.conftest import org, restore_migrated_rows  # noqa: F401  (fixtures)
-
 QUESTION = {
     "subject": "Вклад в справке о доходах",
     "text": "Как указать вклад, закрытый в декабре прошлого года?",
@@ -34,10 +32,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.usefixtures("restore_migrated_rows")
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_connection_cut_during_a_submission_gives_a_clear_page_and_writes_nothing(org):  # noqa: F811
+@pytest.mark.django_db(transaction=True)
+def test_connection_cut_during_a_submission_gives_a_clear_page_and_writes_nothing(org):
     """The backend serving the request is terminated by another session
     (pg_terminate_backend) right after the case row is inserted: the client gets the
     503 page in Russian, no case and no timeline row remain, and the next request works."""
@@ -87,10 +84,9 @@ def test_connection_cut_during_a_submission_gives_a_clear_page_and_writes_nothin
     assert Case.objects.filter(subject=QUESTION["subject"]).count() == 1
 
 
-@pytest.mark.usefixtures("restore_migrated_rows")
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_api_gets_a_json_503_when_the_connection_is_cut(org):  # noqa: F811
+@pytest.mark.django_db(transaction=True)
+def test_api_gets_a_json_503_when_the_connection_is_cut(org):
     import psycopg
 
     client = Client(raise_request_exception=False)
@@ -122,7 +118,7 @@ def test_api_gets_a_json_503_when_the_connection_is_cut(org):  # noqa: F811
 @pytest.mark.django_db
 def test_broker_down_a_question_is_saved_and_indexed_when_it_returns(
     client,
-    org,  # noqa: F811
+    org,
     django_capture_on_commit_callbacks,
 ):
     """With the broker unreachable the client's question is still saved and registered;

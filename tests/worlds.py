@@ -1,0 +1,327 @@
+"""Test data built once per test process: "worlds".
+
+Seeding the demo organisation took 0.6 s and the whole demo 5.5 s; run for each of some
+500 tests it was most of the suite's time. Now each world is built once per test process
+(per pytest-xdist worker), right after the test database is migrated, and kept as a
+snapshot. Before each test the database is put in the world the test asks for, through
+the fixtures it requests (`WORLD_OF_FIXTURE`); the test then runs in a transaction that is
+rolled back, as pytest-django does for every non-transactional test, so the world is
+still intact for the next one.
+
+The worlds, each built on the one before it:
+
+- ``empty``: the migrated database (data migrations: Wagtail's root page, the role
+  groups, the topics);
+- ``org``: the demo organisation of seed 001 (``intranet.demo.seed``, users with the demo
+  password) and the routes of topics to units; tests of the cases desk build their cases
+  on it with the ``make_case`` fixture or the factories;
+- ``demo``: all of ``seed_demo`` (knowledge base, demo cases, reports, reception);
+- ``corpus``: the organisation plus the small search corpus of ``tests.search.corpus``.
+
+A test that commits (``transaction=True``, ``live_server``, a real Celery worker) runs on
+the world as well; afterwards the world is marked dirty and put back from its snapshot
+before the next test that needs it. Putting a world back costs a copy, never a re-seed:
+
+- SQLite (the in-memory test database): SQLite's backup API copies the snapshot's pages
+  into the test database (milliseconds);
+- PostgreSQL: every world is a database of its own (``<test db>_<world>``), cloned from a
+  template database (``<test db>_<world>_tpl``) with ``CREATE DATABASE … TEMPLATE``;
+  entering a world points the connection at its database, and a dirty world is dropped
+  and cloned again. A Celery worker or the live server started by a test reads the same
+  settings, so it uses the same database.
+
+Nothing here reaches into pytest-django's internals: the worlds are built by overriding
+its ``django_db_setup`` fixture (as its documentation shows) and entered from the
+``pytest_runtest_setup`` hook, which runs before any fixture of the test opens the
+test's transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+
+# The fixture names that put a test in a world. A test in none of them (and using the
+# database) runs on the empty, migrated database, as before.
+WORLD_OF_FIXTURE = {
+    "org": "org",
+    "org_demo": "org",
+    "make_case": "org",
+    "demo": "demo",
+    "kb": "demo",
+    "corpus": "corpus",
+}
+# Which world each one is built on.
+PARENT = {"empty": None, "org": "empty", "demo": "org", "corpus": "org"}
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+
+
+def world_of(item) -> str:
+    """The world the test asks for through its fixtures; two worlds that are not built
+    one on the other cannot be combined (e.g. `kb` with `corpus`)."""
+    names = {
+        WORLD_OF_FIXTURE[n] for n in getattr(item, "fixturenames", ()) if n in WORLD_OF_FIXTURE
+    }
+    if not names:
+        return "empty"
+    chains = {name: _chain(name) for name in names}
+    deepest = max(names, key=lambda n: len(chains[n]))
+    for name in names:
+        if name not in chains[deepest]:
+            raise ValueError(f"{item.nodeid}: the fixtures ask for worlds {sorted(names)}")
+    return deepest
+
+
+def _chain(name: str) -> list[str]:
+    chain = []
+    while name is not None:
+        chain.append(name)
+        name = PARENT[name]
+    return chain
+
+
+def uses_database(item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(
+        fixtures & {"db", "transactional_db", "live_server", "django_db_setup"}
+    )
+
+
+def is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+# --- the builders ------------------------------------------------------------------
+
+
+def build_org() -> None:
+    from cases.demo import ROUTES
+    from cases.models import TopicRoute
+    from intranet import demo
+    from intranet.models import Unit
+
+    with _debug():  # the demo password is set only under DEBUG
+        demo.seed()
+    units = {u.short_name: u for u in Unit.objects.all()}
+    for topic, short in ROUTES.items():
+        TopicRoute.objects.get_or_create(topic=topic, defaults={"unit": units[short]})
+
+
+def build_demo() -> None:
+    from django.core.management import call_command
+
+    with _debug():
+        call_command("seed_demo", verbosity=0)
+
+
+def build_corpus() -> None:
+    from tests.search.corpus import build
+
+    build()
+
+
+BUILDERS: dict[str, Callable[[], None]] = {
+    "org": build_org,
+    "demo": build_demo,
+    "corpus": build_corpus,
+}
+
+
+@contextlib.contextmanager
+def _debug():
+    from django.urls import get_resolver
+
+    # The URLconf reads DEBUG when it is first imported (media served in development):
+    # import it now, as the tests will see it.
+    _ = get_resolver().url_patterns
+    old = settings.DEBUG
+    settings.DEBUG = True
+    try:
+        yield
+    finally:
+        settings.DEBUG = old
+
+
+def _forget_cached_rows() -> None:
+    """Per-process caches of rows that a restored world may hold under other ids."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+# --- the two ways of keeping a world --------------------------------------------------
+
+
+@dataclass
+class Worlds:
+    current: str | None = None
+    dirty: bool = False
+    pending: tuple[str, bool] | None = None
+    built: bool = False
+    blocker: object = None  # pytest-django's django_db_blocker, given by django_db_setup
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def build(self) -> None:
+        for name in ("empty", "org", "demo", "corpus"):
+            started = time.perf_counter()
+            self._make(name, PARENT[name], BUILDERS.get(name))
+            self.timings[name] = time.perf_counter() - started
+        self.current, self.dirty = None, False
+        self.built = True
+        if self.pending is not None:
+            self.enter(*self.pending)
+            self.pending = None
+
+    def enter(self, name: str, transactional: bool) -> None:
+        """Put the test database in world `name` (if it is not there or was changed by a
+        test that committed); `transactional`: the coming test will commit."""
+        if not self.built:
+            self.pending = (name, transactional)
+            return
+        if self.current != name or self.dirty:
+            with self.blocker.unblock():
+                self._load(name)
+            self.current = name
+            _forget_cached_rows()
+        self.dirty = transactional
+
+    # Implemented per database engine.
+    def _make(self, name: str, parent: str | None, builder: Callable[[], None] | None) -> None:
+        raise NotImplementedError
+
+    def _load(self, name: str) -> None:
+        raise NotImplementedError
+
+    def teardown(self) -> None:
+        pass
+
+
+class SqliteWorlds(Worlds):
+    """Snapshots in private in-memory databases, copied with SQLite's backup API."""
+
+    def __init__(self):
+        super().__init__()
+        self.snapshots: dict[str, sqlite3.Connection] = {}
+
+    def _raw(self) -> sqlite3.Connection:
+        connection.ensure_connection()
+        return connection.connection
+
+    def _make(self, name, parent, builder) -> None:
+        if parent is not None:
+            self._load(parent)
+            builder()
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        self._raw().backup(snapshot)
+        self.snapshots[name] = snapshot
+
+    def _load(self, name: str) -> None:
+        self.snapshots[name].backup(self._raw())
+
+    def teardown(self) -> None:
+        for snapshot in self.snapshots.values():
+            snapshot.close()
+        self.snapshots.clear()
+
+
+class PostgresWorlds(Worlds):
+    """A database per world, cloned from a template database of that world."""
+
+    def __init__(self):
+        super().__init__()
+        self.base = connection.settings_dict["NAME"]  # pytest-django's test database
+        self.made: list[str] = []
+
+    def _name(self, world: str, template: bool = False) -> str:
+        return f"{self.base}_{world}" + ("_tpl" if template else "")
+
+    def _admin(self):
+        import psycopg
+
+        db = connection.settings_dict
+        return psycopg.connect(
+            dbname="postgres",
+            user=db["USER"] or None,
+            password=db["PASSWORD"] or None,
+            host=db["HOST"] or None,
+            port=db["PORT"] or None,
+            autocommit=True,
+        )
+
+    def _point_at(self, name: str) -> None:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        settings.DATABASES[connection.alias]["NAME"] = name
+
+    def _clone(self, target: str, template: str) -> None:
+        with self._admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{template}"')
+        if target not in self.made:
+            self.made.append(target)
+
+    def _make(self, name, parent, builder) -> None:
+        # A world is built in its template database, which no test connects to afterwards
+        # (CREATE DATABASE needs a template nobody is connected to); the empty world's
+        # template is a copy of the migrated database.
+        template = self._name(name, template=True)
+        connection.close()
+        if parent is None:
+            self._clone(template, self.base)
+            return
+        self._clone(template, self._name(parent, template=True))
+        self._point_at(template)
+        try:
+            builder()
+        finally:
+            self._point_at(self.base)
+
+    def _load(self, name: str) -> None:
+        working = self._name(name)
+        connection.close()
+        self._clone(working, self._name(name, template=True))
+        self._point_at(working)
+
+    def teardown(self) -> None:
+        self._point_at(self.base)
+        with contextlib.suppress(Exception), self._admin() as admin:
+            for name in reversed(self.made):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# The worlds of this test process; a placeholder until django_db_setup builds them (it
+# notes which world the first test asked for).
+ACTIVE = Worlds()
+
+
+def make_worlds() -> Worlds:
+    if connection.vendor == "postgresql":
+        return PostgresWorlds()
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return SqliteWorlds()
+    raise RuntimeError(
+        f"test worlds support PostgreSQL and SQLite's in-memory test database, not "
+        f"{connection.vendor} {connection.settings_dict['NAME']}"
+    )
+
+
+WORLDS_ENV = "TEST_WORLDS_TIMINGS"  # set to print how long each world took to build
+
+
+def report(worlds: Worlds) -> str:
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in worlds.timings.items())
+
+
+def wants_report() -> bool:
+    return bool(os.environ.get(WORLDS_ENV))
