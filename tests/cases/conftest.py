@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from cases import services
 from cases.choices import Channel, ReplyChannel
-from cases.topics import Topic
 
 
 def moscow(*args) -> dt.datetime:
@@ -20,28 +19,11 @@ def moscow(*args) -> dt.datetime:
 
 @pytest.fixture
 def make_case(org):
-    """make_case(state="registered"|"triaged"|"assigned", client=..., **fields)"""
+    """make_case(state="registered"|"triaged"|"assigned", client=..., **fields): a case
+    made through the services (tests/cases/factories.py) on the demo organisation."""
+    from tests.cases.factories import CaseFactory
 
-    def _make(state="registered", client=None, urgent=False, unit="ОДС", executor="executor",
-              co_executors=(), **fields):  # fmt: skip
-        client = client or org.client
-        fields.setdefault("subject", "Вопрос о справке о доходах")
-        fields.setdefault("text", "Как указать доход от вклада в справке о доходах?")
-        fields.setdefault("topic", Topic.DECLARATIONS)
-        case = services.submit_question(client, **fields)
-        if state in {"triaged", "assigned"}:
-            case = services.decide_urgency(case, org.registrar, urgent=urgent)
-        if state == "assigned":
-            case = services.assign(
-                case,
-                org.registrar,
-                unit=org.units[unit],
-                executor=org.users[executor] if executor else None,
-                co_executors=[org.users[n] for n in co_executors],
-            )
-        return case
-
-    return _make
+    return CaseFactory
 
 
 @pytest.fixture

@@ -1,28 +1,22 @@
 import pytest
 
-PASSWORD = "Верный-пароль-2026"
+from tests.factories import PASSWORD  # noqa: F401  (the tests sign in with it)
 
 
 @pytest.fixture
 def staff_user(db):
-    from intranet.accounts.models import User
+    from tests.factories import UserFactory
 
-    return User.objects.create_user(
-        "ivanov", password=PASSWORD, first_name="Иван", last_name="Иванов"
-    )
+    return UserFactory(username="ivanov", first_name="Иван", last_name="Иванов")
 
 
 @pytest.fixture
 def administrator(db):
     """A non-superuser in the Administrators role group."""
-    from django.contrib.auth.models import Group
-
     from intranet import roles
-    from intranet.accounts.models import User
+    from tests.factories import UserFactory
 
-    user = User.objects.create_user("admin2", password=PASSWORD, last_name="Админов")
-    user.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
-    return user
+    return UserFactory(username="admin2", last_name="Админов", roles=[roles.ADMINISTRATORS])
 
 
 @pytest.fixture(scope="session", autouse=True)
