@@ -19,11 +19,10 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 # Russian translations: locale/ru (project) and <app>/locale/ru (each app), compiled
-# with Babel (pure Python), so no GNU gettext is needed on a fresh machine.
+# with Babel (pure Python), so no GNU gettext is needed on a fresh machine. The same
+# script compiles them in the Dockerfile.
 messages: install
-	@for dir in locale */locale */*/locale; do \
-		if [ -d "$$dir" ]; then $(BIN)/pybabel compile -d "$$dir" -D django || exit 1; fi; \
-	done
+	@PATH="$(abspath $(BIN)):$$PATH" sh bin/compile-messages
 
 migrate: messages
 	@mkdir -p var
