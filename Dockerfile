@@ -14,7 +14,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Every dependency comes as a binary wheel (psycopg[binary], PyStemmer, nh3, Pillow), so
-# no compiler or libpq is installed. The same lock file as `make` uses: reproducible.
+# no compiler or libpq is installed. The runtime lock only, the same pins `make` installs
+# (its requirements-dev.lock adds the test and lint tools): reproducible, and no pytest,
+# Playwright or Faker in production.
 COPY requirements.lock ./
 RUN python -m pip install -r requirements.lock
 

@@ -1,5 +1,6 @@
 """What the production image ships, read from the Dockerfile without building it (Docker
-may not run where the tests run): every Russian catalogue in the tree is compiled."""
+may not run where the tests run): every Russian catalogue in the tree is compiled, and
+only the runtime lock is installed (tests/test_dependencies.py checks what it holds)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,16 @@ def test_make_messages_runs_the_same_script_as_the_image():
     assert text.index("COPY . .") < text.index(COMPILE_SCRIPT)
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert not {"bin", "bin/", "*.po", "**/*.po", "locale"} & set(ignored)
+
+
+def test_image_installs_the_runtime_lock_only():
+    installs = [run for run in dockerfile_runs(DOCKERFILE.read_text()) if "pip install" in run]
+    assert installs, "the Dockerfile installs nothing"
+    for run in installs:
+        words = shlex.split(run)
+        requirement_files = [words[i + 1] for i, word in enumerate(words) if word == "-r"]
+        assert requirement_files == ["requirements.lock"], run
+        assert not re.search(r"requirements-dev|\.\[|\[test\]|pytest|playwright", run), run
+    copies = [line for line in DOCKERFILE.read_text().splitlines() if line.startswith("COPY ")]
+    assert "COPY requirements.lock ./" in copies
+    assert not any("requirements-dev" in line for line in copies)
