@@ -14,7 +14,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Every dependency comes as a binary wheel (psycopg[binary], PyStemmer, nh3, Pillow), so
-# no compiler or libpq is installed. The same lock file as `make` uses: reproducible.
+# no compiler or libpq is installed. The runtime lock only, the same pins `make` installs
+# (its requirements-dev.lock adds the test and lint tools): reproducible, and no pytest,
+# Playwright or Faker in production.
 COPY requirements.lock ./
 RUN python -m pip install -r requirements.lock
 
@@ -24,13 +26,12 @@ RUN groupadd --system --gid 1000 intranet \
 
 COPY . .
 
-# Russian catalogues (Babel, no GNU gettext) and static files are built into the image,
-# so containers start without writing to the code tree. The key below exists only for
-# this build step; the running containers take SECRET_KEY from the environment.
+# Russian catalogues (Babel, no GNU gettext; the same script as `make messages`, so every
+# app's catalogue) and static files are built into the image, so containers start without
+# writing to the code tree. The key below exists only for this build step; the running
+# containers take SECRET_KEY from the environment.
 RUN set -eu; \
-    for dir in locale */locale; do \
-        if [ -d "$dir" ]; then pybabel compile -d "$dir" -D django; fi; \
-    done; \
+    sh bin/compile-messages; \
     SECRET_KEY=collectstatic-build-step-only python manage.py collectstatic --noinput; \
     mkdir -p /app/var/media /app/var/run; \
     chown -R intranet:intranet /app/var

@@ -2,28 +2,30 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+# requirements-dev.lock = requirements.lock (what production runs) + the test and lint
+# tools; the stamp changes when either lock or pyproject.toml does.
+LOCKS := requirements.lock requirements-dev.lock
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test install messages migrate seed lint format worker beat bench bench-search clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): $(LOCKS) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
 install: $(STAMP)
 
 # Russian translations: locale/ru (project) and <app>/locale/ru (each app), compiled
-# with Babel (pure Python), so no GNU gettext is needed on a fresh machine.
+# with Babel (pure Python), so no GNU gettext is needed on a fresh machine. The same
+# script compiles them in the Dockerfile.
 messages: install
-	@for dir in locale */locale */*/locale; do \
-		if [ -d "$$dir" ]; then $(BIN)/pybabel compile -d "$$dir" -D django || exit 1; fi; \
-	done
+	@PATH="$(abspath $(BIN)):$$PATH" sh bin/compile-messages
 
 migrate: messages
 	@mkdir -p var
