@@ -14,6 +14,42 @@ from intranet import roles
 from intranet.accounts.models import User
 from intranet.models import Unit
 
+# The largest key a database row can have (a signed 64-bit integer). A larger number
+# typed into a choice would reach the database, where SQLite refuses it with an
+# OverflowError (a 500) that Django's choice fields do not catch.
+LARGEST_KEY = 2**63 - 1
+
+
+def _out_of_range(value) -> bool:
+    try:
+        return abs(int(str(value).strip())) > LARGEST_KEY
+    except (TypeError, ValueError):
+        return False  # not a number: the field's own check refuses it
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """A choice of one record whose key is checked before it reaches the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _out_of_range(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of records whose keys are checked before they reach the database."""
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item not in self.empty_values and _out_of_range(item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super().clean(value)
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -178,7 +214,7 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"],
     )
-    client = forms.ModelChoiceField(
+    client = RecordChoiceField(
         label=_("Client: an intranet user"),
         queryset=User.objects.filter(is_active=True),
         required=False,
@@ -285,19 +321,19 @@ def executors_queryset():
     )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(RecordChoiceField):
     def label_from_instance(self, obj):
         unit = getattr(getattr(obj, "profile", None), "unit", None)
         return f"{obj.get_full_name()} ({unit.short_name})" if unit else obj.get_full_name()
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(RecordsChoiceField):
     def label_from_instance(self, obj):
         return PersonChoiceField.label_from_instance(self, obj)
 
 
 class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.active())
+    unit = RecordChoiceField(label=_("Unit"), queryset=Unit.objects.active())
     executor = PersonChoiceField(label=_("Executor"), queryset=User.objects.none(), required=False)
     co_executors = PeopleChoiceField(
         label=_("Co-executors"), queryset=User.objects.none(), required=False

@@ -137,3 +137,20 @@ def test_rows_show_the_deadline_state_and_badges(client, org, make_case):
     assert 'data-state="on_track"' in row(later) and "в срок" in row(later)
     html = _page(client, org.registrar, "?queue=unassigned")
     assert "срочность не определена" in row(undecided)
+
+
+@pytest.mark.parametrize("field", ["unit", "executor", "co_executors"])
+def test_a_key_too_large_for_the_database_is_a_form_error_not_a_500(client, org, make_case, field):
+    """A number beyond a 64-bit key in a choice is refused by the form with Django's Russian
+    message; it never reaches the database (SQLite raised OverflowError: a 500)."""
+    from django.urls import reverse
+
+    case = make_case(state="triaged")
+    client.force_login(org.registrar)
+    data = {"unit": org.units["ОДС"].pk, "executor": org.executor.pk, "co_executors": []}
+    data[field] = "9" * 30
+    response = client.post(reverse("cases:assign", args=[case.pk]), data)
+    assert response.status_code == 400  # the case page again, with the form's errors
+    assert "Выберите корректный вариант" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "triaged"
