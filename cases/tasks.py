@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from celery.schedules import crontab
@@ -28,6 +29,8 @@ DIGEST_TASK = "cases.send_deadline_digest"
 PURGE_TASK = "cases.purge_orphan_attachments"
 DELIVER_TASK = "cases.deliver"
 REDISPATCH_TASK = "cases.redispatch_deliveries"
+
+logger = logging.getLogger(__name__)
 
 
 def digest_recipients(today: dt.date, calendar=None) -> dict[int, dict]:
@@ -95,9 +98,20 @@ def purge_orphan_attachments(hours: int = 24) -> int:
 @shared_task(bind=True, name=DELIVER_TASK, acks_late=True)
 def deliver(self, delivery_id: int) -> str:
     """Deliver one outbox row (see cases.delivery). A failed e-mail is retried with
-    exponential backoff; past the limit it stays failed for a person to act on."""
+    exponential backoff; past the limit it stays failed for a person to act on.
+
+    Acknowledged late: a worker that dies while sending leaves the message with the
+    broker, which gives it to another worker (on Redis, after the visibility timeout);
+    `attempt` is idempotent, so the letter still goes once. Such a run is logged."""
     from cases import delivery
 
+    if (self.request.delivery_info or {}).get("redelivered"):
+        logger.warning(
+            "delivery %s: task %s redelivered by the broker (a worker stopped before "
+            "acknowledging it)",
+            delivery_id,
+            self.request.id,
+        )
     outcome = delivery.attempt(delivery_id)
     if (
         outcome == "failed"

@@ -22,7 +22,14 @@ class DatabaseUnavailableMiddleware:
     cut, a lock wait cancelled) gets a clear "try again in a minute" page with 503 and
     Retry-After, rendered without touching the database. Whatever the request was writing
     is rolled back with its transaction (the services run each change in one), so nothing
-    is half-written; the connection is dropped and the next request opens a new one."""
+    is half-written; the connection is dropped and the next request opens a new one.
+
+    A connection kept from an earlier request that died in between (the backend
+    terminated, PostgreSQL restarted, an idle timeout on the way) is found before the
+    request's first query, the session read, and replaced: the request goes through.
+    Django checks kept connections when a request starts only from its request_started
+    signal (close_old_connections with CONN_HEALTH_CHECKS); this check does not depend on
+    who sends that signal (Django's test client, for one, does not run that receiver)."""
 
     RETRY_AFTER_SECONDS = 30
 
@@ -30,6 +37,7 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        drop_dead_connections()
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -60,3 +68,16 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+
+def drop_dead_connections() -> None:
+    """Close every open database connection that no longer works, so the next query opens
+    a new one. A connection inside a transaction is left alone: closing it would lose
+    the transaction (a test's, or one the caller holds), and its error is the caller's."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or connection.in_atomic_block:
+            continue
+        if not connection.is_usable():
+            connection.close()

@@ -82,7 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # A lost database connection becomes a clear 503 page (intranet.middleware).
+    # A lost database connection becomes a clear 503 page; a connection that died since
+    # the previous request is replaced before the session is read (intranet.middleware).
     "intranet.middleware.DatabaseUnavailableMiddleware",
     # Last: turns a lockout detected during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
