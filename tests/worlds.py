@@ -41,11 +41,13 @@ import contextlib
 import os
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.backends.signals import connection_created
 
 # The fixture names that put a test in a world. A test in none of them (and using the
 # database) runs on the empty, migrated database, as before.
@@ -235,6 +237,31 @@ class SqliteWorlds(Worlds):
         self.snapshots.clear()
 
 
+# Every database connection this process opened. The same thread can hold more than one
+# connection object for a database: Django keeps them per context (asgiref.local), and a
+# test's fixtures may run in another context than this module's hook; a world switch
+# closes them all, or one would stay on the previous world's database.
+_OPENED: weakref.WeakSet = weakref.WeakSet()
+
+
+def _track(sender, connection, **kwargs):
+    _OPENED.add(connection)
+
+
+connection_created.connect(_track, dispatch_uid="tests.worlds")
+
+
+def _close_connections() -> None:
+    """Close this thread's connections, in every context. Other threads' (the live
+    server's requests, the search pool) close theirs after each request or task."""
+    for wrapper in list(_OPENED):
+        try:
+            wrapper.validate_thread_sharing()
+        except DatabaseError:
+            continue
+        wrapper.close()
+
+
 class PostgresWorlds(Worlds):
     """A database per world, cloned from a template database of that world."""
 
@@ -260,6 +287,7 @@ class PostgresWorlds(Worlds):
         )
 
     def _point_at(self, name: str) -> None:
+        _close_connections()
         connection.close()
         connection.settings_dict["NAME"] = name
         settings.DATABASES[connection.alias]["NAME"] = name
@@ -289,6 +317,7 @@ class PostgresWorlds(Worlds):
 
     def _load(self, name: str) -> None:
         working = self._name(name)
+        _close_connections()
         connection.close()
         self._clone(working, self._name(name, template=True))
         self._point_at(working)

@@ -10,15 +10,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def demo(settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True  # demo passwords are known only under DEBUG
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
-
-
 def test_head_scores_an_answer_and_opens_the_unit_report(page, login, live_server, demo):
     from cases.quality import services
     from cases.quality.models import QualityReview
