@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -581,7 +582,14 @@ def insert_typical_answer(request, pk: int):
     case = _staff_case(request, pk)
     if not permissions.can_work_on(request.user, case):
         raise PermissionDenied
-    found = services.fill_typical_answer(case, request.user, request.POST.get("code", ""))
+    # A code as the knowledge base stores it (at most 20 characters, no NUL byte, which
+    # PostgreSQL refuses with a DataError); anything else is no such answer.
+    code = forms.CharField(max_length=20)
+    try:
+        code = code.clean(request.POST.get("code", ""))
+    except ValidationError:
+        raise Http404 from None
+    found = services.fill_typical_answer(case, request.user, code)
     if found is None:
         raise Http404
     article, rendered = found

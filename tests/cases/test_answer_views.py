@@ -165,3 +165,16 @@ def test_case_page_works_on_when_the_typical_answer_search_fails(
     monkeypatch.setattr(search, "typical_answers_for", broken)
     with pytest.raises(ValueError, match="a bug"):
         client.get(case.get_absolute_url())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["\x00", "ТО-001\x00", "Т" * 21])
+def test_a_malformed_typical_answer_code_is_no_such_answer(org, make_case, client, code):
+    """A code the knowledge base cannot hold (a NUL byte, which PostgreSQL refuses with a
+    DataError, or too long) is answered like an unknown code, 404, not a 500."""
+    case = make_case(state="assigned")
+    client.force_login(org.executor)
+    response = client.post(reverse("cases:insert_typical", args=[case.pk]), {"code": code})
+    assert response.status_code == 404
+    assert not Answer.objects.filter(case=case).exists()
