@@ -40,6 +40,7 @@ from cases.models import (
 from cases.topics import Topic
 from intranet.accounts.models import User
 from intranet.models import Unit
+from intranet.security import client_text
 from intranet.workdays import get_calendar
 
 
@@ -176,13 +177,24 @@ class CaseDetailSerializer(CaseListSerializer):
         return ClientEventSerializer(visible, many=True).data
 
 
+class ClientTextField(serializers.CharField):
+    """Text a client typed: neutralised by intranet.security.client_text before the
+    field's checks (blank, min_length, max_length, no NUL), as cases.forms.ClientTextField
+    does in the portal; markup stays as typed."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str):
+            data = client_text(data)
+        return super().run_validation(data)
+
+
 class SubmitSerializer(serializers.Serializer):
     """A client's question (portal)."""
 
-    subject = serializers.CharField(max_length=255)
-    text = serializers.CharField(min_length=10)
+    subject = ClientTextField(max_length=255)
+    text = ClientTextField(min_length=10)
     topic = serializers.ChoiceField(choices=Topic.choices, required=False, allow_blank=True)
-    client_comments = serializers.CharField(required=False, allow_blank=True)
+    client_comments = ClientTextField(required=False, allow_blank=True)
     reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="portal")
     reply_contact = serializers.CharField(required=False, allow_blank=True, max_length=255)
     extra_reply_channel = serializers.ChoiceField(
@@ -229,7 +241,7 @@ class RegisterSerializer(SubmitSerializer):
     )
     external_client = ExternalClientSerializer(required=False)
     reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="post")
-    text = serializers.CharField()
+    text = ClientTextField()
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -255,7 +267,7 @@ class AssignSerializer(serializers.Serializer):
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = ClientTextField(required=False, allow_blank=True, default="")
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -295,7 +307,7 @@ class QuestionSerializer(serializers.Serializer):
 
 
 class ReplySerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = ClientTextField()
 
 
 class ExtendSerializer(serializers.Serializer):
@@ -316,7 +328,7 @@ class DocumentsRequestSerializer(serializers.Serializer):
 
 class RateSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = ClientTextField(required=False, allow_blank=True, default="")
 
 
 QUEUE_PARAMETER = OpenApiParameter(

@@ -13,6 +13,16 @@ from cases.topics import Topic
 from intranet import roles
 from intranet.accounts.models import User
 from intranet.models import Unit
+from intranet.security import client_text
+
+
+class ClientTextField(forms.CharField):
+    """Text a client typed: neutralised by intranet.security.client_text before the
+    field's checks (required, min_length, max_length, no NUL), so invisible and control
+    characters neither count as text nor make the form fail; markup stays as typed."""
+
+    def to_python(self, value):
+        return client_text(super().to_python(value))
 
 # The largest key a database row can have (a signed 64-bit integer). A larger number
 # typed into a choice would reach the database, where SQLite refuses it with an
@@ -124,8 +134,8 @@ class QuestionForm(ReplyChannelsMixin, forms.Form):
     """The client's question (portal). Files that passed the checks are kept on the
     server when another field fails, and offered again (see ``keep_uploads``)."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=255)
-    text = forms.CharField(
+    subject = ClientTextField(label=_("Subject"), max_length=255)
+    text = ClientTextField(
         label=_("Your question"),
         widget=forms.Textarea(attrs={"rows": 10}),
         min_length=10,
@@ -134,7 +144,7 @@ class QuestionForm(ReplyChannelsMixin, forms.Form):
     topic = forms.ChoiceField(
         label=_("Topic"), choices=[("", _("Not sure"))] + list(Topic.choices), required=False
     )
-    client_comments = forms.CharField(
+    client_comments = ClientTextField(
         label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     attachments = MultipleFileField(
@@ -228,9 +238,9 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
     )
     external_email = forms.EmailField(label=_("E-mail"), required=False)
     external_phone = forms.CharField(label=_("Phone"), required=False)
-    subject = forms.CharField(label=_("Subject"), max_length=255)
-    text = forms.CharField(label=_("Text of the message"), widget=forms.Textarea(attrs={"rows": 8}))
-    client_comments = forms.CharField(
+    subject = ClientTextField(label=_("Subject"), max_length=255)
+    text = ClientTextField(label=_("Text of the message"), widget=forms.Textarea(attrs={"rows": 8}))
+    client_comments = ClientTextField(
         label=_("Client's comments"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     topic = forms.ChoiceField(
@@ -441,7 +451,7 @@ class ClarificationForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = ClientTextField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ExtendForm(forms.Form):
@@ -471,6 +481,6 @@ class RatingForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = ClientTextField(
         label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

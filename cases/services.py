@@ -27,6 +27,7 @@ from cases.models import (
 )
 from intranet import roles
 from intranet.models import StaffProfile, Unit
+from intranet.security import client_text
 from intranet.workdays import get_calendar
 
 # Since 30.03.2025 (547-FZ) a plain e-mail to the body is not a 59-FZ appeal; an
@@ -204,9 +205,9 @@ def _new_case(
         channel=channel,
         regime=regime,
         received_at=received_at,
-        subject=subject.strip(),
-        text=text.strip(),
-        client_comments=client_comments.strip(),
+        subject=client_text(subject),
+        text=client_text(text),
+        client_comments=client_text(client_comments),
         topic=topic or "",
         reply_channel=reply_channel,
         reply_contact=reply_contact.strip(),
@@ -560,7 +561,7 @@ def withdraw(case: Case, by, *, reason: str = "", at: dt.datetime | None = None)
         EventKind.WITHDRAWN,
         by,
         message,
-        reason=reason.strip(),
+        reason=client_text(reason),
         visible=True,
         from_status=previous,
         at=at,
@@ -655,7 +656,7 @@ def reply_to_clarification(case: Case, client, *, text: str, at: dt.datetime | N
         raise Case.DoesNotExist
     if not permissions.can_reply(client, case):
         raise CaseStateError(_("No question is waiting for your reply."))
-    text = (text or "").strip()
+    text = client_text(text)
     if not text:
         raise ValidationError({"text": _("Write your reply.")})
     at = at or timezone.now()
@@ -1230,7 +1231,6 @@ def rate_answer(case: Case, client, *, score: int, comment: str = "", at=None):
     """The client rates the answer 1–5 with a comment; kept for the unit's reports
     (one rating per case; rating again replaces it)."""
     from cases.models import Rating
-    from intranet.security import plain_text
 
     case = _lock(case)
     if case.client_id != getattr(client, "pk", None):
@@ -1248,7 +1248,7 @@ def rate_answer(case: Case, client, *, score: int, comment: str = "", at=None):
         case=case,
         defaults={
             "score": score,
-            "comment": plain_text(comment, 2000),
+            "comment": client_text(comment, 2000),
             "rated_at": at,
             "unit_id": case.unit_id,
             "executor_id": case.executor_id,

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"intranet.{p}_staffprofile" for p in MODEL_PERMS],
         *[f"intranet.{p}_calendaroverride" for p in MODEL_PERMS],
         *[f"cases.{p}_topicroute" for p in MODEL_PERMS],
+        *[f"cases.{p}_unitcasesettings" for p in MODEL_PERMS],
         "audit.view_auditevent",
         "wagtailcore.change_site",
     ],

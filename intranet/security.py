@@ -6,7 +6,6 @@ e-mail, websites); client text comes from outside. Neither is ever trusted as HT
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from html import unescape
 
@@ -49,7 +48,12 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Tags whose content is dropped together with the tag (not kept as text).
 CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Kept by client_text although they are control characters.
+_KEPT_CONTROLS = frozenset("\t\n")
+# Unicode categories removed by client_text: control (C0, DEL, C1) and format characters
+# (bidi marks, embeddings, overrides and isolates; zero-width space, joiners, word
+# joiner, BOM; soft hyphen; the invisible "tag" characters).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf"})
 
 
 def sanitize_html(html: str | None) -> str:
@@ -71,20 +75,46 @@ def sanitize_html(html: str | None) -> str:
     )
 
 
-def plain_text(text: str | None, max_length: int | None = None) -> str:
-    """Return client-supplied `text` as plain text: no markup at all (tags removed, their
-    text kept), no control or bidi-override characters, normalised line breaks and NFC.
-    Templates still autoescape it; this keeps stored text clean for e-mail, print and
-    search, where autoescaping does not apply."""
+def client_text(text: str | None, max_length: int | None = None) -> str:
+    """Return text a client typed (a question's subject, text and comments, a reply, a
+    rating comment) as typed, markup characters included: templates escape them on
+    output and e-mails are plain text, so `<b>` stays the client's words and never
+    becomes markup. Removed are only the characters that hide or reorder what is shown
+    (Trojan Source, RLO file names): control characters (C0, DEL and C1; tab and line
+    feed stay) and format characters, Unicode category Cf (U+200E/U+200F, U+061C,
+    U+202A–U+202E, U+2066–U+2069; U+200B–U+200D, U+2060, U+FEFF; soft hyphen; tag
+    characters). Line breaks become "\n" (CR, CRLF, NEL, U+2028, U+2029), the text NFC,
+    surrounding whitespace stripped. Idempotent.
+
+    Applied at the boundary (the portal and registration forms and the API serializers
+    use cases.forms.ClientTextField / cases.api.ClientTextField, so a field of nothing
+    but such characters is empty and refused as such) and again by cases.services when
+    the text is stored."""
     if not text:
         return ""
-    value = _strip_tags(str(text))
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = _CONTROL.sub("", value)
+    value = str(text)
+    for line_break in ("\r\n", "\r", "\x85", "\u2028", "\u2029"):
+        value = value.replace(line_break, "\n")
+    if not value.isascii() or not value.isprintable():
+        value = "".join(
+            ch
+            for ch in value
+            if ch in _KEPT_CONTROLS or unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+        )
     value = unicodedata.normalize("NFC", value).strip()
     if max_length is not None:
-        value = value[:max_length]
+        value = value[:max_length].rstrip()
     return value
+
+
+def plain_text(text: str | None, max_length: int | None = None) -> str:
+    """Return `text` as plain text: no markup at all (tags removed, their text kept),
+    then as client_text (no control or format characters, normalised line breaks, NFC).
+    For text that must not carry markup even as characters (refusal grounds, the e-mail
+    version of an answer). Templates still autoescape it."""
+    if not text:
+        return ""
+    return client_text(_strip_tags(str(text)), max_length)
 
 
 def _strip_tags(text: str) -> str:

@@ -1,7 +1,9 @@
 """Tests: the same environment switches as production (DATABASE_URL, CELERY_BROKER_URL,
 ELASTICSEARCH_URL), with a fast hasher, in-memory mail and plain static storage."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("DEBUG", "0")
@@ -16,7 +18,29 @@ EMAIL_BACKEND = os.environ.get(
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
-MEDIA_ROOT = tempfile.mkdtemp(prefix="intranet-test-media-")
+
+
+# Uploaded files of the tests go to a temporary folder that is removed when the test
+# run ends. The first process of a run that loads these settings (pytest, or each
+# pytest-xdist worker when the controller has not loaded them) makes the run's folder
+# /tmp/intranet-test-media-*, passes it on in the environment to the processes it
+# starts (xdist workers, `celery worker` processes of tests/conftest.py) and removes it
+# at exit; every process keeps its own MEDIA_ROOT inside it and removes that at exit
+# too. A process killed with SIGKILL (tests/cases/test_worker_killed.py) leaves its
+# folder inside the run's folder, which goes with it.
+def _media_root() -> str:
+    parent = os.environ.get(_MEDIA_PARENT)
+    if not parent or not os.path.isdir(parent):
+        parent = tempfile.mkdtemp(prefix="intranet-test-media-")
+        os.environ[_MEDIA_PARENT] = parent
+        atexit.register(shutil.rmtree, parent, ignore_errors=True)
+    root = tempfile.mkdtemp(prefix=f"process-{os.getpid()}-", dir=parent)
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
+
+
+_MEDIA_PARENT = "INTRANET_TEST_MEDIA_PARENT"
+MEDIA_ROOT = _media_root()
 # Each test process has its own cache (tests/conftest.py empties it before every test),
 # also when CACHE_URL is set: parallel test processes must not share cached fragments.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -384,8 +384,55 @@ def test_ratings_go_to_the_units_report(assigned, org, commit):
     assert assigned.events.filter(kind=EventKind.RATED).count() == 2
 
 
-def test_unit_settings_admin_is_registered(client, org, django_user_model):
-    admin = django_user_model.objects.create_superuser("root", "r@example.gov.ru", "x")
-    client.force_login(admin)
-    response = client.get("/admin/cases/unit-settings/")
-    assert response.status_code == 200
+@pytest.fixture
+def administrator(org):
+    """A member of the Administrators role group who is not a superuser: what the role
+    may do in the admin comes from intranet.permissions, not from is_superuser."""
+    from django.contrib.auth.models import Group
+
+    from intranet import roles
+    from intranet.accounts.models import User
+
+    user = User.objects.create_user("admin-role", last_name="Настройкин")
+    user.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    return user
+
+
+@pytest.mark.django_db
+def test_an_administrator_sends_a_units_answers_to_the_head_from_the_admin(
+    client, org, assigned, administrator
+):
+    """The admin screen «Answer approval by unit» changes what happens to answers: with
+    approval off an answer of ОДС is approved on submission; an administrator turns it
+    on in the admin and the next answer goes to the head. The executor, the head of the
+    unit and a client may not change it."""
+    from django.urls import reverse
+
+    _no_approval(org)
+    setting = UnitCaseSettings.objects.get(unit=org.units["ОДС"])
+    services.save_answer(assigned, org.executor, kind=AnswerKind.MERITS, body="<p>Ответ.</p>")
+    assert services.submit_answer(assigned, org.executor).status == AnswerStatus.APPROVED
+
+    edit = reverse("unit_case_settings:edit", args=[setting.pk])
+    form = {"unit": org.units["ОДС"].pk, "answers_need_approval": "on"}
+    for refused in (org.executor, org.head, org.client):
+        client.force_login(refused)
+        response = client.post(edit, form)
+        assert response.status_code in (302, 403), refused.username
+        assert response.get("Location") != reverse("unit_case_settings:index")
+        setting.refresh_from_db()
+        assert not setting.answers_need_approval, refused.username
+
+    client.force_login(administrator)
+    assert client.get(reverse("unit_case_settings:index")).status_code == 200
+    response = client.post(edit, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == reverse("unit_case_settings:index")
+    setting.refresh_from_db()
+    assert setting.answers_need_approval
+
+    services.save_answer(assigned, org.executor, kind=AnswerKind.MERITS, body="<p>Ответ.</p>")
+    answer = services.submit_answer(assigned, org.executor)
+    assert answer.status == AnswerStatus.APPROVAL
+    assigned.refresh_from_db()
+    assert assigned.status == Status.APPROVAL

@@ -1,91 +1,171 @@
-"""The demo KB built by seed_demo from the seeds."""
+"""What the demo KB relies on, as features: the parser that turns a seed procedure's
+plain text into a structured article (kb.demo.procedure_from_text), the demo's
+amendment of an act that flags the articles citing it, and seeding that is safe to
+run again (kb.demo.seed: created only if missing, nothing an editor changed is
+overwritten). The seed files are the repository's copies (kb/demo_data/)."""
+
+import datetime as dt
+import io
 
 import pytest
-from django.core.management import call_command
+from django.utils import timezone
 
-from kb.models import (
-    ArticlePage,
-    KnowledgeBaseIndexPage,
-    KnowledgeBaseSectionPage,
-    LegalAct,
-    Topic,
-)
+from kb import demo as kb_demo
+from kb.demo import DATA_DIR, procedure_from_text
+from kb.models import ArticlePage, LegalAct
 
-pytestmark = pytest.mark.django_db
-
-
-def test_demo_builds_the_knowledge_base(kb):
-    index = kb["index"]
-    assert index.title == "Противодействие коррупции"
-    assert index.get_parent().specific_class.__name__ == "HomePage"
-    owners = {s.slug: s.owner_unit.short_name for s in kb["sections"].values()}
-    assert owners == {
-        "law": "ОМП",
-        "prohibitions": "ОМП",
-        "declarations": "ОДС",
-        "internet-sites": "ОДС",
-        "conflict-of-interest": "ОКИ",
-        "procedures": "ОМП",
-    }
-    assert Topic.objects.count() == 5
-    live = ArticlePage.objects.live()
-    assert live.filter(kind="faq").count() >= 5
-    answers = live.filter(kind="typical_answer")
-    assert answers.count() >= 3
-    assert set(answers.values_list("answer_code", flat=True)) >= {"ТО-001", "ТО-002", "ТО-003"}
-    assert all("{client_name}" in a.answer_text for a in answers)
-    for article in live:
-        assert article.owner_unit_id == article.get_parent().specific.owner_unit_id
-        assert article.get_latest_revision() is not None
-        assert article.last_published_at is not None
+SAMPLE = """Приложение к приказу Тестового комитета
+от 01.02.2026 N 5
+Порядок
+проверки разбора текста
+1. Термины и определения
+Обращение - письменное сообщение клиента.
+2. Общие требования
+2.1. Управление принимает сообщения:
+- по почте;
+- на портале.
+2.2. Исполнитель отвечает в срок 1
+2.3. Сроки < 30 дней & без продления.
+Если вы являетесь пользователем системы, откройте актуальную версию документа
+3. Консультации
+Линия работает:
+в будни,
+по записи.
+3.1. Консультант называет себя.
+"""
 
 
-def test_seed_procedures_are_structured_articles(kb):
-    procedures = ArticlePage.objects.filter(kind="procedure")
-    assert procedures.count() == 2
-    lo = procedures.get(slug="poryadok-lo-01-03-351")
-    headings = [h["text"] for h in lo.table_of_contents()]
-    assert headings[:2] == ["Термины и определения", "Общие требования"]
-    assert "Консультационная линия" in headings and "База знаний" in headings
-    html = "".join(str(block.render()) for block in lo.body)
-    assert "<ul><li>применения законодательства Российской Федерации" in html
-    assert "Суворовский пр-кт, д. 67" in html
-    assert "ГАРАНТ" not in html
-    spb = procedures.get(slug="poryadok-spb-kio-74-p")
-    html = "".join(str(block.render()) for block in spb.body)
-    assert "от 23.04.2024 N 74-п" in html and "<li>типовыми ответами" in html
-    assert "активного слушания 1" not in html, "footnote markers dropped"
-    assert spb.is_overdue, "the demo shows an overdue review"
+def _html(body) -> str:
+    return "".join(value if kind == "paragraph" else "" for kind, value in body)
 
 
-def test_demo_amends_an_act_and_flags_the_citing_articles(kb):
-    act = LegalAct.objects.get(number="460")
+def test_procedure_from_text_follows_its_rules_on_a_small_text():
+    """Each rule of the parser on a text made for it: the approving act as a callout,
+    numbered sections as headings (sub-points stay paragraphs), «- » lines and the
+    short lines after a colon as lists, «term - definition» with the term in bold,
+    footnote digits and the legal database's banner dropped, the text escaped."""
+    approval = "Приложение к приказу Тестового комитета от 01.02.2026 N 5"
+    result = procedure_from_text(SAMPLE)
+    assert result["title"] == "Порядок проверки разбора текста"
+    assert result["approval"] == approval
+    assert result["body"] == [
+        ("callout", {"kind": "info", "text": f"<p>{approval}</p>"}),
+        ("heading", {"text": "Термины и определения", "level": "h2"}),
+        ("paragraph", "<p><strong>Обращение</strong> — письменное сообщение клиента.</p>"),
+        ("heading", {"text": "Общие требования", "level": "h2"}),
+        ("paragraph", "<p>2.1. Управление принимает сообщения:</p>"),
+        ("paragraph", "<ul><li>по почте;</li><li>на портале.</li></ul>"),
+        ("paragraph", "<p>2.2. Исполнитель отвечает в срок</p>"
+                      "<p>2.3. Сроки &lt; 30 дней &amp; без продления.</p>"),
+        ("heading", {"text": "Консультации", "level": "h2"}),
+        ("paragraph", "<p>Линия работает:</p>"),
+        ("paragraph", "<ul><li>в будни</li><li>по записи</li></ul>"),
+        ("paragraph", "<p>3.1. Консультант называет себя.</p>"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("seed", "title_starts", "headings", "in_html", "not_in_html"),
+    [
+        (
+            "seed_001_lo_01-03-351.txt",
+            "Порядок взаимодействия с внутренним клиентом",
+            ["Термины и определения", "Общие требования", "Консультационная линия",
+             "База знаний"],
+            ["<ul><li>применения законодательства Российской Федерации",
+             "Суворовский пр-кт, д. 67"],
+            ["ГАРАНТ", "Если вы являетесь пользователем"],
+        ),
+        (
+            "seed_000_spb_kio_74-p.txt",
+            "Порядок взаимодействия с клиентом",
+            ["Общие положения: принципы, цели взаимодействия с клиентами"],
+            ["<li>типовыми ответами"],
+            ["активного слушания 1", "Если вы являетесь пользователем"],
+        ),
+    ],
+)  # fmt: skip
+def test_the_seed_procedures_parse_into_structured_articles(
+    seed, title_starts, headings, in_html, not_in_html
+):
+    text = (DATA_DIR / seed).read_text("utf-8")
+    result = procedure_from_text(text)
+    assert result["title"].startswith(title_starts)
+    body = result["body"]
+    kinds = [kind for kind, _value in body]
+    assert kinds[0] == "callout" and result["approval"] in body[0][1]["text"]
+    found = [value["text"] for kind, value in body if kind == "heading"]
+    assert len(found) >= 2 and found[: len(headings[:2])] == headings[:2]
+    assert set(headings) <= set(found)
+    html = _html(body)
+    assert "<ul><li>" in html and "<strong>" in html  # lists and definitions
+    for fragment in in_html:
+        assert fragment in html, fragment
+    for fragment in not_in_html:
+        assert fragment not in html and fragment not in str(found), fragment
+
+
+@pytest.fixture
+def small_kb(org_demo):
+    """The KB index and one section of ОДС, built with the demo's own helpers."""
+    from intranet.models import HomePage, Unit
+
+    index = kb_demo.ensure_index(HomePage.objects.get())
+    section = kb_demo.ensure_section(index, "test-section", "Раздел для проверки",
+                                     Unit.objects.get(short_name="ОДС"))  # fmt: skip
+    return {"index": index, "section": section, "users": org_demo}
+
+
+@pytest.mark.django_db
+def test_the_demos_amendment_flags_the_articles_citing_the_act_once(small_kb, make_article):
+    act = LegalAct.objects.create(kind="order", number="77-т", date=dt.date(2025, 3, 1),
+                                  title="О тестовом порядке")  # fmt: skip
+    citing = make_article(small_kb["section"], title="Статья со ссылкой", legal_acts=[act])
+    other = make_article(small_kb["section"], title="Статья без ссылки")
+    assert kb_demo._mark_demo_amendment(act) is True
+    act.refresh_from_db()
     assert act.status == LegalAct.Status.AMENDED
-    flagged = ArticlePage.objects.filter(needs_review=True)
-    assert set(flagged.values_list("slug", flat=True)) == set(
-        ArticlePage.objects.filter(legal_acts=act).values_list("slug", flat=True)
-    )
-    assert flagged.count() >= 1
-    assert all("N 460" in a.review_reason for a in flagged)
-    for key in ("273-ФЗ", "230-ФЗ", "2867-р"):
-        assert LegalAct.objects.filter(number=key).exists()
+    citing.refresh_from_db()
+    other.refresh_from_db()
+    assert citing.needs_review and act.short_citation in citing.review_reason
+    assert not other.needs_review
+    # The section's editor and head are told (kb.services.notify).
+    from kb.models import Notification
+
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert {"editor", "head"} <= told
+    # The editor reviews and publishes; running the demo again does not flag it anew.
+    citing.last_reviewed_on = timezone.localdate()
+    citing.save_revision().publish()
+    citing.refresh_from_db()
+    assert not citing.needs_review
+    assert kb_demo._mark_demo_amendment(act) is False
+    citing.refresh_from_db()
+    assert not citing.needs_review
 
 
-def test_seed_demo_is_idempotent(kb):
-    counts = (
-        KnowledgeBaseIndexPage.objects.count(),
-        KnowledgeBaseSectionPage.objects.count(),
-        ArticlePage.objects.count(),
-        LegalAct.objects.count(),
-        ArticlePage.objects.filter(needs_review=True).count(),
-    )
-    revisions = sum(a.revisions.count() for a in ArticlePage.objects.all())
-    call_command("seed_demo", verbosity=0)
-    assert counts == (
-        KnowledgeBaseIndexPage.objects.count(),
-        KnowledgeBaseSectionPage.objects.count(),
-        ArticlePage.objects.count(),
-        LegalAct.objects.count(),
-        ArticlePage.objects.filter(needs_review=True).count(),
-    )
-    assert revisions == sum(a.revisions.count() for a in ArticlePage.objects.all())
+@pytest.mark.django_db
+def test_seeding_again_creates_only_what_is_missing_and_keeps_editors_changes(org_demo):
+    first = io.StringIO()
+    built = kb_demo.seed(stdout=first)
+    assert "создано статей" in first.getvalue()
+    articles = built["articles"]
+    # An editor renames one article; another is deleted.
+    kept = ArticlePage.objects.get(pk=articles["posle-uvolneniya"].pk)
+    kept.title = "Ограничения после увольнения (отредактировано)"
+    kept.save_revision(user=org_demo["editor3"]).publish()
+    ArticlePage.objects.get(pk=articles["utochnennye-svedeniya"].pk).delete()
+    snapshot = {a.slug: (a.title, a.revisions.count()) for a in ArticlePage.objects.all()}
+
+    again = io.StringIO()
+    kb_demo.seed(stdout=again)
+    assert "создано статей — 1." in again.getvalue()
+    now = {a.slug: (a.title, a.revisions.count()) for a in ArticlePage.objects.all()}
+    assert set(now) == set(snapshot) | {"utochnennye-svedeniya"}
+    assert {slug: now[slug] for slug in snapshot} == snapshot  # nothing else touched
+    assert now["posle-uvolneniya"][0] == "Ограничения после увольнения (отредактировано)"
+
+    third = io.StringIO()
+    kb_demo.seed(stdout=third)
+    assert "ничего не изменилось" in third.getvalue()
+    assert {a.slug: (a.title, a.revisions.count()) for a in ArticlePage.objects.all()} == now

@@ -1,7 +1,7 @@
 """Reminders the day before: each visitor of tomorrow once, on their channel (e-mail
 through Django's mail framework, the portal, the registrar's phone call); a failed
-e-mail is tried again; a moved booking is reminded of its new date; the beat entry; a
-real SMTP server receives the letter."""
+e-mail is tried again; a moved booking is reminded of its new date; the beat entry fires
+at its hours and reminds; a real SMTP server receives the letter."""
 
 import email
 import email.policy
@@ -123,13 +123,40 @@ def test_the_registrar_records_the_phone_reminder(client, org, tomorrow):
     assert "phone" not in send_reminders(TODAY)  # nobody is asked to call again
 
 
-def test_reminders_are_on_the_beat_schedule():
+def test_the_beat_entry_reminds_tomorrows_visitors_at_its_hours(tomorrow, monkeypatch):
+    """The beat entry names a registered task; its crontab fires at five past each hour
+    from 9:00 to 20:00 Moscow time and not at night; run as beat runs it (its own
+    arguments, none) at 09:05 on TODAY, it reminds TODAY's tomorrow's visitors."""
+    from django.utils import timezone
+
+    from cases.reception.tasks import REMINDER_SCHEDULE
     from intranet.celery import app
 
     app.loader.import_default_modules()
     app.finalize()
-    entries = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert REMINDER_TASK in entries
+    entry = app.conf.beat_schedule[REMINDER_SCHEDULE]
+    task = app.tasks[entry["task"]]  # KeyError if beat would send an unknown task
+    assert task.name == REMINDER_TASK
+    schedule = entry["schedule"]
+
+    def due(now, last_run):
+        monkeypatch.setattr(schedule, "nowfun", lambda: now)
+        return schedule.is_due(last_run)
+
+    evening = msk(2026, 11, 29, 20, 5)  # the last run of the day before
+    assert due(msk(2026, 11, 30, 9, 4), evening) == (False, 60.0)
+    assert due(msk(2026, 11, 30, 9, 5), evening).is_due
+    assert due(msk(2026, 11, 30, 10, 5), msk(2026, 11, 30, 9, 5)).is_due
+    assert due(msk(2026, 11, 30, 20, 5), msk(2026, 11, 30, 19, 5)).is_due
+    # After 20:05 the next run is 09:05 the next morning: nobody is reminded at night.
+    night = due(msk(2026, 11, 30, 21, 5), msk(2026, 11, 30, 20, 5))
+    assert not night.is_due and night.next == 12 * 3600
+
+    monkeypatch.setattr(timezone, "now", lambda: msk(2026, 11, 30, 9, 5))
+    result = task.apply(args=entry["args"], kwargs=entry["kwargs"]).get()
+    assert result == {"sent": 1, "portal": 1, "phone": 1}
+    assert [letter.to for letter in mail.outbox] == [["ivanov@example.gov.ru"]]
+    assert "завтра, вторник, 1 декабря 2026, в 09:00" in mail.outbox[0].body
 
 
 @pytest.fixture

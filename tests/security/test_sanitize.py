@@ -2,7 +2,7 @@
 
 import pytest
 
-from intranet.security import plain_text, sanitize_html
+from intranet.security import client_text, plain_text, sanitize_html
 
 PAYLOADS = [
     "<script>alert(document.cookie)</script>",
@@ -113,3 +113,21 @@ def test_plain_text_removes_control_and_bidi_characters_and_normalises():
 
 def test_plain_text_can_cut_to_a_length():
     assert plain_text("а" * 50, max_length=10) == "а" * 10
+
+
+def test_client_text_keeps_markup_as_typed_and_removes_only_invisible_characters():
+    typed = "<b>Прошу</b>\u202e разъяснить\u200b <script>x</script> & <3\u2066\ufeff\x00\x1b\x9b"
+    assert client_text(typed) == "<b>Прошу</b> разъяснить <script>x</script> & <3"
+    assert client_text("\u00ad\u200c\u200d\u2060\u061c\u200e\u200f\U000e0041") == ""
+
+
+def test_client_text_keeps_tabs_and_normalises_every_line_break():
+    assert client_text("а\tб\r\nв\rг\x85д\u2028е\u2029ё") == "а\tб\nв\nг\nд\nе\nё"
+    assert client_text("е\u0308лка") == "ёлка"  # NFC
+    assert client_text(None) == "" and client_text("  \u200b ") == ""
+
+
+def test_client_text_is_idempotent_and_cuts_to_a_length():
+    once = client_text(" <i>Вопрос</i>\u202e\r\n\u200bвторой ")
+    assert client_text(once) == once == "<i>Вопрос</i>\nвторой"
+    assert client_text("\u200bа" * 50, max_length=10) == "а" * 10
