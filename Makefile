@@ -51,7 +51,7 @@ TEST_WORKERS ?= 2
 
 test: messages
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 worker: install
 	$(BIN)/celery -A intranet worker --loglevel=INFO

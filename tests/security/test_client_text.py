@@ -23,7 +23,6 @@ from django.utils.html import escape
 from cases import services
 from cases.models import Case, Clarification
 from cases.tasks import send_deadline_digest
-from tests.cases.conftest import org  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
