@@ -84,12 +84,12 @@ def _assert_clean(content: str, kept: list[str], where: str) -> None:
     assert found == [], (where, found)
 
 
-def _to_executor(case: Case, org) -> Case:  # noqa: F811
+def _to_executor(case: Case, org) -> Case:
     case = services.decide_urgency(case, org.registrar, urgent=False)
     return services.assign(case, org.registrar, unit=org.units["ОДС"], executor=org.executor)
 
 
-def _assert_shown_everywhere(client, case: Case, org, kept: list[str]) -> None:  # noqa: F811
+def _assert_shown_everywhere(client, case: Case, org, kept: list[str]) -> None:
     """The client's page, the executor's page, the API's detail for both, and the
     executor's deadline digest."""
     client.force_login(org.client)
@@ -114,7 +114,7 @@ def _assert_shown_everywhere(client, case: Case, org, kept: list[str]) -> None: 
 
 def test_the_portal_form_stores_the_words_and_the_markup_without_invisible_characters(
     client,
-    org,  # noqa: F811
+    org,
 ):
     client.force_login(org.client)
     response = client.post(reverse("cases:new"), _question())
@@ -135,7 +135,7 @@ def test_the_portal_form_stores_the_words_and_the_markup_without_invisible_chara
 
 def test_the_api_stores_the_words_and_the_markup_without_invisible_characters(
     client,
-    org,  # noqa: F811
+    org,
 ):
     client.force_login(org.client)
     response = client.post("/api/cases/", _question(), content_type="application/json")
@@ -160,7 +160,7 @@ def test_the_api_stores_the_words_and_the_markup_without_invisible_characters(
     )
 
 
-def test_the_services_store_client_text_neutralised_whoever_calls_them(org):  # noqa: F811
+def test_the_services_store_client_text_neutralised_whoever_calls_them(org):
     """The services apply the same function when they store (the registrar's form, a
     reception card and the demo call them directly)."""
     case = services.register_message(org.registrar, channel="email", subject=SUBJECT,
@@ -172,7 +172,7 @@ def test_the_services_store_client_text_neutralised_whoever_calls_them(org):  # 
 NOTHING_VISIBLE = "\u202e\u200b\u2066\u2069\x07\ufeff"
 
 
-def test_a_field_of_invisible_characters_only_is_empty_and_refused(client, org):  # noqa: F811
+def test_a_field_of_invisible_characters_only_is_empty_and_refused(client, org):
     """Neutralised before the fields' checks: one field at a time is made of nothing
     visible (the other fields are valid), and the form and the API refuse it."""
     client.force_login(org.client)
