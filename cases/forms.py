@@ -24,6 +24,7 @@ class ClientTextField(forms.CharField):
     def to_python(self, value):
         return client_text(super().to_python(value))
 
+
 # The largest key a database row can have (a signed 64-bit integer). A larger number
 # typed into a choice would reach the database, where SQLite refuses it with an
 # OverflowError (a 500) that Django's choice fields do not catch.
