@@ -197,6 +197,8 @@ class Worlds:
             self.current = name
             _forget_cached_rows()
         self.dirty = transactional
+        if transactional:
+            self._will_change(name)
 
     # Implemented per database engine.
     def _make(self, name: str, parent: str | None, builder: Callable[[], None] | None) -> None:
@@ -204,6 +206,9 @@ class Worlds:
 
     def _load(self, name: str) -> None:
         raise NotImplementedError
+
+    def _will_change(self, name: str) -> None:
+        """The coming test will commit in world `name`."""
 
     def teardown(self) -> None:
         pass
@@ -269,6 +274,7 @@ class PostgresWorlds(Worlds):
         super().__init__()
         self.base = connection.settings_dict["NAME"]  # pytest-django's test database
         self.made: list[str] = []
+        self.pristine: set[str] = set()  # worlds whose database no test has committed in
 
     def _name(self, world: str, template: bool = False) -> str:
         return f"{self.base}_{world}" + ("_tpl" if template else "")
@@ -317,10 +323,15 @@ class PostgresWorlds(Worlds):
 
     def _load(self, name: str) -> None:
         working = self._name(name)
-        _close_connections()
-        connection.close()
-        self._clone(working, self._name(name, template=True))
+        if name not in self.pristine:
+            _close_connections()
+            connection.close()
+            self._clone(working, self._name(name, template=True))
+            self.pristine.add(name)
         self._point_at(working)
+
+    def _will_change(self, name: str) -> None:
+        self.pristine.discard(name)
 
     def teardown(self) -> None:
         self._point_at(self.base)
