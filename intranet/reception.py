@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intranet.workdays import ProductionCalendar
 
@@ -72,8 +73,22 @@ class OpeningStatus:
             return _("today at %(time)s") % {"time": time}
         if self.changes_at.date() == today + dt.timedelta(days=1):
             return _("tomorrow at %(time)s") % {"time": time}
-        date = formats.date_format(self.changes_at.date(), "l, j E")
+        day = self.changes_at.date()
+        # «в понедельник, 30 ноября»: the weekday with its preposition and case, which a
+        # date format's nominative "l" cannot give («откроется понедельник»).
+        date = f"{ON_WEEKDAY[day.weekday()]}, {formats.date_format(day, 'j E')}"
         return _("%(date)s at %(time)s") % {"date": date, "time": time}
+
+
+ON_WEEKDAY = (
+    gettext_lazy("on Monday"),
+    gettext_lazy("on Tuesday"),
+    gettext_lazy("on Wednesday"),
+    gettext_lazy("on Thursday"),
+    gettext_lazy("on Friday"),
+    gettext_lazy("on Saturday"),
+    gettext_lazy("on Sunday"),
+)
 
 
 def opening_status(

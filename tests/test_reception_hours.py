@@ -74,7 +74,7 @@ CASES = [
         at(2026, 11, 27, 17, 30),
         False,
         at(2026, 11, 30, 9),
-        "Закрыто, откроется понедельник, 30 ноября в 09:00",
+        "Закрыто, откроется в понедельник, 30 ноября в 09:00",
     ),
     ("Saturday", at(2026, 11, 28, 11), False, at(2026, 11, 30, 9), None),
     (
@@ -82,7 +82,7 @@ CASES = [
         at(2026, 11, 3, 18, 30),
         False,
         at(2026, 11, 5, 9),
-        "Закрыто, откроется четверг, 5 ноября в 09:00",
+        "Закрыто, откроется в четверг, 5 ноября в 09:00",
     ),
     (
         "public holiday (Unity Day, a Wednesday)",
@@ -213,3 +213,21 @@ def test_working_saturday_has_monday_slots():
 def test_no_slots_in_the_past():
     times = _slot_times(dt.date(2026, 11, 23), not_before=at(2026, 11, 23, 12, 50))
     assert times[0] == "13:18"
+
+
+def test_the_weekday_takes_its_preposition_and_case():
+    """«откроется в среду», «во вторник»: not the nominative «среда» a date format gives."""
+    from django.utils import translation
+
+    from intranet.reception import ON_WEEKDAY
+
+    with translation.override("ru"):
+        assert [str(day) for day in ON_WEEKDAY] == [
+            "в понедельник",
+            "во вторник",
+            "в среду",
+            "в четверг",
+            "в пятницу",
+            "в субботу",
+            "в воскресенье",
+        ]
