@@ -149,3 +149,22 @@ def test_door_signs_list_each_room_with_its_staff(client, demo_debug):
     assert "Морозова Ирина Павловна" in room_309
     assert "Попов Сергей Иванович" in room_309
     assert "Кузнецова Мария Андреевна" not in room_309
+
+
+def test_every_page_names_its_icon_so_browsers_ask_for_no_missing_favicon(client, demo_debug):
+    """The layout links an icon that exists among the static files (a browser that finds
+    no icon link asks for /favicon.ico, a 404), on the login page and behind it."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    pages = [reverse("login")]
+    for path in pages + ["/"]:
+        if path == "/":
+            client.force_login(demo_debug["reader"])
+        html = client.get(path).content.decode()
+        icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', html)
+        assert icon, f"{path}: no icon link"
+        found = finders.find(icon.group(1))
+        assert found and Path(found).read_text().startswith("<svg"), icon.group(1)
