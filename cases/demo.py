@@ -356,6 +356,14 @@ def _at(days_ago: int) -> dt.datetime:
     return min(moment, now - dt.timedelta(minutes=days_ago + 1))
 
 
+def seed_routes(units: dict[str, Unit]) -> None:
+    """Route each topic to its unit of the demo organisation (`units` by short name)."""
+    with transaction.atomic():
+        for topic, short in ROUTES.items():
+            if short in units:
+                TopicRoute.objects.get_or_create(topic=topic, defaults={"unit": units[short]})
+
+
 def seed(stdout=None) -> dict:
     users = {u.username: u for u in User.objects.filter(is_active=True)}
     units = {u.short_name: u for u in Unit.objects.all()}
@@ -364,10 +372,7 @@ def seed(stdout=None) -> dict:
         if stdout is not None:
             stdout.write("Обращения: нет демо-организации, пропускаю.")
         return {}
-    with transaction.atomic():
-        for topic, short in ROUTES.items():
-            if short in units:
-                TopicRoute.objects.get_or_create(topic=topic, defaults={"unit": units[short]})
+    seed_routes(units)
     created = []
     for spec in sorted(CASES, key=lambda s: -s.days_ago):
         if Case.objects.filter(subject=spec.subject).exists():

@@ -108,16 +108,12 @@ def is_transactional(item) -> bool:
 
 
 def build_org() -> None:
-    from cases.demo import ROUTES
-    from cases.models import TopicRoute
+    from cases.demo import seed_routes
     from intranet import demo
-    from intranet.models import Unit
 
     with _debug():  # the demo password is set only under DEBUG
-        demo.seed()
-    units = {u.short_name: u for u in Unit.objects.all()}
-    for topic, short in ROUTES.items():
-        TopicRoute.objects.get_or_create(topic=topic, defaults={"unit": units[short]})
+        built = demo.seed()
+    seed_routes(built["units"])
 
 
 def build_demo() -> None:
@@ -175,7 +171,7 @@ class Worlds:
     timings: dict[str, float] = field(default_factory=dict)
 
     def build(self) -> None:
-        for name in ("empty", "org", "demo", "corpus"):
+        for name in PARENT:  # each after the one it is built on
             started = time.perf_counter()
             self._make(name, PARENT[name], BUILDERS.get(name))
             self.timings[name] = time.perf_counter() - started
