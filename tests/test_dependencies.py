@@ -28,6 +28,7 @@ DEVELOPMENT_TOOLS = {
     "pytest-django",
     "pytest-xdist",
     "playwright",
+    "axe-playwright-python",
     "hypothesis",
     "aiosmtpd",
     "faker",
