@@ -138,7 +138,7 @@ def test_the_articles_print_version_names_its_address(client, demo, address):
     article = ArticlePage.objects.live().filter(audience="public").first()
     client.force_login(demo["reader"])
     printed = client.get(article.url, {"print": "1"}).content.decode()
-    assert f'<p class="muted">{ADDRESS}{article.url}</p>' in printed
+    assert f'<p class="muted print-source">{ADDRESS}{article.url}</p>' in printed
 
 
 def test_the_days_list_print_names_its_address(client, org, address):
