@@ -1,5 +1,7 @@
 from django import template
 
+from intranet import links
+
 register = template.Library()
 
 
@@ -11,3 +13,10 @@ def knowledge_base_url(context) -> str:
     request = context.get("request")
     root = KnowledgeBaseIndexPage.objects.live().only("id", "url_path").first()
     return root.get_url(request) if root else ""
+
+
+@register.filter
+def absolute(path) -> str:
+    """`{{ case.get_absolute_url|absolute }}`: the link with the portal's public address
+    (BASE_URL), for e-mails and printed pages."""
+    return links.absolute(path)
