@@ -1,5 +1,7 @@
 from django import template
 
+from intranet import formatting
+
 register = template.Library()
 
 
@@ -11,3 +13,15 @@ def knowledge_base_url(context) -> str:
     request = context.get("request")
     root = KnowledgeBaseIndexPage.objects.live().only("id", "url_path").first()
     return root.get_url(request) if root else ""
+
+
+@register.filter(name="number")
+def number_filter(value, digits=None) -> str:
+    """{{ value|number }} or {{ value|number:1 }}: «12 500», «4,3» (intranet.formatting)."""
+    return formatting.number(value, None if digits in (None, "") else int(digits))
+
+
+@register.filter(name="percent")
+def percent_filter(value, digits=1) -> str:
+    """{{ share|percent }} or {{ share|percent:0 }}: «86,0 %», «80 %» (intranet.formatting)."""
+    return formatting.percent(value, int(digits))
