@@ -209,4 +209,4 @@ def test_period_is_typed_as_dd_mm_yyyy(client, org, dataset):
     for bad in ("2026-13-45", "32.01.2026", "10/05/2026"):
         response = client.get(reverse("reports:report"), {"start": bad})
         assert response.status_code == 400, bad
-        assert "Введите дату в виде ДД.ММ.ГГГГ." in response.content.decode()
+        assert 'role="alert">Введите дату в виде ДД.ММ.ГГГГ.</div>' in response.content.decode()

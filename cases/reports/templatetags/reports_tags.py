@@ -14,7 +14,7 @@ from intranet import formatting
 
 register = template.Library()
 
-WIDTH = 400  # the natural width of a chart, in pixels, unless a label needs more
+WIDTH = 360  # the natural width of a chart, in pixels, unless a label needs more
 ROW_HEIGHT = 42
 FONT_SIZE = 15
 CHAR_WIDTH = 9  # a generous average advance of a character at FONT_SIZE
