@@ -159,12 +159,8 @@ class CaseFilter(django_filters.FilterSet):
     received_to = DateFilter(
         label=_("Received to"), field_name="received_at", method="filter_received_to"
     )
-    due_from = DateFilter(
-        label=_("Deadline from"), field_name="due_date", lookup_expr="gte"
-    )
-    due_to = DateFilter(
-        label=_("Deadline to"), field_name="due_date", lookup_expr="lte"
-    )
+    due_from = DateFilter(label=_("Deadline from"), field_name="due_date", lookup_expr="gte")
+    due_to = DateFilter(label=_("Deadline to"), field_name="due_date", lookup_expr="lte")
     number = django_filters.CharFilter(
         label=_("Registration number"), field_name="registration_number", lookup_expr="icontains"
     )
