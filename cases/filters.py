@@ -23,6 +23,7 @@ from cases.models import Case
 from cases.topics import Topic
 from intranet import roles
 from intranet.accounts.models import User
+from intranet.forms import DateField, RussianDateInput
 from intranet.models import Unit
 from intranet.workdays import get_calendar
 
@@ -132,6 +133,12 @@ def default_queue(user) -> str:
     return "unit"
 
 
+class DateFilter(django_filters.DateFilter):
+    """A date typed as ДД.ММ.ГГГГ (ISO 8601 still accepted: the API, old links)."""
+
+    field_class = DateField
+
+
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
     regime = django_filters.ChoiceFilter(label=_("Regime"), choices=Regime.choices)
@@ -146,18 +153,14 @@ class CaseFilter(django_filters.FilterSet):
         queryset=User.objects.filter(groups__name=roles.EXECUTORS, is_active=True).distinct(),
         method="filter_executor",
     )
-    received_from = django_filters.DateFilter(
+    received_from = DateFilter(
         label=_("Received from"), field_name="received_at", method="filter_received_from"
     )
-    received_to = django_filters.DateFilter(
+    received_to = DateFilter(
         label=_("Received to"), field_name="received_at", method="filter_received_to"
     )
-    due_from = django_filters.DateFilter(
-        label=_("Deadline from"), field_name="due_date", lookup_expr="gte"
-    )
-    due_to = django_filters.DateFilter(
-        label=_("Deadline to"), field_name="due_date", lookup_expr="lte"
-    )
+    due_from = DateFilter(label=_("Deadline from"), field_name="due_date", lookup_expr="gte")
+    due_to = DateFilter(label=_("Deadline to"), field_name="due_date", lookup_expr="lte")
     number = django_filters.CharFilter(
         label=_("Registration number"), field_name="registration_number", lookup_expr="icontains"
     )
@@ -287,8 +290,9 @@ def _grouped_options(groups, selected: set[str]) -> SafeString:
 
 def filter_controls(filterset: CaseFilter, user) -> list[dict]:
     """The controls of the queue's filter form, in CaseFilter's order: name, id, label,
-    kind ("select", "multiple" or "text"), the submitted value and, for the selects,
-    their <option> elements as HTML."""
+    kind ("select", "multiple", "date" or "text"), the submitted value and, for the
+    selects, their <option> elements as HTML; a date's box is rendered by its widget
+    (ДД.ММ.ГГГГ: intranet.forms.RussianDateInput), with the errors of what was typed."""
     data = filterset.data if filterset.is_bound else QueryDict()
     empty = [("", filters_settings.EMPTY_CHOICE_LABEL)]
     controls = []
@@ -308,6 +312,14 @@ def filter_controls(filterset: CaseFilter, user) -> list[dict]:
             else:
                 options = _options(empty + list(field.extra["choices"]), picked)
             control.update(kind="select", options=options)
+        elif isinstance(field, DateFilter):
+            value = str(data.get(name) or "")
+            errors = filterset.errors.get(name, []) if filterset.is_bound else []
+            attrs = {"id": control["id"]}
+            if errors:
+                attrs.update({"aria-invalid": "true", "aria-describedby": f"{control['id']}_error"})
+            widget = RussianDateInput().render(name, value or None, attrs=attrs)
+            control.update(kind="date", value=value, widget=widget, errors=errors)
         else:
             control.update(kind="text", value=str(data.get(name) or ""))
         controls.append(control)

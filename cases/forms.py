@@ -12,6 +12,7 @@ from cases.models import AnswerKind, NoAnswerGround
 from cases.topics import Topic
 from intranet import roles
 from intranet.accounts.models import User
+from intranet.forms import DateTimeField
 from intranet.models import Unit
 from intranet.security import client_text
 
@@ -220,11 +221,7 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
             "an internal request. Change the regime if the message requires it."
         ),
     )
-    received_at = forms.DateTimeField(
-        label=_("Received at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"],
-    )
+    received_at = DateTimeField(label=_("Received at"))
     client = RecordChoiceField(
         label=_("Client: an intranet user"),
         queryset=User.objects.filter(is_active=True),

@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from intranet import formatting
+
 # (field, label) in the order of the checklist.
 CHECKLIST = [
     ("complete", _("Complete: every question of the client is answered")),
@@ -128,7 +130,7 @@ class QualityReview(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case} — {self.total}%"
+        return f"{self.case} — {formatting.percent(self.total, 0)}"
 
     def scores(self) -> list[tuple[str, str, int | None]]:
         return [(name, label, getattr(self, name)) for name, label in CHECKLIST]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.reception.models import ReminderChannel
 from cases.topics import Topic
+from intranet.forms import DateField
 
 
 class SlotField(forms.CharField):
@@ -85,3 +86,17 @@ class CardForm(forms.Form):
     oral_consent = forms.BooleanField(
         label=_("The client agrees to receive the answer orally"), required=False
     )
+
+
+class DayForm(forms.Form):
+    """The day of the visitors' list, typed as ДД.ММ.ГГГГ (the links carry ISO dates)."""
+
+    day = DateField(label=_("Day"), required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, auto_id="day-%s", **kwargs)
+
+    def day_or(self, default: dt.date) -> dt.date:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["day"] or default
+        return default

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cases import permissions
 from cases.reception import services
-from cases.reception.forms import BookingForm, CancelForm, CardForm, RescheduleForm
+from cases.reception.forms import BookingForm, CancelForm, CardForm, DayForm, RescheduleForm
 from cases.reception.models import Booking, BookingEvent, CardOutcome, ReceptionCard
 from cases.reception.slots import Planner
 from intranet.models import ReceptionPointPage
@@ -28,10 +28,8 @@ def _points():
 
 
 def _day_param(value, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    """The day of a link or a hidden field (ISO 8601 or ДД.ММ.ГГГГ), `default` if none."""
+    return DayForm({"day": value or ""}).day_or(default)
 
 
 def _back(request, default: str) -> str:
@@ -182,10 +180,14 @@ def _day_context(request) -> dict:
     all_points = list(_points())
     point = next((p for p in all_points if str(p.pk) == request.GET.get("point")), None)
     point = point or (all_points[0] if all_points else None)
-    day = _day_param(request.GET.get("day"), timezone.localdate())
+    day_form = DayForm(request.GET if "day" in request.GET else None)
+    day = day_form.day_or(timezone.localdate())
+    if not day_form.is_bound or day_form.is_valid():  # the box shows the day shown
+        day_form = DayForm(initial={"day": day})
     visitors = list(services.day_list(point, day)) if point else []
     return {
-        "points": all_points, "point": point, "day": day, "visitors": visitors,
+        "points": all_points, "point": point, "day": day, "day_form": day_form,
+        "visitors": visitors,
         "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
         "can_manage": services.can_manage(request.user), "now": timezone.now(),
     }  # fmt: skip

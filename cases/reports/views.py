@@ -4,6 +4,7 @@ head and administrators: every unit), with charts, and its CSV and XLSX exports.
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from cases import permissions
 from cases.reports import figures
-from intranet import roles
+from intranet import formatting, roles
+from intranet.forms import DateField
 
 
 def scope_unit_ids(user) -> frozenset[int]:
@@ -29,10 +31,8 @@ def scope_unit_ids(user) -> frozenset[int]:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    end = forms.DateField(label=gettext_lazy("To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    start = DateField(label=gettext_lazy("From"), required=False)
+    end = DateField(label=gettext_lazy("To"), required=False)
     unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), required=False, coerce=int,
                                   empty_value=None)  # fmt: skip
 
@@ -46,6 +46,8 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.has_error("start") or self.has_error("end"):
+            return data
         today = timezone.localdate()
         data["start"] = data.get("start") or dt.date(today.year, 1, 1)
         data["end"] = data.get("end") or today
@@ -56,40 +58,65 @@ class PeriodForm(forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class Row:
+    """A line of the exports. `digits` places after the comma (None: a count or text);
+    `percent`: the value is a share in per cent."""
+
+    section: str
+    item: str
+    value: object
+    digits: int | None = None
+    percent: bool = False
+
+    def text(self) -> str:
+        """The value as the page writes it («66,7 %», «4,0»), for the CSV."""
+        if isinstance(self.value, str):
+            return self.value
+        if self.percent:
+            return formatting.percent(self.value, self.digits)
+        return "" if self.value is None else formatting.number(self.value, self.digits)
+
+
 def _rows(report):
-    yield _("Period"), f"{report.start:%d.%m.%Y} – {report.end:%d.%m.%Y}", ""
-    for label, value in (
-        (_("Received"), report.received),
-        (_("Urgent, %"), report.urgent_share),
-        (_("Answered"), report.answered),
-        (_("Answered on time, %"), report.on_time_share),
-        (_("Overdue now"), report.overdue_now),
-        (_("Median answer time, working days"), report.median_days),
-        (_("90th percentile of answer time, working days"), report.p90_days),
-        (_("Forwarded"), report.forwarded),
-        (_("Refused"), report.refused),
-        (_("Left without an answer"), report.no_answer),
-        (_("Ratings"), report.ratings),
-        (_("Average rating"), report.rating_avg),
-        (_("Reception visits"), report.reception_visits),
+    period = f"{report.start:%d.%m.%Y} – {report.end:%d.%m.%Y}"
+    yield Row(_("Period"), period, "")
+    summary = _("Summary")
+    for label, value, digits, percent in (
+        (_("Received"), report.received, None, False),
+        (_("Share of urgent cases"), report.urgent_share, 1, True),
+        (_("Answered"), report.answered, None, False),
+        (_("Share answered on time"), report.on_time_share, 1, True),
+        (_("Overdue now"), report.overdue_now, None, False),
+        (_("Median answer time, working days"), report.median_days, 1, False),
+        (_("90th percentile of answer time, working days"), report.p90_days, 1, False),
+        (_("Forwarded"), report.forwarded, None, False),
+        (_("Refused"), report.refused, None, False),
+        (_("Left without an answer"), report.no_answer, None, False),
+        (_("Ratings"), report.ratings, None, False),
+        (_("Average rating"), report.rating_avg, 2, False),
+        (_("Reception visits"), report.reception_visits, None, False),
     ):
-        yield _("Summary"), label, "" if value is None else value
+        yield Row(summary, label, value, digits, percent)
     for breakdown in report.breakdowns:
+        percent = breakdown.unit == "%"
         for label, value in breakdown.rows:
-            yield str(breakdown.title), label, value
+            yield Row(str(breakdown.title), label, value, 1 if percent else None, percent)
 
 
 def _csv(report) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([_("Section"), _("Item"), _("Value")])
-    writer.writerows(_rows(report))
+    writer.writerows([row.section, row.item, row.text()] for row in _rows(report))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="report-{report.end:%Y%m%d}.csv"'
     return response
 
 
 def _xlsx(report) -> HttpResponse:
+    """Numbers stay numbers (the spreadsheet writes them with the reader's decimal comma);
+    their number formats give the places after the comma and « %» for the shares."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -97,7 +124,13 @@ def _xlsx(report) -> HttpResponse:
     sheet.title = _("Report")[:31]
     sheet.append([_("Section"), _("Item"), _("Value")])
     for row in _rows(report):
-        sheet.append(list(row))
+        value = row.value
+        if row.percent and value is not None:
+            value = value / 100
+        sheet.append([row.section, row.item, "" if value is None else value])
+        if isinstance(value, (int, float)):
+            places = "0" if not row.digits else "0." + "0" * row.digits
+            sheet.cell(sheet.max_row, 3).number_format = places + (" %" if row.percent else "")
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 50
     buffer = io.BytesIO()

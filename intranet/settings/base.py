@@ -159,6 +159,11 @@ USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ru", "Русский")]
 WAGTAIL_CONTENT_LANGUAGES = [("ru", "Русский")]
+# Dates typed in the Wagtail admin (its date picker's text box) as in the product's own
+# forms (intranet.forms.DateField): ДД.ММ.ГГГГ and ДД.ММ.ГГГГ ЧЧ:ММ.
+WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
+WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

@@ -1,6 +1,6 @@
 from django import template
 
-from intranet import links
+from intranet import formatting, links
 
 register = template.Library()
 
@@ -20,3 +20,15 @@ def absolute(path) -> str:
     """`{{ case.get_absolute_url|absolute }}`: the link with the portal's public address
     (BASE_URL), for e-mails and printed pages."""
     return links.absolute(path)
+
+
+@register.filter(name="number")
+def number_filter(value, digits=None) -> str:
+    """{{ value|number }} or {{ value|number:1 }}: «12 500», «4,3» (intranet.formatting)."""
+    return formatting.number(value, None if digits in (None, "") else int(digits))
+
+
+@register.filter(name="percent")
+def percent_filter(value, digits=1) -> str:
+    """{{ share|percent }} or {{ share|percent:0 }}: «86,0 %», «80 %» (intranet.formatting)."""
+    return formatting.percent(value, int(digits))

@@ -109,8 +109,12 @@ def test_odd_filter_values_are_harmless(client, org, value):
 def test_text_filters_keep_what_was_typed(client, org):
     html = _page(client, org.head, "?queue=all&number=ОБ-2026&due_from=01.03.2026")
     assert '<input type="text" name="number" id="id_number" value="ОБ-2026">' in html
-    assert '<input type="text" name="due_from" id="id_due_from" value="01.03.2026">' in html
-    assert '<input type="text" name="due_to" id="id_due_to">' in html
+    assert re.search(
+        r'<input type="text" name="due_from" value="01.03.2026" [^>]*id="id_due_from"', html
+    )
+    assert re.search(
+        r'<input type="text" name="due_to" placeholder="ДД.ММ.ГГГГ" [^>]*id="id_due_to"', html
+    )
 
 
 def test_rows_show_the_deadline_state_and_badges(client, org, make_case):
@@ -154,3 +158,25 @@ def test_a_key_too_large_for_the_database_is_a_form_error_not_a_500(client, org,
     assert "Выберите корректный вариант" in response.content.decode()
     case.refresh_from_db()
     assert case.status == "triaged"
+
+
+def test_queue_filters_take_dd_mm_yyyy(client, org, make_case):
+    old = make_case(subject="Пришло четвёртого")
+    new = make_case(subject="Пришло пятого")
+    Case.objects.filter(pk=old.pk).update(received_at=_noon(2026, 12, 4))
+    Case.objects.filter(pk=new.pk).update(received_at=_noon(2026, 12, 5))
+    client.force_login(org.registrar)
+    url = reverse("cases:workspace")
+    html = client.get(url, {"queue": "all", "received_from": "05.12.2026"}).content.decode()
+    assert "Пришло пятого" in html and "Пришло четвёртого" not in html
+    assert 'role="alert"' not in html
+    for bad in ("2026-13-45", "32.01.2026"):
+        html = client.get(url, {"queue": "all", "due_from": bad}).content.decode()
+        assert 'role="alert">Введите дату в виде ДД.ММ.ГГГГ.</div>' in html, bad
+        box = re.search(r'<input [^>]*id="id_due_from"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in box and 'aria-describedby="id_due_from_error"' in box
+        assert 'id="id_due_from_error"' in html
+
+
+def _noon(*day) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(*day, 12))

@@ -141,7 +141,7 @@ def test_screens_from_both_sides(client, org, answered):
     # The executor sees the review and closes the rework; another executor sees nothing.
     client.force_login(org.executor)
     mine = client.get(reverse("quality:mine")).content.decode()
-    assert "Добавьте образец." in mine and "100%" in mine
+    assert "Добавьте образец." in mine and "100\xa0%" in mine  # «100 %»: Russian typography
     review = QualityReview.objects.get(case=case)
     assert client.post(reverse("quality:rework_done", args=[review.pk]),
                        {"note": "Отправлен образец."}).status_code == 302  # fmt: skip

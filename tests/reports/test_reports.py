@@ -5,8 +5,10 @@ and a query count that does not grow with the number of cases."""
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -121,13 +123,21 @@ def test_page_charts_and_exports(client, org, dataset):
     assert exported["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
     summary = {row[1]: row[2] for row in rows if row and row[0] == "Сводка"}
-    assert summary["Поступило"] == "4" and summary["Ответы в срок, %"] == "66.7"
+    assert summary["Поступило"] == "4" and summary["Доля ответов в срок"] == "66,7\xa0%"
+    assert summary["Медиана срока ответа, рабочих дней"] == "4,0"
+    assert summary["Средняя оценка заявителей"] == "4,00"
+    quality = [row[1:] for row in rows if row and row[0] == "Оценка качества по подразделениям"]
+    assert quality == [["ОДС", "80,0\xa0%"]]
     xlsx = client.get(reverse("reports:report"), dict(PERIOD, format="xlsx"))
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    values = {row[1]: row[2] for row in sheet.iter_rows(values_only=True) if row[0] == "Сводка"}
-    assert values["Поступило"] == 4 and values["Медиана срока ответа, рабочих дней"] == 4
+    cells = {row[1].value: row[2] for row in sheet.iter_rows() if row[0].value == "Сводка"}
+    assert cells["Поступило"].value == 4 and cells["Медиана срока ответа, рабочих дней"].value == 4
+    # Numbers stay numbers; the spreadsheet shows them with the reader's decimal comma.
+    on_time = cells["Доля ответов в срок"]
+    assert on_time.value == pytest.approx(0.667) and on_time.number_format == "0.0 %"
+    assert cells["Средняя оценка заявителей"].number_format == "0.00"
 
 
 def test_who_sees_which_units(client, org, dataset):
@@ -166,3 +176,37 @@ def test_queries_do_not_grow_with_the_cases(client, org, dataset, make_case):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("reports:report"), PERIOD)
     assert len(many) == len(few)
+
+
+def test_page_writes_numbers_the_russian_way(client, org, dataset):
+    """Shares with a decimal comma and a non-breaking space before the per cent sign, in
+    the summary and in the charts; Russian titles (the «%» in a template msgid once left
+    them in English)."""
+    client.force_login(org.head)
+    html = client.get(reverse("reports:report"), PERIOD).content.decode()
+    assert 'data-figure="urgent_share">25,0\xa0%<' in html
+    assert 'data-figure="on_time_share">66,7\xa0%<' in html
+    assert 'data-figure="median_days">4,0<' in html
+    assert 'data-figure="rating_avg">4,00 (2)<' in html
+    assert "Доля срочных обращений" in html and "Доля ответов в срок" in html
+    assert "Urgent" not in html and "on time" not in html and "66.7" not in html
+    quality = html.split('data-breakdown="quality_unit"', 1)[1].split("</section>", 1)[0]
+    assert ">80,0\xa0%</text>" in quality and "80.0" not in quality
+    # The charts scale down to a narrow screen: a viewBox, and cases.css lets them shrink.
+    assert re.search(r'<svg class="chart" [^>]*viewBox="0 0 \d+ \d+"', html)
+    css = (settings.BASE_DIR / "cases/static/cases/cases.css").read_text()
+    assert re.search(r"svg\.chart \{[^}]*max-width:100%;[^}]*height:auto", css)
+
+
+def test_period_is_typed_as_dd_mm_yyyy(client, org, dataset):
+    client.force_login(org.head)
+    response = client.get(reverse("reports:report"), {"start": "06.10.2026", "end": "31.10.2026"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "С 06.10.2026 по 31.10.2026" in html
+    assert 'data-figure="received">3<' in html  # B, C, D: A came on 05.10
+    assert re.search(r'<input type="text" name="start" value="06.10.2026" [^>]*placeholder', html)
+    for bad in ("2026-13-45", "32.01.2026", "10/05/2026"):
+        response = client.get(reverse("reports:report"), {"start": bad})
+        assert response.status_code == 400, bad
+        assert 'role="alert">Введите дату в виде ДД.ММ.ГГГГ.</div>' in response.content.decode()
