@@ -159,6 +159,10 @@ USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ru", "Русский")]
 WAGTAIL_CONTENT_LANGUAGES = [("ru", "Русский")]
+# The admin's date pickers show and take dates as ДД.ММ.ГГГГ (Wagtail's default is ISO);
+# both are among the Russian input formats, so ISO input is still accepted.
+WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
+WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
