@@ -21,9 +21,13 @@ def _help_menu(html: str) -> list[dict]:
     def walk(node):
         if isinstance(node, dict):
             args = node.get("_args")
-            if isinstance(args, list) and args and isinstance(args[0], dict):
-                if args[0].get("name") == "help":
-                    return [item["_args"][0] for item in args[1]]
+            if (
+                isinstance(args, list)
+                and args
+                and isinstance(args[0], dict)
+                and args[0].get("name") == "help"
+            ):
+                return [item["_args"][0] for item in args[1]]
             for value in node.values():
                 found = walk(value)
                 if found is not None:
