@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from cases import permissions
 from cases.models import TopicRoute, UnitCaseSettings
+from intranet.admin_display import yes_no_column
 
 
 class TopicRouteViewSet(ModelViewSet):
@@ -35,7 +36,7 @@ class UnitCaseSettingsViewSet(ModelViewSet):
     icon = "cog"
     menu_label = _("Answer approval by unit")
     add_to_settings_menu = True
-    list_display = ["unit", "answers_need_approval"]
+    list_display = ["unit", yes_no_column(UnitCaseSettings, "answers_need_approval")]
     panels = [FieldPanel("unit"), FieldPanel("answers_need_approval")]
 
     def get_queryset(self, request):

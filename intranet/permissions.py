@@ -87,12 +87,30 @@ def _permissions(names: list[str]) -> list[Permission]:
 # Wagtail's starter groups hold rights on the whole page tree; here rights come from
 # the role groups and the per-unit groups only, so the starter groups are removed.
 WAGTAIL_STARTER_GROUPS = ["Editors", "Moderators"]
+# The name Wagtail's migrations give the default workflow of the page tree and its one
+# task (after the removed «Moderators» group); shown to people in Russian instead.
+WAGTAIL_DEFAULT_WORKFLOW_NAME = "Moderators approval"
+
+
+def rename_default_workflow() -> None:
+    """Wagtail's default workflow and its task get a Russian name. Idempotent: only rows
+    still carrying Wagtail's English name are renamed."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+    from wagtail.models import Task, Workflow
+
+    with translation.override(settings.LANGUAGE_CODE):
+        name = gettext("Publication approval")
+    Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW_NAME).update(name=name)
+    Task.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW_NAME).update(name=name)
 
 
 def sync_role_permissions() -> None:
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
     Group.objects.filter(name__in=WAGTAIL_STARTER_GROUPS, user__isnull=True).delete()
+    rename_default_workflow()
 
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)

@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from intranet.admin_display import yes_no_column
 from intranet.forms import UserCreationForm, UserEditForm
 from intranet.models import CalendarOverride, StaffProfile, Unit
 
@@ -42,7 +43,15 @@ class UnitViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Units")
     add_to_admin_menu = False
-    list_display = ["name", "short_name", "parent", "head", "phone", "room", "is_active"]
+    list_display = [
+        "name",
+        "short_name",
+        "parent",
+        "head",
+        "phone",
+        "room",
+        yes_no_column(Unit, "is_active"),
+    ]
     list_export = ["name", "short_name", "parent", "head", "phone", "email", "room"]
     search_fields = ["name", "short_name"]
     filterset_class = UnitFilterSet
@@ -94,7 +103,7 @@ class CalendarOverrideViewSet(ModelViewSet):
     url_prefix = "org/calendar"
     icon = "date"
     menu_label = _("Production calendar")
-    list_display = ["date", "is_working", "reason"]
+    list_display = ["date", yes_no_column(CalendarOverride, "is_working"), "reason"]
     form_fields = ["date", "is_working", "reason"]
 
 

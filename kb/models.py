@@ -32,6 +32,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from intranet.admin_display import DisplayFieldPanel
 from intranet.links import PublicAddressPageMixin
 from intranet.models import Unit
 
@@ -470,7 +471,7 @@ class ArticlePage(PublicAddressPageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("answer_code", read_only=True), FieldPanel("answer_text")],
+            [DisplayFieldPanel("answer_code", read_only=True), FieldPanel("answer_text")],
             heading=_("Typical answer"),
         ),
         InlinePanel("attachments", label=_("attachments")),
@@ -486,7 +487,7 @@ class ArticlePage(PublicAddressPageMixin, Page):
             template="kb/admin/review_status_panel.html",
             heading=_("Review status"),
         ),
-        FieldRowPanel([FieldPanel("last_reviewed_on"), FieldPanel("review_interval_days")]),
+        FieldRowPanel([DisplayFieldPanel("last_reviewed_on"), FieldPanel("review_interval_days")]),
     ]
     edit_handler = TabbedInterface(
         [

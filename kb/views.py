@@ -1,10 +1,15 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from .forms import FeedbackForm
-from .models import ArticlePage
+from .models import ArticlePage, UnitWorkflow
+from .ownership import units_of
 from .services import record_feedback
 
 
@@ -23,3 +28,66 @@ def article_feedback(request, page_id: int):
     else:
         messages.error(request, _("Please answer «yes» or «no»."))
     return redirect(f"{article.get_url(request)}#feedback")
+
+
+class AdminHelpView(WagtailAdminTemplateMixin, TemplateView):
+    """The admin's help for unit editors and heads (/admin/help/): writing an article,
+    submitting it, approving or returning it, confirming its review. Registered in the
+    admin (kb.wagtail_hooks), so only people with admin access open it. The buttons and
+    headings it names are the admin's own labels, for the user's unit where it has one."""
+
+    page_title = gettext_lazy("Help for editors and heads")
+    header_icon = "help"
+    template_name = "kb/admin/help.html"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        units = units_of(self.request.user)
+        link = (
+            UnitWorkflow.objects.filter(unit__in=units)
+            .select_related("workflow", "unit")
+            .order_by("unit__sort_order", "unit__name")
+            .first()
+        )
+        unit = link.unit.short_name if link else _("your unit")
+        workflow_name = (
+            link.workflow.name
+            if link
+            else _("Knowledge base publication: %(unit)s") % {"unit": unit}
+        )
+        task = link.workflow.tasks.first() if link else None
+        task_name = task.name if task else _("Approval by the head: %(unit)s") % {"unit": unit}
+        approve = _("Approve")
+        field = ArticlePage._meta.get_field
+        context.update(
+            units=units,
+            labels={
+                "pages": _("Pages"),
+                "add_child": _("Add child page"),
+                "content_tab": _("Content"),
+                "acts_tab": _("Topics and acts"),
+                "review_tab": _("Review"),
+                "attachments": capfirst(_("attachments")),
+                "answer_text": capfirst(field("answer_text").verbose_name),
+                "reviewed_on": capfirst(field("last_reviewed_on").verbose_name),
+                "save": _("Save draft"),
+                "submit": _("Submit to %(workflow_name)s") % {"workflow_name": workflow_name},
+                "in_moderation": _("In Moderation"),
+                "resubmit": _("Resubmit to %(task_name)s") % {"task_name": task_name},
+                "awaiting": _("Awaiting your review"),
+                "history": _("History"),
+                "approve": _("%(label)s and Publish") % {"label": approve},
+                "approve_comment": _("%(label)s and Publish")
+                % {"label": _("Approve with comment")},
+                "reject": _("Request changes"),
+                "publish": _("Publish"),
+                "to_review": _("Knowledge base: to review"),
+                "needs_review": _("Needs review"),
+                "feedback": _("Article feedback"),
+                "question": _("Was this material helpful?"),
+            },
+        )
+        return context

@@ -8,6 +8,8 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from intranet.admin_display import display_value, yes_no_column
+
 from .models import ArticleFeedback, LegalAct, Topic
 
 
@@ -59,6 +61,14 @@ class ArticleFeedbackFilterSet(WagtailFilterSet):
 
 
 class ArticleFeedbackIndexView(IndexView):
+    # The spreadsheet says «да»/«нет» too, as the listing does.
+    custom_field_preprocess = {
+        "helpful": {
+            IndexView.FORMAT_CSV: display_value,
+            IndexView.FORMAT_XLSX: display_value,
+        }
+    }
+
     def get_base_queryset(self):
         # Listing and export alike: only the feedback of the user's units.
         return ArticleFeedback.objects.for_user(self.request.user).select_related("article", "unit")
@@ -75,7 +85,13 @@ class ArticleFeedbackViewSet(ModelViewSet):
     menu_label = _("Article feedback")
     menu_order = 260
     add_to_admin_menu = True
-    list_display = ["article", "helpful", "comment", "unit", "created_at"]
+    list_display = [
+        "article",
+        yes_no_column(ArticleFeedback, "helpful"),
+        "comment",
+        "unit",
+        "created_at",
+    ]
     list_export = ["article", "helpful", "comment", "unit", "created_at"]
     search_fields = ["comment", "article__title"]
     filterset_class = ArticleFeedbackFilterSet

@@ -1,10 +1,18 @@
 from django.contrib.auth.views import redirect_to_login
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from .ownership import document_is_public
 from .panels import ReviewPanel
+from .views import AdminHelpView
 from .viewsets import ArticleFeedbackViewSet, LegalActViewSet, TopicViewSet
+
+# Wagtail's items of the admin's Help menu that lead to its English documentation (the
+# editor guide, the release notes): our Russian help page replaces them.
+WAGTAIL_ENGLISH_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
 
 register_snippet(LegalActViewSet)
 register_snippet(TopicViewSet)
@@ -13,6 +21,30 @@ register_snippet(TopicViewSet)
 @hooks.register("register_admin_viewset")
 def register_feedback_report():
     return ArticleFeedbackViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_help_page():
+    # Admin URLs need admin access (Wagtail's require_admin_access wraps them).
+    return [path("help/", AdminHelpView.as_view(), name="kb_admin_help")]
+
+
+@hooks.register("register_help_menu_item")
+def register_help_menu_item():
+    return MenuItem(
+        _("Help for editors and heads"),
+        reverse("kb_admin_help"),
+        name="kb-help",
+        icon_name="help",
+        order=100,
+    )
+
+
+@hooks.register("construct_help_menu")
+def hide_english_help(request, menu_items):
+    menu_items[:] = [
+        item for item in menu_items if not item.name.startswith(WAGTAIL_ENGLISH_HELP_ITEMS)
+    ]
 
 
 @hooks.register("construct_homepage_panels")

@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from cases.reception.models import PointSettings
+from intranet.admin_display import yes_no_column
 
 
 class PointSettingsViewSet(ModelViewSet):
@@ -16,7 +17,12 @@ class PointSettingsViewSet(ModelViewSet):
     icon = "date"
     menu_label = _("Reception booking")
     add_to_settings_menu = True
-    list_display = ["point", "slot_minutes", "horizon_days", "booking_open"]
+    list_display = [
+        "point",
+        "slot_minutes",
+        "horizon_days",
+        yes_no_column(PointSettings, "booking_open"),
+    ]
     panels = [
         FieldPanel("point"),
         FieldPanel("slot_minutes"),
