@@ -1,8 +1,16 @@
 """Wagtail API v2 (headless). The knowledge base registers its endpoint here."""
 
+from drf_spectacular.authentication import SessionScheme
 from wagtail.api.v2.router import WagtailAPIRouter
 
 api_router = WagtailAPIRouter("wagtailapi")
+
+
+class SessionAuthenticationScheme(SessionScheme):
+    """The schema describes the API's session authentication (intranet.api_errors, DRF's
+    with Russian errors) as DRF's session cookie scheme."""
+
+    target_class = "intranet.api_errors.SessionAuthentication"
 
 
 def public_api_endpoints(endpoints, **kwargs):

@@ -9,8 +9,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from intranet import views
 from intranet.api import api_router
 
+handler404 = "intranet.views.page_not_found"
+handler500 = "intranet.views.server_error"
+
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

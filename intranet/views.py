@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from intranet.health import service_states
 
@@ -19,3 +21,42 @@ def health(request):
         status=200 if ok else 503,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+# Error pages: Django's default views render the templates by name (400.html, 403.html,
+# 403_csrf.html, 404.html, 500.html); these handlers only add the API's JSON.
+
+API_PREFIX = "/api/"
+
+
+def _api_error(request, status: int, detail) -> JsonResponse | None:
+    """The error as the API's JSON ({"detail": ...}, in Russian), for a request under
+    /api/ that no API view answered (an unknown address, an error outside DRF)."""
+    if not request.path.startswith(API_PREFIX):
+        return None
+    return JsonResponse(
+        {"detail": str(detail)}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def page_not_found(request, exception):
+    """handler404: the API's JSON under /api/, the 404 page elsewhere."""
+    from intranet.api_errors import NOT_FOUND
+
+    return _api_error(request, 404, NOT_FOUND) or defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: the API's JSON under /api/, the 500 page elsewhere (Django renders it
+    without the request, and the layout then needs no database: the failure may be it)."""
+    from intranet.api_errors import SERVER_ERROR
+
+    return _api_error(request, 500, SERVER_ERROR) or defaults.server_error(request)
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico when a response names no icon (an image, a PDF, the
+    API's JSON): send them, once and for all, to the intranet's icon."""
+    return HttpResponsePermanentRedirect(static("intranet/favicon.svg"))

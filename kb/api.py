@@ -1,16 +1,27 @@
 """Headless access to the knowledge base: Wagtail API v2 endpoint `/api/v2/kb/`.
 
 Anonymous callers (other sites) get public articles only; signed-in staff get internal
-articles too. The visibility rule is ArticlePage.objects.visible_to, as everywhere."""
+articles too. The visibility rule is ArticlePage.objects.visible_to, as everywhere.
+Answers are JSON only and errors are in Russian, as in the rest of the API."""
 
+from django.http import Http404
+from django.utils.translation import gettext
+from rest_framework import status
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from intranet.api import api_router
+from intranet.api_errors import NOT_FOUND
 
 from .models import ArticlePage, KnowledgeBaseSectionPage
+
+
+class KnowledgeBaseQueryError(BadRequestError):
+    """A filter of this endpoint with a wrong value; the message is in Russian."""
 
 
 class KnowledgeBaseFilter(BaseFilterBackend):
@@ -27,11 +38,14 @@ class KnowledgeBaseFilter(BaseFilterBackend):
                 else sections.filter(slug=section)
             ).first()
             if found is None:
-                raise BadRequestError("section does not exist")
+                raise KnowledgeBaseQueryError(gettext("There is no such section."))
             queryset = queryset.child_of(found)
         if kind := params.get("kind"):
             if kind not in ArticlePage.Kind.values:
-                raise BadRequestError(f"kind must be one of: {', '.join(ArticlePage.Kind.values)}")
+                raise KnowledgeBaseQueryError(
+                    gettext("The parameter kind takes one of: %(kinds)s.")
+                    % {"kinds": ", ".join(ArticlePage.Kind.values)}
+                )
             queryset = queryset.filter(kind=kind)
         if topic := params.get("topic"):
             queryset = queryset.filter(topics__slug=topic)
@@ -47,6 +61,7 @@ class KnowledgeBaseFilter(BaseFilterBackend):
 class KnowledgeBaseAPIViewSet(PagesAPIViewSet):
     name = "kb"
     model = ArticlePage
+    renderer_classes = [JSONRenderer]  # Wagtail adds DRF's English browsable pages
     # Public material is served to other sites without a session; the queryset decides.
     permission_classes = [AllowAny]
     filter_backends = [KnowledgeBaseFilter, *PagesAPIViewSet.filter_backends]
@@ -63,6 +78,24 @@ class KnowledgeBaseAPIViewSet(PagesAPIViewSet):
         "next_review_due",
         "needs_review",
     ]
+
+    def handle_exception(self, exc):
+        """Wagtail answers {"message": ...} with English messages; this endpoint keeps the
+        format in Russian: «Не найдено.» for a 404, its own filters' messages, and for
+        Wagtail's checks of the other parameters (limit, offset, order, fields, unknown
+        names) one message listing the parameters the endpoint accepts."""
+        if isinstance(exc, Http404):
+            return Response({"message": str(NOT_FOUND)}, status=status.HTTP_404_NOT_FOUND)
+        if isinstance(exc, BadRequestError):
+            if isinstance(exc, KnowledgeBaseQueryError):
+                message = str(exc)
+            else:
+                names = sorted(n for n in self.known_query_parameters if not n.startswith("_"))
+                message = gettext(
+                    "Wrong query parameters. The parameters of this endpoint: %(names)s."
+                ) % {"names": ", ".join(names)}
+            return Response({"message": message}, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
 
     def get_queryset(self):
         return (

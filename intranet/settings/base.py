@@ -253,8 +253,13 @@ WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "intranet.api_errors.SessionAuthentication",
     ],
+    # JSON only: the API is for integrations; people read its documentation at /api/docs/
+    # (no English browsable pages).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Errors in Russian whatever the caller's Accept-Language (intranet.api_errors).
+    "EXCEPTION_HANDLER": "intranet.api_errors.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

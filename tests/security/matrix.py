@@ -109,6 +109,7 @@ def post(name, obj, spec):
 # - `editor` is also an executor of ОДС in the demo, hence its case rows.
 # fmt: off
 add("health", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
+add("favicon", None, "away away away away away away away away away away away away")
 add("login", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
 post("logout", None, "login login login login login login login login login login login login")
 add("wagtailapi:kb:listing", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
