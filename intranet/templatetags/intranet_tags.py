@@ -11,3 +11,16 @@ def knowledge_base_url(context) -> str:
     request = context.get("request")
     root = KnowledgeBaseIndexPage.objects.live().only("id", "url_path").first()
     return root.get_url(request) if root else ""
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A `tel:` link to the first number of a phone field: «+7 (812) 576-44-01» →
+    «tel:+78125764401» (a Russian number with its country code), «40-01» → «tel:4001»."""
+    from intranet.directory import phone_digits
+
+    numbers = phone_digits(phone).split()
+    if not numbers:
+        return ""
+    number = numbers[0]
+    return f"tel:+{number}" if len(number) == 11 and number.startswith("7") else f"tel:{number}"
