@@ -8,7 +8,10 @@ LOCKS := requirements.lock requirements-dev.lock
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-MANAGE := $(BIN)/python manage.py
+# The address in links (e-mails, print footers, the API, the Wagtail Site): BASE_URL
+# from the environment or the command line, else the address `make run` serves.
+BASE_URL ?= http://$(HOST):$(PORT)
+MANAGE := BASE_URL='$(BASE_URL)' $(BIN)/python manage.py
 
 .PHONY: run test install messages migrate seed lint format worker beat bench bench-search clean
 

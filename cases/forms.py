@@ -455,12 +455,27 @@ class ReplyForm(forms.Form):
     text = ClientTextField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ExtendForm(forms.Form):
+class OwnIdsMixin:
+    """Element ids of a form that shares a page with others that have fields of the same
+    name (the case page has «reason» in assigning and extending, «body_name» in forwarding
+    and in requesting documents): `id_<ids>_<field>`, so each label points at its own
+    field. Field names, and so what is posted, do not change."""
+
+    ids = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ExtendForm(OwnIdsMixin, forms.Form):
+    ids = "extend"
     days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30, initial=30)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(OwnIdsMixin, forms.Form):
+    ids = "forward"
     body_name = forms.CharField(label=_("Competent body"), max_length=255)
     body_contacts = forms.CharField(
         label=_("Its contacts"), widget=forms.Textarea(attrs={"rows": 2})
@@ -470,7 +485,8 @@ class ForwardForm(forms.Form):
     )
 
 
-class BodyRequestForm(forms.Form):
+class BodyRequestForm(OwnIdsMixin, forms.Form):
+    ids = "request"
     body_name = forms.CharField(label=_("Body"), max_length=255)
     what = forms.CharField(label=_("Documents requested"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -25,7 +25,7 @@ from cases.models import (
     RegistrationCounter,
     TopicRoute,
 )
-from intranet import roles
+from intranet import links, roles
 from intranet.models import StaffProfile, Unit
 from intranet.security import client_text
 from intranet.workdays import get_calendar
@@ -594,8 +594,7 @@ def _your_message(case: Case) -> str:
 
 
 def _portal_url(case: Case) -> str:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
-    return f"{base}{case.get_client_url()}" if case.client_id else ""
+    return links.absolute(case.get_client_url()) if case.client_id else ""
 
 
 @transaction.atomic

@@ -65,7 +65,6 @@ def send_deadline_digest(today: str | None = None, force: bool = False) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     if not force and not calendar.is_working_day(day):
         return {"skipped": "non-working day", "recipients": {}}
-    base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
     messages, sent_to, no_address = [], {}, []
     with translation.override(settings.LANGUAGE_CODE):
         for entry in digest_recipients(day, calendar).values():
@@ -73,7 +72,7 @@ def send_deadline_digest(today: str | None = None, force: bool = False) -> dict:
             if not user.email:
                 no_address.append(user.username)
                 continue
-            context = {**entry, "today": day, "base_url": base_url}
+            context = {**entry, "today": day}
             subject = render_to_string("cases/email/digest_subject.txt", context).strip()
             body = render_to_string("cases/email/digest.txt", context)
             messages.append(EmailMessage(subject, body, to=[user.email]))

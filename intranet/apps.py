@@ -16,6 +16,16 @@ def _sync_permissions(sender, **kwargs):
         sync_role_permissions()
 
 
+def _sync_site(sender, using=None, **kwargs):
+    """Every `migrate` gives the Wagtail Site the hostname and port of BASE_URL, so an
+    existing database follows a changed address."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    from intranet.links import sync_site
+
+    sync_site(using or DEFAULT_DB_ALIAS)
+
+
 class IntranetConfig(AppConfig):
     default = True
     name = "intranet"
@@ -26,6 +36,7 @@ class IntranetConfig(AppConfig):
         from . import signals  # noqa: F401
 
         post_migrate.connect(_sync_permissions, dispatch_uid="intranet-role-permissions")
+        post_migrate.connect(_sync_site, sender=self, dispatch_uid="intranet-site-address")
 
 
 class IntranetUsersAppConfig(WagtailUsersAppConfig):

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
-from intranet import roles
+from intranet import links, roles
 from intranet.accounts.models import User
 from intranet.models import (
     ContentPage,
@@ -335,15 +335,17 @@ def _seed_pages() -> HomePage:
             "профилактики и поиск по всем материалам.</p>",
         )
         root.add_child(instance=home)
+        hostname, port = links.site_address()
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={
-                "hostname": "localhost",
-                "port": 80,
+                "hostname": hostname,
+                "port": port,
                 "root_page": home,
                 "site_name": "Интранет",
             },
         )
+    links.sync_site()  # a database seeded under another BASE_URL follows this one
     if not StaffDirectoryPage.objects.exists():
         home.add_child(
             instance=StaffDirectoryPage(

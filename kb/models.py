@@ -32,6 +32,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from intranet.links import PublicAddressPageMixin
 from intranet.models import Unit
 
 from .blocks import ArticleBodyBlock
@@ -153,7 +154,7 @@ class LegalAct(index.Indexed, models.Model):
 # ----------------------------------------------------------------------------- pages
 
 
-class KnowledgeBaseIndexPage(Page):
+class KnowledgeBaseIndexPage(PublicAddressPageMixin, Page):
     """The KB root: the intranet section «Противодействие коррупции» (seed 001 §6)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -220,7 +221,7 @@ class KnowledgeBaseIndexPage(Page):
         return context
 
 
-class KnowledgeBaseSectionPage(Page):
+class KnowledgeBaseSectionPage(PublicAddressPageMixin, Page):
     """A section by function of the department, owned by exactly one structural unit:
     its editors edit the section, its head approves publication (kb.ownership)."""
 
@@ -393,7 +394,7 @@ def body_plain_text(field, value) -> str:
     return " ".join(" ".join(str(part) for part in parts).split())
 
 
-class ArticlePage(Page):
+class ArticlePage(PublicAddressPageMixin, Page):
     """A KB article: положение, порядок, регламент, инструкция, типовой ответ, образец
     документа or FAQ. Its owner unit is that of its section and is not edited here."""
 

@@ -9,15 +9,18 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from intranet import links
 
 from .models import ArticleFeedback, ArticlePage, KBDigestLog, LegalAct, Notification
 from .ownership import unit_recipients
 
 
 def admin_edit_url(page) -> str:
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/pages/{page.pk}/edit/"
+    return links.absolute(reverse("wagtailadmin_pages:edit", args=[page.pk]))
 
 
 # ------------------------------------------------------------------ notifications

@@ -1,8 +1,11 @@
 """Typical answers (типовые ответы): reusable texts with placeholders in braces, such as
-«Уважаемый(ая) {client_name}!». The cases desk fills them when it drafts an answer.
+«Уважаемый(ая) {имя_заявителя}!». The cases desk fills them when it drafts an answer.
 
-Only plain names are placeholders (`{client_name}`); unlike str.format, nothing else in
-the braces is evaluated, so an editor's text can never reach attributes of the values."""
+Only plain names are placeholders (`{имя_заявителя}`); unlike str.format, nothing else in
+the braces is evaluated, so an editor's text can never reach attributes of the values.
+
+Editors write the Russian names of NAMES; the English keys the cases desk fills
+(`{client_name}`) are accepted too, for texts written before the Russian names."""
 
 from __future__ import annotations
 
@@ -11,9 +14,25 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# Any brace pair that is not a well-formed placeholder, e.g. "{client name}" or "{}".
-MALFORMED = re.compile(r"\{(?![A-Za-z_][A-Za-z0-9_]*\})[^{}]*\}?")
+# A name: letters (Latin or Cyrillic), digits and underscores, not starting with a digit.
+PLACEHOLDER = re.compile(r"\{([^\W\d]\w*)\}")
+# Any brace pair that is not a well-formed placeholder, e.g. "{имя заявителя}" or "{}".
+MALFORMED = re.compile(r"\{(?![^\W\d]\w*\})[^{}]*\}?")
+
+# The placeholders an editor writes, in Russian, and the value of the case each stands for
+# (the keys of cases.services.typical_answer_values).
+NAMES = {
+    "имя_заявителя": "client_name",
+    "номер": "registration_number",
+    "дата_регистрации": "registration_date",
+    "дата_поступления": "received_date",
+    "дата": "date",
+    "срок_ответа": "due_date",
+    "тема": "subject",
+    "исполнитель": "executor_name",
+    "подразделение": "unit",
+    "отчётный_год": "reporting_year",
+}
 
 
 @dataclass
@@ -42,7 +61,7 @@ def placeholder_errors(text: str) -> list[str]:
     if not bad:
         return []
     return [
-        _("Placeholders are names in braces, e.g. {client_name}. Check: %(bad)s")
+        _("Placeholders are names in braces, e.g. {имя_заявителя}. Check: %(bad)s")
         % {"bad": ", ".join(dict.fromkeys(bad))}
     ]
 
@@ -57,6 +76,8 @@ def render(text: str, values: dict) -> RenderedAnswer:
     def substitute(match: re.Match) -> str:
         name = match.group(1)
         value = values.get(name)
+        if value is None and name in NAMES:
+            value = values.get(NAMES[name])
         if value is None or value == "":
             if name not in missing:
                 missing.append(name)

@@ -30,6 +30,7 @@ SWITCHES = (
     "ELASTICSEARCH_VERSION",
     "SEARCH_CONFIG",
     "PG_RANDOM_PAGE_COST",
+    "BASE_URL",
 )
 
 # Settings and the Celery app are read without django.setup(): loading every app would

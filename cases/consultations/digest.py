@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.consultations import gaps
 from cases.consultations.models import GapNotice
+from intranet import links
 
 
 def send_gap_digests() -> int:
@@ -32,7 +33,7 @@ def send_gap_digests() -> int:
         lines = [f"— {g.sample} ({len(g.questions)})" for g in new]
         body = "\n".join(
             [_("Questions that keep coming and that no article answers yet:"), "", *lines, "",
-             settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/cases/gaps/"]
+             links.absolute(reverse("gaps:list"))]
         )  # fmt: skip
         with transaction.atomic():
             GapNotice.objects.bulk_create(

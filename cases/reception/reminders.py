@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.reception.models import Booking, BookingEvent, EventKind, ReminderChannel
+from intranet import links
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +46,6 @@ def due(day: dt.date):
     )
 
 
-def _base_url() -> str:
-    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
-
-
 def _mail(booking: Booking, subject: str, body: str) -> None:
     domain = getattr(settings, "CASES_MESSAGE_ID_DOMAIN", "intranet.local")
     message = EmailMessage(
@@ -61,8 +58,7 @@ def _mail(booking: Booking, subject: str, body: str) -> None:
 
 
 def _letter(booking: Booking) -> tuple[str, str]:
-    context = {"booking": booking, "base_url": _base_url(),
-               "start": timezone.localtime(booking.starts_at)}  # fmt: skip
+    context = {"booking": booking, "start": timezone.localtime(booking.starts_at)}
     subject = render_to_string("reception/email/reminder_subject.txt", context).strip()
     return subject, render_to_string("reception/email/reminder.txt", context)
 
@@ -139,7 +135,7 @@ def notify_change(booking_id: int, message: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Your reception booking has changed")
         body = "\n\n".join([str(message), booking.point.title, booking.point.address,
-                            _base_url() + reverse("reception:mine")])  # fmt: skip
+                            links.absolute(reverse("reception:mine"))])  # fmt: skip
     try:
         _mail(booking, subject, body)
     except Exception:

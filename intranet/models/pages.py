@@ -6,11 +6,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from intranet.blocks import BaseStreamBlock
+from intranet.links import PublicAddressPageMixin
 
 from .org import StaffProfile, Unit
 
 
-class HomePage(Page):
+class HomePage(PublicAddressPageMixin, Page):
     """The intranet's front page: search, the knowledge base, "ask a question"."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -29,7 +30,7 @@ class HomePage(Page):
         return context
 
 
-class ContentPage(Page):
+class ContentPage(PublicAddressPageMixin, Page):
     """A general page of the intranet (news, rules, contacts...)."""
 
     summary = RichTextField(_("summary"), blank=True, features=["bold", "italic", "link"])
@@ -46,7 +47,7 @@ class ContentPage(Page):
         verbose_name_plural = _("pages")
 
 
-class StaffDirectoryPage(RoutablePageMixin, Page):
+class StaffDirectoryPage(PublicAddressPageMixin, RoutablePageMixin, Page):
     """People by unit with room and phone, and printable door signs per room: seed 001
     asks for signs with the staff's names on every office door."""
 

@@ -8,6 +8,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from intranet.links import PublicAddressPageMixin
+
 WEEKDAYS = [
     (0, _("Monday")),
     (1, _("Tuesday")),
@@ -19,7 +21,7 @@ WEEKDAYS = [
 ]
 
 
-class ReceptionPointPage(Page):
+class ReceptionPointPage(PublicAddressPageMixin, Page):
     """A point of personal reception (seed 001 §4): where, how to get there, who
     receives, and when. "Open now" comes from `intranet.reception`."""
 

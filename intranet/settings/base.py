@@ -236,7 +236,9 @@ KB_FRAGMENT_CACHE_SECONDS = int(os.environ.get("KB_FRAGMENT_CACHE_SECONDS", "600
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Интранет")
-WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+# The public address (scheme, host, port): every absolute link is made from it by
+# intranet.links (e-mails, print footers, the API, the Wagtail Site's hostname and port).
+WAGTAILADMIN_BASE_URL = (os.environ.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods", "txt", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -1,5 +1,7 @@
 from django import template
 
+from intranet import links
+
 register = template.Library()
 
 
@@ -42,3 +44,10 @@ def is_wagtail_page(value) -> bool:
     from wagtail.models import Page
 
     return isinstance(value, Page)
+
+
+@register.filter
+def absolute(path) -> str:
+    """`{{ case.get_absolute_url|absolute }}`: the link with the portal's public address
+    (BASE_URL), for e-mails and printed pages."""
+    return links.absolute(path)

@@ -78,9 +78,9 @@ def test_clarify_reply_typical_answer_register_read_and_rate(
         desk.wait_for_load_state("networkidle")
         body = desk.locator("#id_body").input_value()
         assert "Анна" in body or case.client_name.split()[0] in body
-        assert "{client_name}" not in body
+        assert "{имя_заявителя}" not in body
         # Placeholders the case cannot fill are named; the executor fills them in.
-        body = body.replace("{deadline}", "30 апреля")
+        body = body.replace("{срок_представления}", "30 апреля").replace("{телефон}", "576-44-01")
         desk.fill("#id_body", body)
         desk.get_by_role("button", name="Сохранить и отметить готовым").click()
         desk.wait_for_load_state("networkidle")

@@ -36,11 +36,12 @@ def test_executor_drafts_inserts_a_typical_answer_registers_and_client_rates(
                            {"code": article.answer_code})  # fmt: skip
     assert response.status_code == 302
     answer = Answer.objects.get(case=case)
-    assert case.client_name in answer.body and "{client_name}" not in answer.body
+    assert case.client_name in answer.body and "{имя_заявителя}" not in answer.body
     response = client.post(
         reverse("cases:answer", args=[case.pk]),
         {"kind": "merits",
-         "body": answer.body.replace("{deadline}", "30 апреля").replace("{phone}", "123-45-67")
+         "body": answer.body.replace("{срок_представления}", "30 апреля")
+         .replace("{телефон}", "123-45-67")
          + "<p>В целях уточнения звоните.</p>",
          "submit": "1"},
     )  # fmt: skip

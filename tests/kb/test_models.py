@@ -56,7 +56,10 @@ def test_typical_answer_needs_text_and_well_formed_placeholders(kb):
         section.add_child(instance=article)
     assert "answer_text" in error.value.message_dict
     article = ArticlePage(
-        title="Плохие скобки", slug="plohie", kind="faq", answer_text="Здравствуйте, {имя}"
+        title="Плохие скобки",
+        slug="plohie",
+        kind="faq",
+        answer_text="Здравствуйте, {имя заявителя}",
     )
     with pytest.raises(ValidationError):
         section.add_child(instance=article)
@@ -105,3 +108,15 @@ def test_body_text_follows_the_published_body_not_drafts(kb, make_article):
     article.body = [("paragraph", "<p>Поправка</p>")]
     article.save(update_fields=["body"])
     assert ArticlePage.objects.get(pk=article.pk).body_text == "Поправка"
+
+
+def test_editors_write_placeholders_in_russian():
+    """Editors write Russian names ({имя_заявителя}); each stands for a value of the case
+    (the English keys the cases desk fills), and an unknown Russian name is reported as
+    written, for the executor to fill in by hand."""
+    text = "Уважаемый(ая) {имя_заявителя}! За {отчётный_год} год — до {срок_представления}."
+    result = render(text, {"client_name": "Мария Петровна", "reporting_year": "2025"})
+    assert result.text.startswith("Уважаемый(ая) Мария Петровна! За 2025 год")
+    assert result.missing == ["срок_представления"]
+    assert placeholder_errors(text) == []
+    assert placeholder_errors("{имя заявителя}") != []

@@ -68,7 +68,7 @@ def test_typical_answer_shows_its_code_and_text(client, kb):
     client.force_login(kb["users"]["executor"])
     answer = ArticlePage.objects.get(answer_code="ТО-001")
     html = client.get(answer.url).content.decode()
-    assert "ТО-001" in html and "{client_name}" in html
+    assert "ТО-001" in html and "{имя_заявителя}" in html
     assert "Текст ответа" in html
 
 
