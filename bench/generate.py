@@ -348,7 +348,7 @@ def make_users(params: Params, units: dict) -> Roster:
     """Bulk-created accounts with roles (groups), staff profiles and unit heads."""
     from django.contrib.auth.models import Group
 
-    from intranet import roles
+    from intranet import directory, roles
     from intranet.accounts.models import User
     from intranet.models import StaffProfile, Unit
 
@@ -429,6 +429,7 @@ def make_users(params: Params, units: dict) -> Roster:
         roster.emails[user.pk] = user.email
         room = "" if unit is None else str(rng.randint(101, 540))
         text = [full, user.username, position, room]
+        phone = f"+7 (812) 576-{rng.randint(10, 99)}-{rng.randint(10, 99)}" if unit else ""
         if unit is not None:
             text += [unit.name, unit.short_name]
         profiles.append(
@@ -437,10 +438,11 @@ def make_users(params: Params, units: dict) -> Roster:
                 unit_id=getattr(unit, "pk", None),
                 position=position,
                 room=room,
-                phone=f"+7 (812) 576-{rng.randint(10, 99)}-{rng.randint(10, 99)}" if unit else "",
+                phone=phone,
                 work_email=user.email,
                 show_in_directory=unit is not None,
-                search_text=" ".join(p for p in text if p).lower(),
+                search_text=directory.directory_text(*text),
+                phone_digits=directory.phone_digits(phone),
             )
         )
     through.objects.bulk_create(memberships, batch_size=2000, ignore_conflicts=True)

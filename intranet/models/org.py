@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from intranet import roles
+from intranet import directory, roles
 from intranet.accounts.models import User
 
 
@@ -135,11 +135,9 @@ class Unit(index.Indexed, models.Model):
 
 class StaffProfileQuerySet(models.QuerySet):
     def matching(self, query: str):
-        """Profiles whose name, position, room or unit contain every word of `query`."""
-        qs = self
-        for word in query.lower().split():
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        """The profiles that `query` finds by name, position, room, unit or phone number
+        (the rule: `intranet.directory.search`)."""
+        return directory.search(self, query)
 
     def directory(self):
         return (
@@ -168,9 +166,11 @@ class StaffProfile(index.Indexed, models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     work_email = models.EmailField(_("work e-mail"), blank=True)
     show_in_directory = models.BooleanField(_("show in the directory"), default=True)
-    # Lower-cased name, position, room and unit: the directory filters on it with a plain
+    # Normalised words of the name, position, room and unit, and the phone numbers as
+    # digits (`intranet.directory`): the directory filters on them with a plain
     # `contains`, which works for Cyrillic on every database (SQLite's LIKE folds ASCII only).
     search_text = models.TextField(editable=False, default="")
+    phone_digits = models.CharField(editable=False, max_length=100, default="")
 
     objects = StaffProfileQuerySet.as_manager()
 
@@ -195,12 +195,13 @@ class StaffProfile(index.Indexed, models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
+        self.phone_digits = directory.phone_digits(self.phone)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "phone_digits"}
         super().save(*args, **kwargs)
 
     def build_search_text(self) -> str:
         parts = [self.user.get_full_name(), self.user.username, self.position, self.room]
         if self.unit_id:
             parts += [self.unit.name, self.unit.short_name]
-        return " ".join(p for p in parts if p).lower()
+        return directory.directory_text(*parts)

@@ -65,10 +65,11 @@ class StaffDirectoryPage(PublicAddressPageMixin, RoutablePageMixin, Page):
         query = (request.GET.get("q") or "").strip()
         unit_id = request.GET.get("unit") or ""
         people = StaffProfile.objects.directory()
-        if query:
-            people = people.matching(query)
+        # The unit first: the search reads stems only when nobody in it meets the words.
         if unit_id.isdigit():
             people = people.filter(unit_id=int(unit_id))
+        if query:
+            people = people.matching(query)
         groups: dict = {}
         for person in people:
             groups.setdefault(person.unit, []).append(person)

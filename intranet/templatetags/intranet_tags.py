@@ -15,6 +15,37 @@ def knowledge_base_url(context) -> str:
     return root.get_url(request) if root else ""
 
 
+@register.simple_tag(takes_context=True)
+def staff_directory_url(context) -> str:
+    """URL of the live staff directory page, or ""."""
+    from intranet.models import StaffDirectoryPage
+
+    directory = StaffDirectoryPage.objects.live().only("id", "url_path").first()
+    return directory.get_url(context.get("request")) if directory else ""
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A `tel:` link to the first number of a phone field: «+7 (812) 576-44-01» →
+    «tel:+78125764401» (a Russian number with its country code), «40-01» → «tel:4001»."""
+    from intranet.directory import phone_digits
+
+    numbers = phone_digits(phone).split()
+    if not numbers:
+        return ""
+    number = numbers[0]
+    return f"tel:+{number}" if len(number) == 11 and number.startswith("7") else f"tel:{number}"
+
+
+@register.filter
+def is_wagtail_page(value) -> bool:
+    """True for a Wagtail page (the `page` of a page Wagtail serves), false for anything
+    else a view may call `page` (a paginator's page) and for nothing."""
+    from wagtail.models import Page
+
+    return isinstance(value, Page)
+
+
 @register.filter
 def absolute(path) -> str:
     """`{{ case.get_absolute_url|absolute }}`: the link with the portal's public address
