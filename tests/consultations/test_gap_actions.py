@@ -40,7 +40,7 @@ def test_gaps_page_shows_only_the_editors_units(client, asked):
     page = client.get(reverse("gaps:list")).content.decode()
     assert "криптовалютный кошелёк" in page
     assert "преподаванием" not in page  # ОКИ's gap
-    assert "Создать статью FAQ" in page and "3 вопроса" in page
+    assert "Создать статью «Вопрос-ответ»" in page and "3 вопроса" in page
 
 
 @pytest.mark.parametrize("username", ["client", "executor", "registrar"])
