@@ -22,6 +22,11 @@ LONG_SUBJECT = ("Уведомлениеоподарке" * 14)[:255]
 HIDE_MAIN_NAV = "() => document.querySelectorAll('nav.main-nav').forEach(n => n.hidden = true)"
 
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
+# Elements of the content that reach past the right edge (even where a parent clips them).
+STICKING_OUT = """() => [...document.querySelectorAll('main *, body.reception-print *')]
+    .filter(el => { const b = el.getBoundingClientRect();
+                    return b.width > 0 && b.right > window.innerWidth + 1; })
+    .slice(0, 3).map(el => el.tagName.toLowerCase() + '.' + el.className)"""
 # The horizontal extent of an element, to compare with the viewport.
 BOX = "el => { const b = el.getBoundingClientRect(); return [b.left, b.right, b.width]; }"
 
@@ -90,6 +95,7 @@ def _fits(page, what=""):
         page.set_viewport_size(size)
         extra = page.evaluate(SIDEWAYS)
         assert extra <= 0, f"{what or page.url} scrolls {extra} px sideways at {size['width']} px"
+        assert page.evaluate(STICKING_OUT) == [], f"{what or page.url} at {size['width']} px"
 
 
 def _inside(locator, what):
