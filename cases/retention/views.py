@@ -31,7 +31,7 @@ def index(request):
         "case_file", "drafted_by", "approved_by", "executed_by"
     )[:50]
     context = {
-        "files": files, "acts": acts, "form": form, "act_form": ActForm(),
+        "files": files, "acts": acts, "form": form,
         "unfiled": services.unfiled_count(), "can_manage": services.can_manage(request.user),
         "can_approve": services.can_approve(request.user),
     }  # fmt: skip
