@@ -12,7 +12,6 @@ cookie."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import axe_playwright_python
@@ -26,8 +25,6 @@ from tests.security.test_permission_matrix import _objects, build_url
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    # Until the findings of the first crawl are fixed (issue 16): CRAWL=1 runs it.
-    pytest.mark.skipif(not os.environ.get("CRAWL"), reason="issue 16 in progress: CRAWL=1"),
 ]
 
 # Matrix rows that are not pages for people: the API's machine endpoints answer JSON
