@@ -4,7 +4,8 @@ small functions, so the rules can be read, reviewed and tested apart from the br
 On each HTML page, opened in Chromium by a role allowed to see it:
 
 - axe-core (WCAG 2.1 A and AA rules, plus the best-practice rules named in STRICT_RULES):
-  no violation of impact serious or critical, and none of STRICT_RULES at any impact;
+  no violation of impact serious or critical, and none of STRICT_RULES at any impact
+  (colour contrast, half of axe's time, once per page: see test_crawl.contrast_role);
 - no horizontal scroll at 320 px and at 375 px (`scrollWidth <= innerWidth`);
 - no visible English word (text, placeholders, titles, labels for screen readers, the
   document's title) outside ALLOWED_WORDS; e-mail addresses, URLs and file names are
@@ -56,6 +57,14 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 FAILING_IMPACTS = {"serious", "critical"}
+
+
+def axe_options(contrast: bool = True) -> dict:
+    """AXE_OPTIONS, with the colour-contrast rule off when `contrast` is false."""
+    if contrast:
+        return AXE_OPTIONS
+    return {**AXE_OPTIONS, "rules": {"color-contrast": {"enabled": False}}}
+
 
 WIDTHS = (320, 375)
 DESKTOP = {"width": 1280, "height": 900}
