@@ -275,6 +275,8 @@ def workspace(request):
             "sorts": SORTS,
             "querystring": params.urlencode(),
             "can_register": permissions.can_register(user),
+            # The filters' box is open when a filter or sort is in use (and on wide screens).
+            "filters_active": any(key not in ("queue", "page") for key in request.GET),
         },
     )
 

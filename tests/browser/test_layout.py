@@ -62,3 +62,27 @@ def test_what_the_page_is_for_is_on_a_phones_first_screen(demo, live_server, bro
             assert box["y"] + box["height"] <= PHONE["height"], (selector, box)
     finally:
         context.close()
+
+
+def test_the_desks_filters_fold_on_a_phone(demo, live_server, browser, login):
+    """On a phone the cases desk's nine filters are folded under «Фильтры и сортировка»,
+    so the first case is on the first screens; on a desktop, and whenever a filter is in
+    use, they are open."""
+    context, page = _page(browser, live_server, login, "registrar", PHONE)
+    try:
+        page.goto(f"{live_server.url}/cases/?queue=all")
+        box = page.locator("details.filters-box")
+        assert box.get_attribute("open") is None
+        assert not page.locator("#id_sort").is_visible()
+        first = page.locator("table.cases-table tbody tr").first.bounding_box()
+        assert first["y"] < 2 * PHONE["height"], first
+        page.get_by_text("Фильтры и сортировка").click()
+        assert page.locator("#id_sort").is_visible()
+
+        page.goto(f"{live_server.url}/cases/?queue=all&sort=-received_at")
+        assert box.get_attribute("open") is not None
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{live_server.url}/cases/?queue=all")
+        assert page.locator("#id_sort").is_visible()
+    finally:
+        context.close()
