@@ -93,6 +93,8 @@ def test_editor_reads_the_help_in_russian_with_the_real_labels(client, kb):
     assert "«Согласовать и опубликовать»" in text and "«Вернуть на доработку»" in text
     assert "«Ожидают вашей проверки»" in text and "«База знаний: на проверку»" in text
     assert "На вкладке «Актуальность» укажите в поле «Дата проверки»" in text
+    # The placeholders of typical answers as editors write them (kb.typical_answers).
+    assert "{имя_заявителя}" in text and "{client_name}" not in text
     for english in ("How to", "Save draft", "Submit to", "editor", "Wagtail"):
         assert english not in text
 
