@@ -5,21 +5,13 @@ base's admin pages are tested in tests/kb/test_admin_russian.py."""
 import datetime as dt
 
 import pytest
-from bs4 import BeautifulSoup
 from wagtail.models import Page, Task, Workflow
 
 from intranet.permissions import WAGTAIL_DEFAULT_WORKFLOW_NAME, rename_default_workflow
+from tests.html import soup as _soup
+from tests.html import text as _text
 
 pytestmark = pytest.mark.django_db
-
-
-def _soup(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def _text(node) -> str:
-    return " ".join(node.get_text(" ", strip=True).split())
 
 
 def _column(soup, heading: str) -> list[str]:

@@ -5,22 +5,14 @@ Russian that says something else (issue 16). Each test opens the real admin page
 import datetime as dt
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from kb.models import ArticlePage
 from kb.services import record_feedback
+from tests.html import soup as _soup
+from tests.html import text as _text
 
 pytestmark = pytest.mark.django_db
-
-
-def _soup(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def _text(node) -> str:
-    return " ".join(node.get_text(" ", strip=True).split())
 
 
 @pytest.fixture
