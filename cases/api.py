@@ -35,6 +35,7 @@ from cases.models import (
     CaseEvent,
     Delivery,
     ExternalClient,
+    Forwarding,
     NoAnswerGround,
 )
 from cases.topics import Topic
@@ -144,6 +145,22 @@ class DeliverySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class ForwardingSerializer(serializers.ModelSerializer):
+    """The forwarding of a case (staff): `on_time` false and `days_late` above 0 when it
+    came after its term; `warning` says so in words ("" when on time)."""
+
+    days_late = serializers.IntegerField(read_only=True)
+    warning = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Forwarding
+        fields = ["body_name", "body_contacts", "forwarded_at", "notice_due", "on_time",
+                  "days_late", "warning"]  # fmt: skip
+
+    def get_warning(self, forwarding) -> str:
+        return forwarding.late_warning()
+
+
 class CaseDetailSerializer(CaseListSerializer):
     external_client = ExternalClientSerializer(read_only=True)
     co_executors = PersonSerializer(many=True, read_only=True)
@@ -155,10 +172,18 @@ class CaseDetailSerializer(CaseListSerializer):
             "text", "client_comments", "reply_channel", "reply_contact", "extra_reply_channel",
             "extra_reply_contact", "external_client", "co_executors", "attachments",
             "urgency_suggested", "urgency_reasons", "urgency_comment", "registration_deadline",
-            "events", "extension_count", "answer",
+            "events", "extension_count", "answer", "forwarding",
         ]  # fmt: skip
 
     answer = serializers.SerializerMethodField()
+    forwarding = serializers.SerializerMethodField()
+
+    @extend_schema_field(ForwardingSerializer(allow_null=True))
+    def get_forwarding(self, case):
+        if not self.context.get("staff_view"):
+            return None
+        forwarding = Forwarding.objects.filter(case=case).first()
+        return None if forwarding is None else ForwardingSerializer(forwarding).data
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_answer(self, case):

@@ -13,7 +13,8 @@ link to an already published answer            7 days of registration       59-F
 other bodies asked for documents reply         15 days                      59-FZ art. 10 p. 2
 urgent message, internal target                5 working days, never later  seed 001
                                                than the statutory date
-feedback platform message (ПОС "сообщение")    10 calendar days             ПП РФ 1802
+feedback platform message (ПОС "сообщение")    10 calendar days of receipt  ПП РФ 1802
+                                               on the platform
 information request                            30 days; delay notice in 7;  8-FZ art. 18
                                                at most 15 more days
 internal requests, Incident Management         configurable days and kind   seed 000
@@ -49,6 +50,10 @@ WORKING = "working"
 DayKind = Literal["calendar", "working"]
 PRECEDING = "preceding"
 FOLLOWING = "following"
+# The event the answer term runs from: the body's registration, or the receipt (for the
+# feedback platform, the day the message came in on the platform).
+REGISTERED = "registered"
+RECEIVED = "received"
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,11 @@ class RegimeRules:
     delay_notice: Term | None  # from registration: tell the client of a delay (8-FZ)
     urgent_target: Term  # from registration, capped by `answer`
     other_body_reply: Term = Term(15)  # other bodies asked for documents (59-FZ art. 10)
+    answer_from: str = REGISTERED  # the event `answer` (and the urgent target) runs from
+
+    def __post_init__(self):
+        if self.answer_from not in (REGISTERED, RECEIVED):
+            raise ValueError(f"unknown starting event {self.answer_from!r}")
 
 
 _59FZ = RegimeRules(
@@ -95,9 +105,9 @@ _59FZ = RegimeRules(
 
 DEFAULT_RULES: dict[str, RegimeRules] = {
     Regime.APPEAL: _59FZ,
-    # ПП 1802: a "сообщение" is answered within 10 calendar days; ЕПГУ registers it on
-    # receipt, so the registration term only matters for messages keyed in by hand.
-    Regime.FEEDBACK: replace(_59FZ, prefix="ПОС", answer=Term(10)),
+    # ПП 1802: a "сообщение" is answered within 10 calendar days of its receipt on the
+    # platform, not of the body's registration: received 02.03, registered 05.03 -> 12.03.
+    Regime.FEEDBACK: replace(_59FZ, prefix="ПОС", answer=Term(10), answer_from=RECEIVED),
     # 8-FZ art. 18: 30 days, a delay notice within 7 days, at most 15 more days.
     Regime.INFO_REQUEST: replace(
         _59FZ, prefix="ЗИ", extension=Term(15), delay_notice=Term(7), link=Term(7)
@@ -127,7 +137,7 @@ def rules_for(regime: str) -> RegimeRules:
     if not overrides:
         return base
     changes = {
-        key: (value if key in {"prefix", "max_extensions"} else _term(value))
+        key: (value if key in {"prefix", "max_extensions", "answer_from"} else _term(value))
         for key, value in overrides.items()
     }
     return replace(base, **changes)
@@ -170,17 +180,31 @@ def registration_due(received: dt.date, regime: str, calendar=None, shift=None) 
     return add_term(received, rules_for(regime).register, calendar, shift)
 
 
-def answer_due(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
-    """The statutory answer deadline."""
-    return add_term(registered, rules_for(regime).answer, calendar, shift)
+def answer_start(registered: dt.date, regime: str, received: dt.date | None = None) -> dt.date:
+    """The day the answer term runs from: the regime's `answer_from` event (registration
+    unless the regime says receipt; without a receipt date, registration)."""
+    if rules_for(regime).answer_from == RECEIVED and received is not None:
+        return received
+    return registered
 
 
-def urgent_target(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
+def answer_due(
+    registered: dt.date, regime: str, calendar=None, shift=None, *, received: dt.date | None = None
+) -> dt.date:
+    """The statutory answer deadline, counted from the regime's starting event."""
+    start = answer_start(registered, regime, received)
+    return add_term(start, rules_for(regime).answer, calendar, shift)
+
+
+def urgent_target(
+    registered: dt.date, regime: str, calendar=None, shift=None, *, received: dt.date | None = None
+) -> dt.date:
     """The internal target of an urgent case: never later than the statutory date."""
     calendar = calendar or get_calendar()
     rules = rules_for(regime)
-    target = add_term(registered, rules.urgent_target, calendar, shift)
-    return min(target, answer_due(registered, regime, calendar, shift))
+    start = answer_start(registered, regime, received)
+    target = add_term(start, rules.urgent_target, calendar, shift)
+    return min(target, answer_due(registered, regime, calendar, shift, received=received))
 
 
 def forward_due(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date:

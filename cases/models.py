@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases import deadlines
 from cases.choices import (
@@ -658,6 +659,25 @@ class Forwarding(models.Model):
 
     def __str__(self) -> str:
         return self.body_name
+
+    @property
+    def days_late(self) -> int:
+        """Days after the forwarding term (0 when on time)."""
+        if self.on_time:
+            return 0
+        return max(0, (timezone.localdate(self.forwarded_at) - self.notice_due).days)
+
+    def late_warning(self) -> str:
+        """The warning shown when the forwarding came after its term ("" when on time)."""
+        if self.on_time:
+            return ""
+        return ngettext(
+            "Forwarded after the term (59-FZ art. 8 p. 3): late by %(days)d day, "
+            "the client was to be notified by %(date)s.",
+            "Forwarded after the term (59-FZ art. 8 p. 3): late by %(days)d days, "
+            "the client was to be notified by %(date)s.",
+            self.days_late,
+        ) % {"days": self.days_late, "date": self.notice_due.strftime("%d.%m.%Y")}
 
 
 class OtherBodyRequest(models.Model):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases import deadlines, permissions, triage
 from cases.choices import Channel, Regime, ReplyChannel, Status, Urgency
@@ -142,7 +143,9 @@ def _register(case: Case, by, at: dt.datetime | None = None) -> Case:
     case.registration_sequence = sequence
     case.registered_at = at
     case.registered_by = by if by is not None and by.is_authenticated else None
-    case.statutory_deadline = deadlines.answer_due(registered_on, case.regime, calendar)
+    case.statutory_deadline = deadlines.answer_due(
+        registered_on, case.regime, calendar, received=timezone.localdate(case.received_at)
+    )
     case.due_date = case.statutory_deadline
     case.status = Status.REGISTERED
     with translation.override(settings.LANGUAGE_CODE):
@@ -368,7 +371,12 @@ def decide_urgency(
     case.urgency_comment = comment.strip()
     case.urgency_decided_at = at
     case.urgency_decided_by = by
-    case.target_deadline = deadlines.urgent_target(registered_on, case.regime) if urgent else None
+    received_on = timezone.localdate(case.received_at)
+    case.target_deadline = (
+        deadlines.urgent_target(registered_on, case.regime, received=received_on)
+        if urgent
+        else None
+    )
     case.due_date = case.target_deadline or case.statutory_deadline
     if case.status == Status.REGISTERED:
         case.status = Status.TRIAGED
@@ -765,7 +773,8 @@ def forward(
         raise ValidationError(errors)
     at = at or timezone.now()
     due = forward_deadline(case)
-    on_time = due is None or timezone.localdate(at) <= due
+    days_late = 0 if due is None else max(0, (timezone.localdate(at) - due).days)
+    on_time = days_late == 0
     forwarding = Forwarding.objects.create(
         case=case, body_name=body_name.strip(), body_contacts=body_contacts.strip(),
         covering_letter=covering_letter.strip(), forwarded_at=at, forwarded_by=by,
@@ -782,7 +791,12 @@ def forward(
         reason = (
             ""
             if on_time
-            else _("Forwarded after the term: notice was due by %(date)s.") % {"date": _fmt(due)}
+            else ngettext(
+                "Forwarded late by %(days)d day: notice was due by %(date)s.",
+                "Forwarded late by %(days)d days: notice was due by %(date)s.",
+                days_late,
+            )
+            % {"days": days_late, "date": _fmt(due)}
         )
         _record(
             case,
@@ -793,7 +807,7 @@ def forward(
             visible=True,
             from_status=previous,
             at=at,
-            data={"notice_due": str(due), "on_time": on_time},
+            data={"notice_due": str(due), "on_time": on_time, "days_late": days_late},
         )
         body = "\n\n".join(
             p

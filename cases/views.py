@@ -350,7 +350,12 @@ def _render_case(request, case, urgency_form=None, assign_form=None, status=200,
             "urgency_form": urgency_form if can_urgency else None,
             "assign_form": assign_form if can_assign else None,
             "suggested_unit": services.suggest_unit(case.topic),
-            "urgent_target": deadlines.urgent_target(registered_on, case.regime, calendar)
+            "urgent_target": deadlines.urgent_target(
+                registered_on,
+                case.regime,
+                calendar,
+                received=timezone.localdate(case.received_at),
+            )
             if registered_on
             else None,
         },
@@ -680,6 +685,12 @@ def extend(request, pk: int):
     )
 
 
+def _warn_if_late(request, forwarding) -> None:
+    """A forwarding after its term goes through, with a warning on the page."""
+    if not forwarding.on_time:
+        messages.warning(request, forwarding.late_warning())
+
+
 @require_POST
 def forward(request, pk: int):
     from cases.forms import ForwardForm
@@ -687,7 +698,7 @@ def forward(request, pk: int):
     return _act(
         request,
         pk,
-        lambda case, user, data: services.forward(case, user, **data),
+        lambda case, user, data: _warn_if_late(request, services.forward(case, user, **data)),
         success=_("The case is forwarded and the client notified."),
         form_class=ForwardForm,
         form_key="forward",

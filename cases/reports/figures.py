@@ -39,6 +39,7 @@ class Report:
     median_days: float | None = None
     p90_days: float | None = None
     forwarded: int = 0
+    forwarded_late: int = 0  # after the forwarding term (59-FZ art. 8 p. 3)
     refused: int = 0
     no_answer: int = 0
     ratings: int = 0
@@ -107,6 +108,9 @@ def build(unit_ids, start: dt.date, end: dt.date) -> Report:
         total=Count("pk"),
         urgent=Count("pk", filter=Q(urgency=Urgency.URGENT)),
         forwarded=Count("pk", filter=Q(status=Status.FORWARDED)),
+        forwarded_late=Count(
+            "pk", filter=Q(status=Status.FORWARDED, forwarding__on_time=False)
+        ),
         no_answer=Count(
             "pk", filter=Q(status=Status.NO_ANSWER) | Q(answer__kind=AnswerKind.NO_ANSWER)
         ),
@@ -116,6 +120,7 @@ def build(unit_ids, start: dt.date, end: dt.date) -> Report:
     )  # fmt: skip
     report.received, report.urgent = totals["total"], totals["urgent"]
     report.forwarded, report.no_answer = totals["forwarded"], totals["no_answer"]
+    report.forwarded_late = totals["forwarded_late"]
     report.refused = totals["refused"]
     report.overdue_now = scope.filter(
         status__in=DEADLINE_STATUSES, due_date__lt=timezone.localdate()

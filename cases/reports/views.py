@@ -91,6 +91,7 @@ def _rows(report):
         (_("Median answer time, working days"), report.median_days, 1, False),
         (_("90th percentile of answer time, working days"), report.p90_days, 1, False),
         (_("Forwarded"), report.forwarded, None, False),
+        (_("Forwarded after the term"), report.forwarded_late, None, False),
         (_("Refused"), report.refused, None, False),
         (_("Left without an answer"), report.no_answer, None, False),
         (_("Ratings"), report.ratings, None, False),
