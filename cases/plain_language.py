@@ -6,8 +6,12 @@ grounds that need no reading of legal acts).
   does not explain. Warnings never block: the executor decides.
 - ``strip_legal_references(text)`` removes references such as «ст. 12 59-ФЗ»,
   «Федеральный закон от 02.05.2006 № 59-ФЗ «О порядке …»», «п. 3 ч. 1»;
-  ``explanatory_words(text)`` counts the words that remain and say something. A refusal
-  whose grounds have too few of them is refused (``cases.services``).
+  ``explanatory_words(text)`` counts the words that remain and say something.
+- ``grounds_problem(text)`` / ``grounds_error(text)``: refusal grounds that give no
+  reason in the client's words are refused (``cases.services.validate_answer``), with a
+  message for what was written: only references, only titles of acts (also unquoted and
+  abbreviated, ``strip_act_titles``), too short, or words without a reason. The reading
+  taken is in ``grounds_problem``'s docstring. ``check`` runs on the grounds too.
 
 Sentences and words are split with `razdel` (Russian-aware: «т. е.», «ст. 12», «г.»
 do not end a sentence)."""
@@ -230,9 +234,11 @@ def has_legal_reference(text: str) -> bool:
 # words, then «о/об …» up to the next punctuation mark or the first word that reads as a
 # verb or a short participle («Положение о подарках разрешает …» keeps «разрешает …»).
 _ACT_KIND = (
-    r"(?:положени|порядк|порядок|правил|регламент|инструкци|перечн|перечень|указ|"
-    r"постановлени|приказ|распоряжени|закон|кодекс|методическ\w*\s+рекомендаци)"
-    r"[а-яё]*"
+    r"(?:положени(?:е|я|ю|ем|и|й|ям|ями|ях)|порядо?к(?:а|у|ом|е|и)?|правил(?:а|ам|ами|ах)?|"
+    r"регламент(?:а|у|ом|е|ы|ов|ам)?|инструкци(?:я|и|ю|ей|й|ям)|перечень|"
+    r"перечн(?:я|ю|ем|е|и|ей)|указ(?:а|у|ом|е|ы|ов|ам|ами|ах)?|постановлени\w*|"
+    r"приказ(?:а|у|ом|е|ы|ов|ам|ами|ах)?|распоряжени\w*|закон(?:а|у|ом|е|ы|ов|ам|ами|ах)?|"
+    r"кодекс(?:а|у|ом|е|ы|ов)?|методическ\w*\s+рекомендаци\w*)\b"
 )
 _ISSUER = (
     r"(?:президента|правительства|губернатора|министерства|минтруда|минфина|минюста|"
@@ -251,7 +257,7 @@ _NOT_IN_TITLES = frozenset(
      "так", "как", "можно", "нельзя", "нужно", "надо"]
 )  # fmt: skip
 _TITLE_HEAD = re.compile(
-    rf"\b{_ACT_KIND}(?:\s+{_ISSUER})*(?=\s+(?:о|об)\s+|[\s,.;:()]|$)",
+    rf"\b{_ACT_KIND}(?:\s+{_ISSUER}\b)*",
     re.IGNORECASE,
 )
 
