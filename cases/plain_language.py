@@ -6,8 +6,12 @@ grounds that need no reading of legal acts).
   does not explain. Warnings never block: the executor decides.
 - ``strip_legal_references(text)`` removes references such as «ст. 12 59-ФЗ»,
   «Федеральный закон от 02.05.2006 № 59-ФЗ «О порядке …»», «п. 3 ч. 1»;
-  ``explanatory_words(text)`` counts the words that remain and say something. A refusal
-  whose grounds have too few of them is refused (``cases.services``).
+  ``explanatory_words(text)`` counts the words that remain and say something.
+- ``grounds_problem(text)`` / ``grounds_error(text)``: refusal grounds that give no
+  reason in the client's words are refused (``cases.services.validate_answer``), with a
+  message for what was written: only references, only titles of acts (also unquoted and
+  abbreviated, ``strip_act_titles``), too short, or words without a reason. The reading
+  taken is in ``grounds_problem``'s docstring. ``check`` runs on the grounds too.
 
 Sentences and words are split with `razdel` (Russian-aware: «т. е.», «ст. 12», «г.»
 do not end a sentence)."""
@@ -46,6 +50,8 @@ LEGAL_REFERENCE = re.compile(
             rf"\s*(?:{_DATE})?\s*(?:№|N(?=\s*\d))\s*[\w\-/]+(?:\s*(?:{_TITLE}))?",
             # «ст. 11, 12», «п. 3 ч. 1», «статьёй 12»
             rf"(?:{_UNIT})\s*{_NUM_LIST}",
+            # «пп. «б»», «подпункт "а"», «п. в)»
+            rf"(?:{_UNIT})\s*(?:«[а-яё]»|\"[а-яё]\"|[а-яё]\))",
             # «59-ФЗ», «№ 273-ФЗ», «ФЗ-59»
             r"(?:№\s*)?\d+\s*-\s*(?:ФЗ|ФКЗ|КЗ|ОЗ|РЗ|рп|п|у)\b|ФЗ\s*-\s*\d+",
             # Codes: «ГК РФ», «КоАП РФ», «ТК РФ»
@@ -69,7 +75,9 @@ LEGAL_VOCABULARY = re.compile(
     r"част\w*|подпункт\w*|абзац\w*|российск\w*|федераци\w*|действующ\w*|"
     r"отказ\w*|отказать|отказано|отказывает\w*|рассмотрени\w*|порядк\w*|обращени\w*|"
     r"граждан\w*|президент\w*|правительств\w*|указ\w*|постановлени\w*|приказ\w*|"
-    r"распоряжени\w*|редакци\w*|года|г|изм\w*|доп\w*)$",
+    r"распоряжени\w*|редакци\w*|года|г|изм\w*|доп\w*|утв|утвержд\w*|утвержден\w*|"
+    r"пп|рф|минтруд\w*|минфин\w*|минюст\w*|минздрав\w*|минцифры|минэкономразвити\w*|"
+    r"минпросвещени\w*|минобрнауки|россии)$",
     re.IGNORECASE,
 )
 STOPWORDS = frozenset(
@@ -218,7 +226,176 @@ def has_legal_reference(text: str) -> bool:
     return bool(LEGAL_REFERENCE.search(_plain(text)))
 
 
+# --- refusal grounds -----------------------------------------------------------------
+
+# Titles of acts written out without quotes and often without a number: «Положению о
+# порядке сообщения о получении подарка», «Методическим рекомендациям Минтруда», «Указом
+# Президента РФ», «Правилам …», «Регламенту …». A title is the kind of act, the issuer's
+# words, then «о/об …» up to the next punctuation mark or the first word that reads as a
+# verb or a short participle («Положение о подарках разрешает …» keeps «разрешает …»).
+_ACT_KIND = (
+    r"(?:положени(?:е|я|ю|ем|и|й|ям|ями|ях)|порядо?к(?:а|у|ом|е|и)?|правил(?:а|ам|ами|ах)?|"
+    r"регламент(?:а|у|ом|е|ы|ов|ам)?|инструкци(?:я|и|ю|ей|й|ям)|перечень|"
+    r"перечн(?:я|ю|ем|е|и|ей)|указ(?:а|у|ом|е|ы|ов|ам|ами|ах)?|постановлени\w*|"
+    r"приказ(?:а|у|ом|е|ы|ов|ам|ами|ах)?|распоряжени\w*|закон(?:а|у|ом|е|ы|ов|ам|ами|ах)?|"
+    r"кодекс(?:а|у|ом|е|ы|ов)?|методическ\w*\s+рекомендаци\w*)\b"
+)
+_ISSUER = (
+    r"(?:президента|правительства|губернатора|министерства|минтруда|минфина|минюста|"
+    r"россии|рф|российской\s+федерации|[а-яё]+\s+области|ленинградской|"
+    r"санкт-петербурга)"
+)
+_VERB_LIKE = re.compile(
+    r"(?:ет|ит|ут|ют|ат|ят|ется|ится|ются|ятся|утся|атся|ал|ял|ил|ел|ла|ло|ли|лся|лась|"
+    r"но|ны|ть|ться)$",
+    re.IGNORECASE,
+)
+# Words no title has: the letter's own voice («мы не можем», «вам», «потому что»).
+_NOT_IN_TITLES = frozenset(
+    ["мы", "вы", "вам", "вас", "ваш", "ваша", "ваше", "ваши", "вашего", "вашей", "нам",
+     "нас", "не", "нет", "но", "а", "если", "потому", "поэтому", "что", "чтобы", "когда",
+     "так", "как", "можно", "нельзя", "нужно", "надо"]
+)  # fmt: skip
+_TITLE_HEAD = re.compile(
+    rf"\b{_ACT_KIND}(?:\s+{_ISSUER}\b)*",
+    re.IGNORECASE,
+)
+
+
+_TITLE_WORD = re.compile(r"\s+([^\s,.;:()!?«»\"]+)")
+
+
+def strip_act_titles(text: str) -> tuple[str, int]:
+    """`text` without titles of acts, and how many titles were taken out."""
+    result, count, position = [], 0, 0
+    for head in _TITLE_HEAD.finditer(text):
+        if head.start() < position:
+            continue
+        result.append(text[position : head.start()])
+        end = head.end()
+        while word := _TITLE_WORD.match(text, end):
+            if _VERB_LIKE.search(word.group(1)) or word.group(1).lower() in _NOT_IN_TITLES:
+                break
+            end = word.end()
+        result.append(" ")
+        count += 1
+        position = end
+    result.append(text[position:])
+    return re.sub(r"\s+", " ", "".join(result)).strip(), count
+
+
+# Words that say a request was looked at and refused but not why.
+EMPTY_OF_REASON = re.compile(
+    r"^(?:рассмотр\w*|внимательн\w*|всесторонн\w*|объективн\w*|тщательн\w*|"
+    r"подробн\w*|полн\w*|удовлетвор\w*|оснований|основания|возможн\w*|невозможн\w*|"
+    r"приня\w*|решени\w*|отсутств\w*|имеется|имеются|име\w*|усматрива\w*|усмотр\w*|"
+    r"поступивш\w*|заявлени\w*|запрос\w*|просьб\w*|сообща\w*|информир\w*|уведомля\w*|"
+    r"результат\w*|итог\w*|изучен\w*|изучив|рассмотрев|ваш\w*|данн\w*|настоящ\w*|"
+    r"связи|случае|вопрос\w*|представля\w*|представил\w*|представленн\w*|является|являются|"
+    r"удовлетворени\w*|доводы|довод\w*|обстоятельств\w*|материал\w*|также|вместе|"
+    r"тем|сожалению|уважаем\w*|сообщаем|принято|получен\w*|было|будет)$",
+    re.IGNORECASE,
+)
+
+GROUNDS_TOO_SHORT = "too_short"
+GROUNDS_REFERENCES = "references"
+GROUNDS_ACT_TITLES = "act_titles"
+GROUNDS_NO_REASON = "no_reason"
+
+
+def reason_words(text: str) -> list[str]:
+    """The words of refusal grounds that can carry a reason: `explanatory_words` once
+    titles of acts and the formulas of a refusal («рассмотрено внимательно …,
+    оснований для удовлетворения нет») are also taken out."""
+    without_titles, _count = strip_act_titles(strip_legal_references(text))
+    return [w for w in explanatory_words(without_titles) if not EMPTY_OF_REASON.match(w)]
+
+
+def _explained_without_titles(text: str) -> bool:
+    rest, _count = strip_act_titles(strip_legal_references(text))
+    return len(explanatory_words(rest)) >= min_explanatory_words()
+
+
+def grounds_problem(text: str) -> str | None:
+    """Why refusal grounds do not explain the refusal to the client, or None.
+
+    Seed 001: the grounds of a refusal «must be set out in a clear and accessible form
+    that does not require the client to consult any legal act to understand them». The
+    reading taken: the grounds must contain a reason in the client's words (at least
+    ``CASES_GROUNDS_MIN_WORDS`` words that are not references, titles of acts, words that
+    only point at the law, or the formulas that say a request was refused without saying
+    why). Numbers, articles and titles of acts may stay (e.g. in brackets): they help a
+    reader who wants the source, but they are not the reason. A title, even unquoted and
+    abbreviated («Положению о порядке сообщения о получении подарка, утв. ПП РФ № 10»),
+    names the rule without saying what it says, so its words do not count.
+
+    The kinds, checked in this order so that the message fits what was written:
+    ``act_titles`` (titles of acts were the only content), ``references`` (numbers and
+    articles were), ``too_short`` (fewer words than the minimum, e.g. «Отказано.»),
+    ``no_reason`` (words enough, but none says why)."""
+    plain = _plain(text)
+    if len(reason_words(plain)) >= min_explanatory_words():
+        return None
+    _rest, titles = strip_act_titles(strip_legal_references(plain))
+    if titles:
+        return GROUNDS_ACT_TITLES
+    if has_legal_reference(plain):
+        return GROUNDS_REFERENCES
+    if len(words(plain)) < min_explanatory_words():
+        return GROUNDS_TOO_SHORT
+    return GROUNDS_NO_REASON
+
+
+def grounds_message(problem: str) -> str:
+    """The executor's message for a kind of `grounds_problem`."""
+    messages = {
+        GROUNDS_ACT_TITLES: _(
+            "The grounds only name legal acts: a title says which rule applies, not what it "
+            "says. Explain in plain words why the request is refused; the titles may stay "
+            "in brackets."
+        ),
+        GROUNDS_REFERENCES: _(
+            "The grounds are only references to legal acts. Explain in plain words why the "
+            "request is refused, so that the client understands it without reading the "
+            "acts; the references may stay in brackets."
+        ),
+        GROUNDS_TOO_SHORT: _(
+            "The grounds are too short to explain anything: write why the request is "
+            "refused, in a sentence the client understands."
+        ),
+        GROUNDS_NO_REASON: _(
+            "The grounds say that the request was considered and refused but not why. "
+            "Name the reason: what is missing, what the rule does not allow, or what the "
+            "client can do instead."
+        ),
+    }
+    return messages[problem]
+
+
+def grounds_error(text: str) -> str | None:
+    """The message refusing `text` as refusal grounds, or None when they explain it."""
+    problem = grounds_problem(text)
+    return grounds_message(problem) if problem else None
+
+
 # --- the assistant -----------------------------------------------------------------------
+
+# «данный» as a pointer («данный вопрос», «в данном случае») is bureaucratese; «данные»
+# (data) is an everyday noun: «персональные данные», «данные о доходах», «ваши данные
+# были переданы». The singular forms are only the pointer, so they are always flagged; the
+# plural forms (данные, данных, данным, данными) are read as the pointer only when the next
+# word is a noun that bureaucratic letters put after it («данные сведения», «данных
+# обстоятельств»). Without a morphological analyser this is the reading that gives no
+# false warning on the noun, at the cost of missing rarer pointers («данные выплаты»).
+_POINTED = (
+    r"сведени|документ|обстоятельств|вопрос|материал|требовани|обращени|заявлени|факт|"
+    r"лиц|нарушени|действи|случа|мер|услови|положени|норм|изменени|нарушени|категори|"
+    r"выплат|расход|подарк|справк|граждан|служащ|работник|сотрудник|организаци|орган"
+)
+DANNYJ = (
+    r"\bданн(?:ый|ая|ое|ого|ой|ому|ом|ую)\b|"
+    rf"\bданн(?:ые|ых|ым|ыми)\b(?=\s+(?:{_POINTED})[а-яё]*\b)"
+)
 
 # (pattern, plainer alternative). Russian patterns: these check Russian text.
 BUREAUCRATIC = [
@@ -229,7 +406,7 @@ BUREAUCRATIC = [
     (r"осуществля\w+", "делать, проводить (назовите действие прямо)"),
     (r"производит(?:ся|ь)|производятся", "делать (назовите действие прямо)"),
     (r"рассмотрени\w+ вопрос\w* о", "решить, рассмотреть"),
-    (r"\bданн(?:ый|ая|ое|ые|ого|ой|ому|ым|ом|ых|ыми)\b", "этот"),
+    (DANNYJ, "этот"),
     (r"вышеуказанн\w+|вышеназванн\w+|нижеследующ\w+", "этот, следующий"),
     (r"в случае если|в случае,? когда", "если"),
     (r"в связи с тем,? что", "потому что"),
@@ -267,7 +444,23 @@ class Warning:
 
 def sentences(text: str) -> list[str]:
     plain = _plain(re.sub(r"</(?:p|li|h\d|div)>|<br\s*/?>", "\n", text or ""))
-    return [s.text for s in sentenize(plain) if s.text.strip()]
+    result: list[str] = []
+    for part in (s.text for s in sentenize(plain) if s.text.strip()):
+        # razdel ends a sentence after abbreviations of references («утв. ПП РФ № 10»,
+        # «ред. от …») and inside brackets: these continue the sentence before them.
+        if result and (
+            _CONTINUED.search(result[-1]) or result[-1].count("(") > result[-1].count(")")
+        ):
+            result[-1] = f"{result[-1]} {part}"
+        else:
+            result.append(part)
+    return result
+
+
+_CONTINUED = re.compile(
+    r"(?:^|[\s(,])(?:утв|ред|изм|доп|пп|п|ст|ч|подп|абз|гл|разд|им|прил|м\.\s*р)\.$",
+    re.IGNORECASE,
+)
 
 
 def check(text: str) -> list[Warning]:
@@ -297,7 +490,7 @@ def check(text: str) -> list[Warning]:
                         number,
                     )
                 )
-        if has_legal_reference(sentence) and not grounds_are_explained(sentence):
+        if has_legal_reference(sentence) and not _explained_without_titles(sentence):
             reference = LEGAL_REFERENCE.search(sentence)
             result.append(
                 Warning(

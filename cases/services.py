@@ -938,14 +938,8 @@ def validate_answer(case: Case, answer, *, today: dt.date | None = None) -> None
             errors.setdefault("grounds", []).append(
                 _("A refusal cannot be registered without its grounds written for the client.")
             )
-        elif not plain_language.grounds_are_explained(answer.grounds):
-            errors.setdefault("grounds", []).append(
-                _(
-                    "The grounds are only references to legal acts. Explain in plain words "
-                    "why the request is refused, so that the client understands it without "
-                    "reading the acts; the references may stay in brackets."
-                )
-            )
+        elif problem := plain_language.grounds_error(answer.grounds):
+            errors.setdefault("grounds", []).append(problem)
     if answer.kind == AnswerKind.LINK:
         if published_article(answer.link_url) is None:
             errors.setdefault("link_url", []).append(

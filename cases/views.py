@@ -475,6 +475,9 @@ def _answer_context(request, case, forms: dict) -> dict:
         "forward_due": services.forward_deadline(case),
         "rating": getattr(case, "rating", None),
         "warnings": plain_language.check(answer.body) if answer and answer.body else [],
+        "grounds_warnings": plain_language.check(answer.grounds)
+        if answer and answer.grounds
+        else [],
     }
     if can_work:
         initial = {}
