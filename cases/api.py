@@ -635,7 +635,8 @@ class CaseViewSet(
     @extend_schema(request=ExtendSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        """The head extends the deadline once, by at most 30 days, with a reason."""
+        """The head extends the running deadline once, by at most 30 days (15 under 8-FZ),
+        with a reason; refused once the statutory date has passed."""
         return self._run(request, ExtendSerializer, services.extend, permissions.can_extend)
 
     @extend_schema(request=ForwardSerializer, responses=CaseDetailSerializer)

@@ -9,6 +9,9 @@ register a written message                     3 calendar days of receipt   59-F
 forward outside our competence + notify        7 days of registration       59-FZ art. 8 p. 3
 answer                                         30 days of registration      59-FZ art. 12 p. 1
 extension by the head, client notified         once, at most 30 more days   59-FZ art. 12 p. 2
+                                               counted from the unshifted
+                                               statutory date; refused once
+                                               that date has passed
 link to an already published answer            7 days of registration       59-FZ art. 11 p. 5.1
 other bodies asked for documents reply         15 days                      59-FZ art. 10 p. 2
 urgent message, internal target                5 working days, never later  seed 001
@@ -228,6 +231,29 @@ class ExtensionNotAllowed(ValueError):
     pass
 
 
+class TermExpired(ExtensionNotAllowed):
+    """The statutory date has passed: there is no running term left to extend."""
+
+
+def extension_start(
+    current_due: dt.date,
+    regime: str,
+    registered: dt.date | None = None,
+    calendar=None,
+    shift=None,
+) -> dt.date:
+    """The day an extension is counted from: the last day of the statutory term as the
+    law counts it, before the move off a non-working day. That is registered + N when
+    `current_due` is still the answer date computed from `registered` (same rules, same
+    shift); otherwise (already extended, rules changed since) `current_due` itself."""
+    term = rules_for(regime).answer
+    if registered is None or term.kind != CALENDAR:
+        return current_due
+    if add_term(registered, term, calendar, shift) != current_due:
+        return current_due
+    return registered + dt.timedelta(days=term.days)
+
+
 def extended_due(
     current_due: dt.date,
     regime: str,
@@ -235,15 +261,30 @@ def extended_due(
     extensions_so_far: int = 0,
     calendar=None,
     shift=None,
+    *,
+    registered: dt.date | None = None,
+    at: dt.date | None = None,
 ) -> dt.date:
-    """The deadline after extending `current_due` by `days` (counted like any term).
+    """The deadline after extending the statutory term by `days`.
+
+    Only a running term is extended (59-FZ art. 12 p. 2, 8-FZ art. 18 p. 6): on a date
+    `at` after `current_due` the case is overdue and TermExpired is raised. The days are
+    counted from ``extension_start`` (the statutory date before its move off a
+    non-working day), and only the result is moved, once, like any term; so the new
+    date is never later than the law's limit counted the same way.
     Raises ExtensionNotAllowed past the regime's limit or number of extensions."""
     rules = rules_for(regime)
     if rules.extension is None or extensions_so_far >= rules.max_extensions:
         raise ExtensionNotAllowed("this case cannot be extended again")
     if not 0 < days <= rules.extension.days:
         raise ExtensionNotAllowed(f"an extension is 1 to {rules.extension.days} days")
-    return add_term(current_due, Term(days, rules.extension.kind), calendar, shift)
+    if at is not None and at > current_due:
+        raise TermExpired(f"the statutory date {current_due} has passed")
+    start = extension_start(current_due, regime, registered, calendar, shift)
+    new_due = add_term(start, Term(days, rules.extension.kind), calendar, shift)
+    if new_due > add_term(start, rules.extension, calendar, shift):
+        raise ExtensionNotAllowed(f"an extension is 1 to {rules.extension.days} days")
+    return new_due
 
 
 def due_soon_days() -> int:

@@ -698,10 +698,21 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the extension.")})
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    registered = timezone.localdate(case.registered_at) if case.registered_at else None
+    calendar = get_calendar()
     try:
         new_due = deadlines.extended_due(
-            case.statutory_deadline, case.regime, int(days), case.extension_count
-        )
+            case.statutory_deadline, case.regime, int(days), case.extension_count,
+            calendar, registered=registered, at=today,
+        )  # fmt: skip
+    except deadlines.TermExpired as exc:
+        message = _(
+            "The statutory deadline %(date)s has passed: an expired term cannot be "
+            "extended. The case stays overdue until it is answered."
+        ) % {"date": _fmt(case.statutory_deadline)}
+        raise ValidationError({"days": message}) from exc
     except deadlines.ExtensionNotAllowed as exc:
         rules = deadlines.rules_for(case.regime)
         if rules.extension is not None and case.extension_count < rules.max_extensions:
@@ -709,8 +720,13 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
         else:
             message = _("This case has already been extended: it cannot be extended again.")
         raise ValidationError({"days": message}) from exc
-    at = at or timezone.now()
     old = case.statutory_deadline
+    start = deadlines.extension_start(old, case.regime, registered, calendar)
+    # The real extension, counted from the statutory date before its move: shorter than
+    # asked when the new date moved back to the preceding working day; when it moved on
+    # to the next one (CASES_DEADLINE_SHIFT = "following", ГК РФ art. 193) the term is
+    # still the days asked, never more than the law's limit, and ends on the new date.
+    real_days = min(int(days), (new_due - start).days)
     case.statutory_deadline = new_due
     case.target_deadline = None
     case.due_date = new_due
@@ -718,17 +734,29 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
     case.save()
     with translation.override(settings.LANGUAGE_CODE):
         message = _("Deadline extended by %(days)d days: from %(old)s to %(new)s.") % {
-            "days": int(days), "old": _fmt(old), "new": _fmt(new_due),
+            "days": real_days, "old": _fmt(old), "new": _fmt(new_due),
         }  # fmt: skip
         _record(case, EventKind.EXTENDED, by, message, reason=reason, visible=True,
                 from_status=case.status, at=at,
-                data={"days": int(days), "old": str(old), "new": str(new_due)})  # fmt: skip
+                data={"days": real_days, "asked": int(days), "old": str(old),
+                      "new": str(new_due)})  # fmt: skip
         body = "\n\n".join(
             p
             for p in [
                 _letter_header(case),
-                _("The time to answer %(message)s is extended to %(date)s. Reason: %(reason)s")
-                % {"message": _your_message(case), "date": _fmt(new_due), "reason": reason},
+                ngettext(
+                    "The time to answer %(message)s is extended by %(days)d day, to "
+                    "%(date)s. Reason: %(reason)s",
+                    "The time to answer %(message)s is extended by %(days)d days, to "
+                    "%(date)s. Reason: %(reason)s",
+                    real_days,
+                )
+                % {
+                    "message": _your_message(case),
+                    "days": real_days,
+                    "date": _fmt(new_due),
+                    "reason": reason,
+                },
             ]
             if p
         )

@@ -64,15 +64,18 @@ def test_clarification_asked_in_portal_and_by_mail_and_answered(case, org, commi
 @pytest.mark.django_db
 def test_extension_once_by_the_head_with_notice(case, org, commit):
     assert case.statutory_deadline == dt.date(2026, 4, 1)
+    at = moscow(2026, 3, 20, 10)  # while the term runs
     with pytest.raises(PermissionDenied):
-        services.extend(case, org.executor, days=30, reason="Запрошены документы")
+        services.extend(case, org.executor, days=30, reason="Запрошены документы", at=at)
     with pytest.raises(ValidationError):
-        services.extend(case, org.head, days=30, reason="")
+        services.extend(case, org.head, days=30, reason="", at=at)
     with pytest.raises(ValidationError) as too_long:
-        services.extend(case, org.head, days=31, reason="Запрошены документы")
+        services.extend(case, org.head, days=31, reason="Запрошены документы", at=at)
     assert "days" in too_long.value.message_dict
     with commit():
-        services.extend(case, org.head, days=30, reason="Запрошены документы в другом органе")
+        services.extend(
+            case, org.head, days=30, reason="Запрошены документы в другом органе", at=at
+        )
     case.refresh_from_db()
     # 01.04 + 30 = Fri 01.05 (holiday) -> Thu 30.04.2026
     assert case.statutory_deadline == case.due_date == dt.date(2026, 4, 30)
@@ -81,7 +84,7 @@ def test_extension_once_by_the_head_with_notice(case, org, commit):
     event = case.events.get(kind=EventKind.EXTENDED)
     assert event.visible_to_client and "30.04.2026" in event.message
     with pytest.raises(ValidationError):
-        services.extend(case, org.head, days=5, reason="Ещё раз")
+        services.extend(case, org.head, days=5, reason="Ещё раз", at=at)
 
 
 @pytest.mark.django_db
