@@ -218,6 +218,27 @@ def link_due(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.
     return add_term(registered, rules_for(regime).link, calendar, shift)
 
 
+# 59-FZ art. 11: the grounds for not answering on the merits whose notice the law dates,
+# counted from registration (keys: the values of cases.models.NoAnswerGround). p. 2: a
+# question decided by a court, the appeal returned with the procedure for appealing the
+# decision; p. 4: unreadable text; p. 4.1: substance cannot be understood. The others
+# (p. 1 anonymous: no notice; p. 3, p. 5, p. 6: a notice, no day count) are not here.
+NOTICE_TERMS: dict[str, Term] = {
+    "court": Term(7),
+    "unreadable": Term(7),
+    "unclear": Term(7),
+}
+
+
+def no_answer_notice_due(
+    registered: dt.date, ground: str, calendar=None, shift=None
+) -> dt.date | None:
+    """The last day of the notice on `ground` (59-FZ art. 11), None when the law gives
+    no day count for it."""
+    term = NOTICE_TERMS.get(ground)
+    return None if term is None else add_term(registered, term, calendar, shift)
+
+
 def other_body_due(requested: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
     return add_term(requested, rules_for(regime).other_body_reply, calendar, shift)
 

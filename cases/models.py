@@ -496,9 +496,12 @@ class NoAnswerGround(models.TextChoices):
     """Lawful grounds to leave a written appeal without an answer (59-FZ art. 11)."""
 
     ANONYMOUS = "anonymous", _("No name or no address for the answer (art. 11 p. 1)")
+    COURT = "court", _("The message appeals against a court decision (art. 11 p. 2)")
     OBSCENE = "obscene", _("Obscene or offensive language, threats (art. 11 p. 3)")
     UNREADABLE = "unreadable", _("The text cannot be read (art. 11 p. 4)")
+    UNCLEAR = "unclear", _("The substance cannot be understood (art. 11 p. 4.1)")
     REPEATED = "repeated", _("Repeated, no new arguments (art. 11 p. 5)")
+    SECRET = "secret", _("The answer would disclose a state or other secret (art. 11 p. 6)")
 
 
 class AnswerStatus(models.TextChoices):

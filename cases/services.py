@@ -927,7 +927,33 @@ def notice_required(ground: str) -> bool:
     return bool(ground) and ground != NoAnswerGround.ANONYMOUS
 
 
-def published_article(url: str):
+def no_answer_notice_deadline(case: Case, ground: str) -> dt.date | None:
+    """The last day of the notice on a 59-FZ art. 11 ground (deadlines.NOTICE_TERMS),
+    None without registration or when the law gives no day count."""
+    if not case.registered_at or not ground:
+        return None
+    return deadlines.no_answer_notice_due(timezone.localdate(case.registered_at), ground)
+
+
+def link_deadline(case: Case) -> dt.date | None:
+    if not case.registered_at:
+        return None
+    return deadlines.link_due(timezone.localdate(case.registered_at), case.regime)
+
+
+def no_answer_dates(case: Case) -> list[tuple[str, dt.date]]:
+    """(label, last day) of each art. 11 ground the law dates, for the case page."""
+    from cases.models import NoAnswerGround
+
+    dates = []
+    for value, label in NoAnswerGround.choices:
+        due = no_answer_notice_deadline(case, value)
+        if due is not None:
+            dates.append((label, due))
+    return dates
+
+
+def _article_at(url: str):
     """The live KB article at `url` (absolute or a path), or None."""
     from urllib.parse import urlparse
 
@@ -942,6 +968,27 @@ def published_article(url: str):
         if article.url and urlparse(article.url).path == path:
             return article
     return None
+
+
+def is_on_public_site(article) -> bool:
+    """59-FZ art. 11 p. 5.1: published on the body's official site, i.e. open to anyone:
+    live, audience "public", no view restriction (login, password, groups)."""
+    from kb.models import ArticlePage
+
+    return (
+        article is not None
+        and ArticlePage.objects.live()
+        .public()
+        .filter(pk=article.pk, audience=ArticlePage.Audience.PUBLIC)
+        .exists()
+    )
+
+
+def published_article(url: str):
+    """The article at `url` published on the public site (59-FZ art. 11 p. 5.1), or
+    None: an internal or login-only article is not published for the client."""
+    article = _article_at(url)
+    return article if is_on_public_site(article) else None
 
 
 def validate_answer(case: Case, answer, *, today: dt.date | None = None) -> None:
@@ -969,9 +1016,19 @@ def validate_answer(case: Case, answer, *, today: dt.date | None = None) -> None
         elif problem := plain_language.grounds_error(answer.grounds):
             errors.setdefault("grounds", []).append(problem)
     if answer.kind == AnswerKind.LINK:
-        if published_article(answer.link_url) is None:
+        article = _article_at(answer.link_url)
+        if article is None:
             errors.setdefault("link_url", []).append(
                 _("Give the address of a published knowledge base article.")
+            )
+        elif not is_on_public_site(article):
+            errors.setdefault("link_url", []).append(
+                _(
+                    "The article «%(title)s» is not open on the public site (it is for staff "
+                    "or needs a login): a link answers only with an article anyone can read. "
+                    "Publish it for the public or write an answer on the merits."
+                )
+                % {"title": article.title}
             )
         if case.registered_at:
             due = deadlines.link_due(timezone.localdate(case.registered_at), case.regime)
@@ -1155,6 +1212,34 @@ def next_outgoing_number(year: int) -> str:
     return f"{prefix}-{year}-{counter.last_number:06d}"
 
 
+def no_answer_explanation(ground: str) -> str:
+    """What the notice on a 59-FZ art. 11 ground tells the client beyond the ground."""
+    from cases.models import NoAnswerGround
+
+    texts = {
+        NoAnswerGround.COURT: _(
+            "Your message is returned. A court decision is appealed only in court: an "
+            "appeal, a cassation or a supervisory complaint is filed through "
+            "the court that took the decision, within the time limits set by procedural "
+            "law and stated in the decision."
+        ),
+        NoAnswerGround.UNREADABLE: _(
+            "The text of your message cannot be read. Once the reason is removed, you may "
+            "send the message again."
+        ),
+        NoAnswerGround.UNCLEAR: _(
+            "We could not understand what your message asks or proposes. Once the reason is "
+            "removed, you may send the message again, stating the substance of your "
+            "question."
+        ),
+        NoAnswerGround.SECRET: _(
+            "An answer on the merits is impossible: it would disclose information "
+            "constituting a state or other secret protected by federal law."
+        ),
+    }
+    return str(texts.get(ground, ""))
+
+
 def answer_letter(case: Case, answer) -> tuple[str, str]:
     """Subject and plain text of the answer letter (e-mail body; the print view renders
     the rich text)."""
@@ -1184,6 +1269,7 @@ def answer_letter(case: Case, answer) -> tuple[str, str]:
     if answer.kind == AnswerKind.NO_ANSWER:
         parts.append(_("Your message is left without an answer on this ground: %(ground)s.")
                      % {"ground": answer.get_no_answer_ground_display()})  # fmt: skip
+        parts.append(no_answer_explanation(answer.no_answer_ground))
     url = _portal_url(case)
     if url:
         parts.append(_("The answer is also in the portal: %(url)s") % {"url": url})

@@ -473,6 +473,8 @@ def _answer_context(request, case, forms: dict) -> dict:
         "body_requests": case.body_requests.all(),
         "forwarding": getattr(case, "forwarding", None),
         "forward_due": services.forward_deadline(case),
+        "link_due": services.link_deadline(case),
+        "no_answer_dates": services.no_answer_dates(case),
         "rating": getattr(case, "rating", None),
         "warnings": plain_language.check(answer.body) if answer and answer.body else [],
         "grounds_warnings": plain_language.check(answer.grounds)
