@@ -754,6 +754,15 @@ class CaseMaker:
         generated = [unit.pk for unit in self.units["generated"]]
         return {str(topic): [by_short[short], *generated] for topic, short in ROUTES.items()}
 
+    def _registration_due(self, day: dt.date, regime: str, channel: str) -> dt.date:
+        """The registration term depends on the channel too (8-FZ: oral the same day)."""
+        from cases import deadlines
+
+        key = ("register", day, regime, str(channel))
+        if key not in self.memo:
+            self.memo[key] = deadlines.registration_due(day, regime, self.calendar, channel=channel)
+        return self.memo[key]
+
     def _due(self, kind: str, day: dt.date, regime: str) -> dt.date:
         from cases import deadlines
 
@@ -1013,7 +1022,7 @@ class CaseMaker:
             "reply_contact": reply_contact,
             "is_confidential": confidential,
             "created_by_id": creator,
-            "registration_deadline": self._due("register", received_day, regime),
+            "registration_deadline": self._registration_due(received_day, regime, channel),
             "status": Status.RECEIVED,
         }
         # Draws that every case makes, whatever its state, keep the sequence stable.

@@ -636,7 +636,8 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         """The head extends the running deadline once, by at most 30 days (15 under 8-FZ),
-        with a reason; refused once the statutory date has passed."""
+        with a reason; refused once the statutory date has passed, and under 8-FZ once
+        the 7 days of registration for the delay notice have passed."""
         return self._run(request, ExtendSerializer, services.extend, permissions.can_extend)
 
     @extend_schema(request=ForwardSerializer, responses=CaseDetailSerializer)

@@ -6,6 +6,8 @@ The rule table of DESIGN.md ("Messages (cases) and their rules"; sources in REGU
 rule                                           default                      source
 =============================================  ===========================  ==================
 register a written message                     3 calendar days of receipt   59-FZ art. 8 p. 2
+register an oral information request          the day of receipt           8-FZ art. 18 p. 1
+(phone, personal visit)
 forward outside our competence + notify        7 days of registration       59-FZ art. 8 p. 3
 answer                                         30 days of registration      59-FZ art. 12 p. 1
 extension by the head, client notified         once, at most 30 more days   59-FZ art. 12 p. 2
@@ -13,13 +15,16 @@ extension by the head, client notified         once, at most 30 more days   59-F
                                                statutory date; refused once
                                                that date has passed
 link to an already published answer            7 days of registration       59-FZ art. 11 p. 5.1
+link to information published on the site      the answer term (8-FZ)       8-FZ art. 19
 other bodies asked for documents reply         15 days                      59-FZ art. 10 p. 2
 urgent message, internal target                5 working days, never later  seed 001
                                                than the statutory date
 feedback platform message (ПОС "сообщение")    10 calendar days of receipt  ПП РФ 1802
                                                on the platform
 information request                            30 days; delay notice in 7;  8-FZ art. 18
-                                               at most 15 more days
+                                               at most 15 more days, only
+                                               granted while the notice is
+                                               on time
 internal requests, Incident Management         configurable days and kind   seed 000
 =============================================  ===========================  ==================
 
@@ -45,7 +50,7 @@ from typing import Literal
 
 from django.conf import settings
 
-from cases.choices import DeadlineState, Regime
+from cases.choices import Channel, DeadlineState, Regime
 from intranet.workdays import ProductionCalendar, get_calendar
 
 CALENDAR = "calendar"
@@ -81,13 +86,20 @@ class RegimeRules:
     register: Term  # from receipt
     answer: Term  # from registration: the statutory deadline
     forward: Term  # from registration: forward outside our competence and notify
-    link: Term  # from registration: send the link to an already published answer
+    link: Term | None  # from registration: send the link to a published answer
+    # (None: within the answer term itself, 8-FZ art. 19)
     extension: Term | None  # the longest extension (None: no extension)
     max_extensions: int
     delay_notice: Term | None  # from registration: tell the client of a delay (8-FZ)
     urgent_target: Term  # from registration, capped by `answer`
     other_body_reply: Term = Term(15)  # other bodies asked for documents (59-FZ art. 10)
     answer_from: str = REGISTERED  # the event `answer` (and the urgent target) runs from
+    # `register` per channel where a channel has its own term: (channel, Term) pairs
+    register_by_channel: tuple[tuple[str, Term], ...] = ()
+
+    def register_term(self, channel: str | None = None) -> Term:
+        """The registration term of a message that came in through `channel`."""
+        return dict(self.register_by_channel).get(str(channel), self.register)
 
     def __post_init__(self):
         if self.answer_from not in (REGISTERED, RECEIVED):
@@ -111,9 +123,16 @@ DEFAULT_RULES: dict[str, RegimeRules] = {
     # ПП 1802: a "сообщение" is answered within 10 calendar days of its receipt on the
     # platform, not of the body's registration: received 02.03, registered 05.03 -> 12.03.
     Regime.FEEDBACK: replace(_59FZ, prefix="ПОС", answer=Term(10), answer_from=RECEIVED),
-    # 8-FZ art. 18: 30 days, a delay notice within 7 days, at most 15 more days.
+    # 8-FZ art. 18: 30 days, a delay notice within 7 days, at most 15 more days; an oral
+    # request is registered the day it is received (p. 1); a reference to information
+    # published on the official site is an answer in the answer's own term (art. 19).
     Regime.INFO_REQUEST: replace(
-        _59FZ, prefix="ЗИ", extension=Term(15), delay_notice=Term(7), link=Term(7)
+        _59FZ,
+        prefix="ЗИ",
+        extension=Term(15),
+        delay_notice=Term(7),
+        link=None,
+        register_by_channel=((Channel.PHONE, Term(0)), (Channel.VISIT, Term(0))),
     ),
     # Internal requests and Incident Management: set by the body's own acts (seed 000).
     Regime.INTERNAL: replace(_59FZ, prefix="ВН"),
@@ -139,10 +158,15 @@ def rules_for(regime: str) -> RegimeRules:
     overrides = getattr(settings, "CASES_REGIME_RULES", {}).get(str(regime), {})
     if not overrides:
         return base
-    changes = {
-        key: (value if key in {"prefix", "max_extensions", "answer_from"} else _term(value))
-        for key, value in overrides.items()
-    }
+    changes = {}
+    for key, value in overrides.items():
+        if key in {"prefix", "max_extensions", "answer_from"}:
+            changes[key] = value
+        elif key == "register_by_channel":  # {"phone": 0, "visit": (1, "working")}
+            items = value.items() if isinstance(value, dict) else value
+            changes[key] = tuple((str(channel), _term(term)) for channel, term in items)
+        else:
+            changes[key] = _term(value)
     return replace(base, **changes)
 
 
@@ -179,8 +203,12 @@ def add_term(
     return calendar.working_day_on_or_after(due)
 
 
-def registration_due(received: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
-    return add_term(received, rules_for(regime).register, calendar, shift)
+def registration_due(
+    received: dt.date, regime: str, calendar=None, shift=None, *, channel: str | None = None
+) -> dt.date:
+    """The last day to register a message received through `channel` (the regime's term
+    for that channel, else its `register` term)."""
+    return add_term(received, rules_for(regime).register_term(channel), calendar, shift)
 
 
 def answer_start(registered: dt.date, regime: str, received: dt.date | None = None) -> dt.date:
@@ -214,8 +242,24 @@ def forward_due(registered: dt.date, regime: str, calendar=None, shift=None) -> 
     return add_term(registered, rules_for(regime).forward, calendar, shift)
 
 
-def link_due(registered: dt.date, regime: str, calendar=None, shift=None) -> dt.date:
-    return add_term(registered, rules_for(regime).link, calendar, shift)
+def link_due(
+    registered: dt.date,
+    regime: str,
+    calendar=None,
+    shift=None,
+    *,
+    current_due: dt.date | None = None,
+    received: dt.date | None = None,
+) -> dt.date:
+    """The last day to answer by a link to published information: the regime's `link`
+    term (59-FZ: 7 days), or, without one (8-FZ art. 19), the answer term itself: the
+    case's `current_due` (extended or not) when given, else the statutory date."""
+    term = rules_for(regime).link
+    if term is None:
+        if current_due is not None:
+            return current_due
+        return answer_due(registered, regime, calendar, shift, received=received)
+    return add_term(registered, term, calendar, shift)
 
 
 # 59-FZ art. 11: the grounds for not answering on the merits whose notice the law dates,
@@ -256,6 +300,15 @@ class TermExpired(ExtensionNotAllowed):
     """The statutory date has passed: there is no running term left to extend."""
 
 
+class DelayNoticeLate(ExtensionNotAllowed):
+    """8-FZ art. 18 p. 6: a delay is only lawful when the client is told of it within
+    the notice term of registration; that day has passed."""
+
+    def __init__(self, notice_due: dt.date):
+        super().__init__(f"the delay notice was due by {notice_due}")
+        self.notice_due = notice_due
+
+
 def extension_start(
     current_due: dt.date,
     regime: str,
@@ -293,12 +346,19 @@ def extended_due(
     counted from ``extension_start`` (the statutory date before its move off a
     non-working day), and only the result is moved, once, like any term; so the new
     date is never later than the law's limit counted the same way.
+    Where the regime has a delay notice term (8-FZ art. 18 p. 6: 7 days of
+    registration), the delay is granted, and its notice sent, only up to that day: on a
+    date `at` after it DelayNoticeLate is raised (checked before the expired term).
     Raises ExtensionNotAllowed past the regime's limit or number of extensions."""
     rules = rules_for(regime)
     if rules.extension is None or extensions_so_far >= rules.max_extensions:
         raise ExtensionNotAllowed("this case cannot be extended again")
     if not 0 < days <= rules.extension.days:
         raise ExtensionNotAllowed(f"an extension is 1 to {rules.extension.days} days")
+    if at is not None and registered is not None:
+        notice_due = delay_notice_due(registered, regime, calendar, shift)
+        if notice_due is not None and at > notice_due:
+            raise DelayNoticeLate(notice_due)
     if at is not None and at > current_due:
         raise TermExpired(f"the statutory date {current_due} has passed")
     start = extension_start(current_due, regime, registered, calendar, shift)

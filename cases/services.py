@@ -219,7 +219,9 @@ def _new_case(
         is_confidential=is_confidential,
         created_by=created_by,
         status=Status.RECEIVED,
-        registration_deadline=deadlines.registration_due(timezone.localdate(received_at), regime),
+        registration_deadline=deadlines.registration_due(
+            timezone.localdate(received_at), regime, channel=channel
+        ),
     )
     from cases import uploads as upload_rules
 
@@ -686,7 +688,8 @@ def reply_to_clarification(case: Case, client, *, text: str, at: dt.datetime | N
 @transaction.atomic
 def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = None) -> Case:
     """The head extends the answer deadline once, by at most 30 days (59-FZ art. 12
-    p. 2), with a reason; the client is notified."""
+    p. 2; under 8-FZ a delay of at most 15 days, granted only while its notice is on
+    time: 7 days of registration, art. 18 p. 6), with a reason; the client is notified."""
     from cases import delivery
     from cases.models import DeliveryPurpose
 
@@ -707,6 +710,17 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
             case.statutory_deadline, case.regime, int(days), case.extension_count,
             calendar, registered=registered, at=today,
         )  # fmt: skip
+    except deadlines.DelayNoticeLate as exc:
+        message = _(
+            "Under 8-FZ (art. 18 p. 6) the client must be told of a delay within %(days)d "
+            "days of registration, by %(date)s: that day has passed, so the answer cannot "
+            "be delayed. Answer within the term, by %(due)s."
+        ) % {
+            "days": deadlines.rules_for(case.regime).delay_notice.days,
+            "date": _fmt(exc.notice_due),
+            "due": _fmt(case.statutory_deadline),
+        }
+        raise ValidationError({"days": message}) from exc
     except deadlines.TermExpired as exc:
         message = _(
             "The statutory deadline %(date)s has passed: an expired term cannot be "
@@ -1031,15 +1045,25 @@ def validate_answer(case: Case, answer, *, today: dt.date | None = None) -> None
                 % {"title": article.title}
             )
         if case.registered_at:
-            due = deadlines.link_due(timezone.localdate(case.registered_at), case.regime)
+            in_answer_term = deadlines.rules_for(case.regime).link is None
+            due = deadlines.link_due(
+                timezone.localdate(case.registered_at), case.regime,
+                current_due=case.statutory_deadline,
+                received=timezone.localdate(case.received_at) if case.received_at else None,
+            )  # fmt: skip
             if (today or timezone.localdate()) > due:
-                errors.setdefault("link_url", []).append(
-                    _(
+                if in_answer_term:
+                    message = _(
+                        "A reference to information published on the official site is an "
+                        "answer only within the answer term (by %(date)s). Write an answer "
+                        "on the merits."
+                    )
+                else:
+                    message = _(
                         "A link to a published answer must be sent within 7 days of "
                         "registration (by %(date)s). Write an answer on the merits."
                     )
-                    % {"date": _fmt(due)}
-                )
+                errors.setdefault("link_url", []).append(message % {"date": _fmt(due)})
     if answer.kind == AnswerKind.NO_ANSWER and not answer.no_answer_ground:
         errors.setdefault("no_answer_ground", []).append(
             _("Choose the lawful ground for leaving the message without an answer.")

@@ -70,6 +70,12 @@ TABLE = [
 ]  # fmt: skip
 
 
+def _last_day(registered, regime, statutory, shift):
+    """The last day the extension is granted: the statutory date, or under 8-FZ the
+    last day of the delay notice (art. 18 p. 6, tests/cases/test_fz8_procedure.py)."""
+    return deadlines.delay_notice_due(registered, regime, CAL, shift) or statutory
+
+
 @pytest.mark.parametrize(
     ("registered", "regime", "shift", "days", "statutory", "new", "told", "why"), TABLE
 )
@@ -80,8 +86,9 @@ def test_extension_counted_from_the_unshifted_statutory_date(
     start = deadlines.extension_start(statutory, regime, registered, CAL, shift)
     assert start == registered + dt.timedelta(days=30), why
     got = deadlines.extended_due(
-        statutory, regime, days, 0, CAL, shift, registered=registered, at=statutory
-    )
+        statutory, regime, days, 0, CAL, shift, registered=registered,
+        at=_last_day(registered, regime, statutory, shift),
+    )  # fmt: skip
     assert got == new, why
     limit = deadlines.rules_for(regime).extension.days
     # never later than the law's limit counted the same way from the statutory date
@@ -111,7 +118,8 @@ def test_the_service_extends_and_tells_the_real_days(
     settings.CASES_DEADLINE_SHIFT = shift
     case = _registered(register_post, org, registered, regime)
     assert case.statutory_deadline == statutory, why
-    on_the_last_day = moscow(statutory.year, statutory.month, statutory.day, 17)
+    last = _last_day(registered, regime, statutory, shift)
+    on_the_last_day = moscow(last.year, last.month, last.day, 17)
     with django_capture_on_commit_callbacks(execute=True):
         services.extend(case, org.head, days=days, reason="Запрошены документы", at=on_the_last_day)
     case.refresh_from_db()
