@@ -35,13 +35,11 @@ class CalendarOverride(models.Model):
         verbose_name_plural = _("production calendar exceptions")
         ordering = ["date"]
 
-    def clean(self):
-        super().clean()
-        if self.shortened and not self.is_working:
-            raise ValidationError(
-                {"shortened": _("Only a working day can be a shortened day.")}
-            )
-
     def __str__(self) -> str:
         kind = _("working") if self.is_working else _("non-working")
         return f"{self.date:%d.%m.%Y} — {kind}"
+
+    def clean(self):
+        super().clean()
+        if self.shortened and not self.is_working:
+            raise ValidationError({"shortened": _("Only a working day can be a shortened day.")})
