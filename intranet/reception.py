@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -42,10 +42,21 @@ class WeeklySchedule:
         )
 
     def hours_on(self, day: dt.date, calendar: ProductionCalendar) -> DayHours | None:
-        """The hours that apply on a date, or None if the point is closed all day."""
+        """The hours that apply on a date, or None if the point is closed all day. On a
+        shortened pre-holiday day (ТК РФ ст. 95) the point closes one hour earlier; the
+        lunch break stays where it is."""
         if not calendar.is_working_day(day):
             return None
-        return self.days.get(calendar.schedule_weekday(day))
+        hours = self.days.get(calendar.schedule_weekday(day))
+        if hours is None or not calendar.is_shortened_day(day):
+            return hours
+        return replace(hours, closes=_hour_earlier(hours.closes))
+
+
+def _hour_earlier(time: dt.time) -> dt.time:
+    if time.hour == 0:
+        return dt.time(0)
+    return time.replace(hour=time.hour - 1)
 
 
 @dataclass(frozen=True)

@@ -103,8 +103,13 @@ class CalendarOverrideViewSet(ModelViewSet):
     url_prefix = "org/calendar"
     icon = "date"
     menu_label = _("Production calendar")
-    list_display = ["date", yes_no_column(CalendarOverride, "is_working"), "reason"]
-    form_fields = ["date", "is_working", "reason"]
+    list_display = [
+        "date",
+        yes_no_column(CalendarOverride, "is_working"),
+        "shortened",
+        "reason",
+    ]
+    form_fields = ["date", "is_working", "shortened", "reason"]
 
 
 class OrganisationGroup(ViewSetGroup):

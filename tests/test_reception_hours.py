@@ -106,11 +106,12 @@ CASES = [
         None,
     ),
     (
-        "working Saturday 01.11.2025 keeps Monday's hours",
-        at(2025, 11, 1, 17, 30),
+        # Monday 03.11.2025, whose hours it works, is the eve of 4 November: shortened.
+        "working Saturday 01.11.2025 keeps Monday's hours, an hour shorter",
+        at(2025, 11, 1, 16, 30),
         True,
-        at(2025, 11, 1, 18),
-        "Открыто до 18:00",
+        at(2025, 11, 1, 17),
+        "Открыто до 17:00",
     ),
     (
         "after the working Saturday: Monday 03.11 off, Tuesday 04.11 holiday",
@@ -207,7 +208,9 @@ def test_no_slots_on_non_working_days(day):
 
 
 def test_working_saturday_has_monday_slots():
-    assert _slot_times(dt.date(2025, 11, 1)) == _slot_times(dt.date(2025, 11, 10))
+    # 01.11.2025 is a shortened pre-holiday day (ТК РФ ст. 95): Monday's slots less the
+    # last hour.
+    assert _slot_times(dt.date(2025, 11, 1)) == _slot_times(dt.date(2025, 11, 10))[:-2]
 
 
 def test_no_slots_in_the_past():
