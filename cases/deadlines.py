@@ -32,13 +32,32 @@ How a date is computed: counting starts the day after the event (ГК РФ art. 
 term of N calendar days ends on event + N; a term of N working days ends on the N-th
 working day after the event. A calendar-day deadline that falls on a non-working day
 moves to the preceding working day (records-management practice, compliant under both
-readings of the law) or, with ``CASES_DEADLINE_SHIFT = "following"``, to the next one
-(ГК РФ art. 193). A deadline never moves to before the day of the event itself: then it
-moves forward instead. Working and non-working days come from
-``intranet.workdays.get_calendar()`` (the `holidays` library plus local overrides).
+readings of the law) or to the next one (ГК РФ art. 193). Working and non-working days
+come from ``intranet.workdays.get_calendar()`` (the `holidays` library plus local
+overrides).
+
+Which way a term moves (REGULATION.md § 0, "configurable per regime and per term"): the
+term's own ``shift``, else its regime's ``shift``, else ``CASES_DEADLINE_SHIFT``
+("preceding" by default). Default per term:
+
+- registration (3 days of receipt): "following", ГК РФ art. 193: moved back, a 3-day
+  term loses one or two of its days at every weekend and all of them before holidays;
+- every other term: ``CASES_DEADLINE_SHIFT`` (REGULATION.md § 0 recommendation).
+
+Two floors hold whatever the shift, so "preceding" never cuts a term to nothing
+(REGULATION.md § 0 caveat):
+
+- a term of N >= 1 days never ends before the first working day after the event
+  (received Fri 08.05.2026, 3 days -> Tue 12.05.2026, not 08.05);
+- "preceding" moves back at most ``CASES_SHIFT_BACK_MAX_DAYS`` days (3: a weekend and a
+  bridge day); over a longer non-working stretch the date moves forward (ГК РФ art. 193):
+  registered 12.12.2025, 30 days -> 11.01.2026 (Sun, New Year holidays) -> 12.01.2026,
+  not 30.12.2025 (18 days).
 
 Every number can be changed per regime with ``CASES_REGIME_RULES`` in settings, e.g.
-``{"internal": {"answer": (10, "working")}}``; the defaults for internal requests and
+``{"internal": {"answer": (10, "working")}}``, a term's shift as a third item
+(``{"appeal": {"register": (3, "calendar", "preceding")}}``) and the regime's shift as
+``{"appeal": {"shift": "following"}}``; the defaults for internal requests and
 Incident Management are placeholders until the regional acts give their numbers.
 """
 
@@ -66,14 +85,19 @@ RECEIVED = "received"
 
 @dataclass(frozen=True)
 class Term:
-    """A number of days of one kind, counted from the day after an event."""
+    """A number of days of one kind, counted from the day after an event; `shift`, the
+    way its last day moves off a non-working day (None: the regime's, else the
+    setting)."""
 
     days: int
     kind: DayKind = CALENDAR
+    shift: str | None = None
 
     def __post_init__(self):
         if self.kind not in (CALENDAR, WORKING):
             raise ValueError(f"unknown day kind {self.kind!r}")
+        if self.shift not in (None, PRECEDING, FOLLOWING):
+            raise ValueError(f"a term's shift must be {PRECEDING!r} or {FOLLOWING!r}")
         if self.days < 0:
             raise ValueError("a term cannot be negative")
 
@@ -96,6 +120,7 @@ class RegimeRules:
     answer_from: str = REGISTERED  # the event `answer` (and the urgent target) runs from
     # `register` per channel where a channel has its own term: (channel, Term) pairs
     register_by_channel: tuple[tuple[str, Term], ...] = ()
+    shift: str | None = None  # of the terms without their own (None: the setting)
 
     def register_term(self, channel: str | None = None) -> Term:
         """The registration term of a message that came in through `channel`."""
@@ -104,11 +129,35 @@ class RegimeRules:
     def __post_init__(self):
         if self.answer_from not in (REGISTERED, RECEIVED):
             raise ValueError(f"unknown starting event {self.answer_from!r}")
+        if self.shift not in (None, PRECEDING, FOLLOWING):
+            raise ValueError(f"a regime's shift must be {PRECEDING!r} or {FOLLOWING!r}")
+
+    def with_shift(self) -> RegimeRules:
+        """These rules with the regime's shift given to every term without its own."""
+        if self.shift is None:
+            return self
+        changes = {}
+        for name in TERM_FIELDS:
+            term = getattr(self, name)
+            if term is not None and term.shift is None:
+                changes[name] = replace(term, shift=self.shift)
+        changes["register_by_channel"] = tuple(
+            (channel, term if term.shift is not None else replace(term, shift=self.shift))
+            for channel, term in self.register_by_channel
+        )
+        return replace(self, **changes)
+
+
+TERM_FIELDS = (
+    "register", "answer", "forward", "link", "extension", "delay_notice", "urgent_target",
+    "other_body_reply",
+)  # fmt: skip
 
 
 _59FZ = RegimeRules(
     prefix="ОБ",
-    register=Term(3),
+    # ГК РФ art. 193: moved back, the 3-day term is cut to nothing before holidays.
+    register=Term(3, CALENDAR, FOLLOWING),
     answer=Term(30),
     forward=Term(7),
     link=Term(7),
@@ -147,8 +196,10 @@ def _term(value) -> Term | None:
         return value
     if isinstance(value, int):
         return Term(value)
-    days, kind = value
-    return Term(int(days), kind)
+    if isinstance(value, dict):
+        return Term(int(value["days"]), value.get("kind", CALENDAR), value.get("shift"))
+    days, kind, *shift = value
+    return Term(int(days), kind, *shift)
 
 
 def rules_for(regime: str) -> RegimeRules:
@@ -157,24 +208,32 @@ def rules_for(regime: str) -> RegimeRules:
     base = DEFAULT_RULES[Regime(regime)]
     overrides = getattr(settings, "CASES_REGIME_RULES", {}).get(str(regime), {})
     if not overrides:
-        return base
+        return base.with_shift()
     changes = {}
     for key, value in overrides.items():
-        if key in {"prefix", "max_extensions", "answer_from"}:
+        if key in {"prefix", "max_extensions", "answer_from", "shift"}:
             changes[key] = value
         elif key == "register_by_channel":  # {"phone": 0, "visit": (1, "working")}
             items = value.items() if isinstance(value, dict) else value
             changes[key] = tuple((str(channel), _term(term)) for channel, term in items)
         else:
             changes[key] = _term(value)
-    return replace(base, **changes)
+    return replace(base, **changes).with_shift()
 
 
-def _shift_mode(shift: str | None) -> str:
-    mode = shift or getattr(settings, "CASES_DEADLINE_SHIFT", PRECEDING)
+def _shift_mode(shift: str | None, term: Term | None = None) -> str:
+    """The way a last day moves: `shift` given by the caller, else the term's own (its
+    regime's, see ``RegimeRules.with_shift``), else ``CASES_DEADLINE_SHIFT``."""
+    mode = shift or (term.shift if term is not None else None)
+    mode = mode or getattr(settings, "CASES_DEADLINE_SHIFT", PRECEDING)
     if mode not in (PRECEDING, FOLLOWING):
         raise ValueError(f"CASES_DEADLINE_SHIFT must be {PRECEDING!r} or {FOLLOWING!r}")
     return mode
+
+
+def shift_back_max_days() -> int:
+    """How far "preceding" may move a last day back; further, it moves forward."""
+    return int(getattr(settings, "CASES_SHIFT_BACK_MAX_DAYS", 3))
 
 
 def add_term(
@@ -185,9 +244,11 @@ def add_term(
 ) -> dt.date:
     """The last day of `term` counted from the day after `start`, on a working day.
 
-    Calendar days: start + N, moved off a non-working day (see the module docstring).
-    Working days: the N-th working day after start. A term of 0 days ends on `start`
-    itself when that is a working day."""
+    Calendar days: start + N, moved off a non-working day (see the module docstring):
+    back at most ``CASES_SHIFT_BACK_MAX_DAYS`` under "preceding", else forward; and never
+    before the first working day after `start` (the floor). Working days: the N-th
+    working day after start. A term of 0 days ends on `start` itself when that is a
+    working day."""
     calendar = calendar or get_calendar()
     if term.kind == WORKING:
         if term.days == 0:
@@ -196,9 +257,10 @@ def add_term(
     due = start + dt.timedelta(days=term.days)
     if calendar.is_working_day(due):
         return due
-    if _shift_mode(shift) == PRECEDING:
+    if _shift_mode(shift, term) == PRECEDING:
         earlier = calendar.working_day_on_or_before(due)
-        if earlier >= start:
+        floor = calendar.next_working_day(start) if term.days else start
+        if earlier >= floor and (due - earlier).days <= shift_back_max_days():
             return earlier
     return calendar.working_day_on_or_after(due)
 
@@ -362,7 +424,7 @@ def extended_due(
     if at is not None and at > current_due:
         raise TermExpired(f"the statutory date {current_due} has passed")
     start = extension_start(current_due, regime, registered, calendar, shift)
-    new_due = add_term(start, Term(days, rules.extension.kind), calendar, shift)
+    new_due = add_term(start, replace(rules.extension, days=days), calendar, shift)
     if new_due > add_term(start, rules.extension, calendar, shift):
         raise ExtensionNotAllowed(f"an extension is 1 to {rules.extension.days} days")
     return new_due

@@ -300,8 +300,10 @@ LOGGING = {
 # --- cases ---
 # The deadline policy itself is in cases/deadlines.py; these switch its options.
 # A deadline on a non-working day moves to the "preceding" (default) or "following"
-# working day.
+# working day: the default of the terms without their own shift (cases/deadlines.py).
 CASES_DEADLINE_SHIFT = os.environ.get("CASES_DEADLINE_SHIFT", "preceding")
+# "preceding" moves a last day back at most this many days; further, it moves forward.
+CASES_SHIFT_BACK_MAX_DAYS = 3
 # Per-regime overrides of the day counts, e.g. {"internal": {"answer": (10, "working")}}.
 CASES_REGIME_RULES: dict = {}
 # Per-channel default regime overrides, e.g. {"email": "appeal"}.

@@ -32,7 +32,9 @@ UNDATED = [NoAnswerGround.ANONYMOUS, NoAnswerGround.OBSCENE, NoAnswerGround.REPE
 
 # registered, shift, last day of the 7-day notice (and of the link), why
 DATES = [
-    (D(2024, 12, 25), P, D(2024, 12, 28), "+7 = 01.01.2025 holiday -> Sat 28.12 (working)"),
+    (D(2024, 12, 25), P, D(2025, 1, 9),
+     "+7 = 01.01.2025 holiday; back to Sat 28.12 would be 4 days, more than "
+     "CASES_SHIFT_BACK_MAX_DAYS (3): forward to 09.01.2025"),
     (D(2024, 12, 25), F, D(2025, 1, 9), "01.01 -> 09.01.2025, after the January holidays"),
     (D(2025, 5, 2), P, D(2025, 5, 7), "+7 = 09.05 holiday, 08.05 off -> Wed 07.05"),
     (D(2025, 5, 2), F, D(2025, 5, 12), "09.05 -> Mon 12.05"),

@@ -36,8 +36,9 @@ CAL = ProductionCalendar()
         (
             D(2025, 12, 5),
             "preceding",
-            D(2025, 12, 30),
-            "+30 = Sun 04.01.2026 in the New Year holidays; 31.12 is off -> Tue 30.12.2025",
+            D(2026, 1, 12),
+            "+30 = Sun 04.01.2026 in the New Year holidays; back to Tue 30.12.2025 is 5 days "
+            "(more than CASES_SHIFT_BACK_MAX_DAYS, a 25-day term) -> forward to Mon 12.01",
         ),
         (
             D(2025, 12, 5),
@@ -66,8 +67,9 @@ CAL = ProductionCalendar()
         (
             D(2026, 12, 10),
             "preceding",
-            D(2026, 12, 30),
-            "+30 = Sat 09.01.2027; 01-08.01 holidays, 31.12.2026 off -> Wed 30.12.2026",
+            D(2027, 1, 11),
+            "+30 = Sat 09.01.2027; 01-08.01 holidays, 31.12.2026 off: back to Wed 30.12.2026 "
+            "is 10 days -> forward to Mon 11.01.2027",
         ),
         (
             D(2026, 12, 10),
@@ -78,8 +80,9 @@ CAL = ProductionCalendar()
         (
             D(2026, 12, 9),
             "preceding",
-            D(2026, 12, 30),
-            "+30 = Fri 08.01.2027, a holiday -> Wed 30.12.2026",
+            D(2027, 1, 11),
+            "+30 = Fri 08.01.2027, a holiday: back to Wed 30.12.2026 is 9 days -> forward to "
+            "Mon 11.01.2027",
         ),
         (
             D(2026, 4, 11),
@@ -104,8 +107,9 @@ def test_answer_deadline_59fz(registered, shift, expected, why):
     [
         (
             D(2025, 12, 30),
-            D(2025, 12, 30),
-            "+3 = Fri 02.01.2026 (holiday); 01.01 holiday, 31.12 off -> Tue 30.12, the day itself",
+            D(2026, 1, 12),
+            "+3 = Fri 02.01.2026 (holiday); back to Tue 30.12 is the day itself, before the "
+            "first working day after receipt (the floor) -> forward to Mon 12.01.2026",
         ),
         (
             D(2025, 12, 31),
@@ -147,9 +151,9 @@ def test_registration_deadline(received, expected, why):
         (
             Regime.FEEDBACK,
             D(2025, 12, 26),
-            D(2025, 12, 30),
-            "ПОС: +10 = Mon 05.01.2026 (holiday) -> 30.12.2025; the 5-working-day target "
-            "(14.01.2026) is later, so the statutory date caps it",
+            D(2026, 1, 12),
+            "ПОС: +10 = Mon 05.01.2026 (holiday); back to 30.12.2025 is 6 days -> 12.01.2026; "
+            "the 5-working-day target (14.01.2026) is later, so the statutory date caps it",
         ),
     ],
 )

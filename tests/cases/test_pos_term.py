@@ -37,8 +37,9 @@ POS = [
      "+10 = Tue 30.04.2024 (off); 29.04 off, 28.04 Sun -> Sat 27.04, a working Saturday"),
     (D(2024, 4, 20), D(2024, 4, 22), "following", D(2024, 5, 2),
      "+10 = Tue 30.04.2024 (off); 01.05 holiday -> Thu 02.05"),
-    (D(2025, 12, 24), D(2025, 12, 26), "preceding", D(2025, 12, 30),
-     "+10 = Sat 03.01.2026 (holiday); 02.01, 01.01 holidays, 31.12 off -> Tue 30.12.2025"),
+    (D(2025, 12, 24), D(2025, 12, 26), "preceding", D(2026, 1, 12),
+     "+10 = Sat 03.01.2026 (holiday); back to Tue 30.12.2025 is 4 days -> forward to Mon "
+     "12.01.2026"),
     (D(2025, 12, 24), D(2025, 12, 26), "following", D(2026, 1, 12),
      "+10 = 03.01.2026; to 08.01 holidays, 09.01 off, 10–11.01 weekend -> Mon 12.01"),
     (D(2027, 2, 13), D(2027, 2, 15), "preceding", D(2027, 2, 20),
