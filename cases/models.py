@@ -409,6 +409,7 @@ class EventKind(models.TextChoices):
     CLARIFICATION = "clarification", _("Clarification requested")
     CLIENT_REPLY = "client_reply", _("The client replied")
     EXTENDED = "extended", _("Deadline extended")
+    REDATED = "redated", _("Dates re-counted on the changed calendar")
     FORWARDED = "forwarded", _("Forwarded to another body")
     OTHER_BODY = "other_body", _("Documents requested from another body")
     OTHER_BODY_REPLY = "other_body_reply", _("Another body replied")
@@ -717,6 +718,7 @@ class DeliveryPurpose(models.TextChoices):
     ANSWER = "answer", _("Answer")
     CLARIFICATION = "clarification", _("Clarification request")
     EXTENSION = "extension", _("Extension notice")
+    DEADLINE = "deadline", _("Notice: the deadline moved with the calendar")
     FORWARDING = "forwarding", _("Forwarding notice")
     NO_ANSWER = "no_answer", _("Notice: left without an answer")
 

@@ -685,6 +685,48 @@ def reply_to_clarification(case: Case, client, *, text: str, at: dt.datetime | N
     return clarification
 
 
+def _extension_refused(case: Case, exc: deadlines.ExtensionNotAllowed) -> str:
+    """Why the extension `exc` refused cannot be granted, for the head."""
+    rules = deadlines.rules_for(case.regime)
+    if isinstance(exc, deadlines.DelayNoticeLate):
+        return _(
+            "Under 8-FZ (art. 18 p. 6) the client must be told of a delay within %(days)d "
+            "days of registration, by %(date)s: that day has passed, so the answer cannot "
+            "be delayed. Answer within the term, by %(due)s."
+        ) % {
+            "days": rules.delay_notice.days,
+            "date": _fmt(exc.notice_due),
+            "due": _fmt(case.statutory_deadline),
+        }
+    if isinstance(exc, deadlines.TermExpired):
+        return _(
+            "The statutory deadline %(date)s has passed: an expired term cannot be "
+            "extended. The case stays overdue until it is answered."
+        ) % {"date": _fmt(case.statutory_deadline)}
+    if rules.extension is None:
+        return _("The answer term of this regime cannot be extended.")
+    if case.extension_count < rules.max_extensions:
+        return _("An extension is 1 to %(days)d days.") % {"days": rules.extension.days}
+    return _("This case has already been extended: it cannot be extended again.")
+
+
+def extension_refusal(case: Case, today: dt.date | None = None, calendar=None) -> str:
+    """Why the head cannot extend `case` today at all ("" when an extension of at least
+    one day can be granted): the page shows this instead of the form."""
+    if not case.statutory_deadline:
+        return ""
+    today = today or timezone.localdate()
+    registered = timezone.localdate(case.registered_at) if case.registered_at else None
+    try:
+        deadlines.extended_due(
+            case.statutory_deadline, case.regime, 1, case.extension_count,
+            calendar or get_calendar(), registered=registered, at=today,
+        )  # fmt: skip
+    except deadlines.ExtensionNotAllowed as exc:
+        return _extension_refused(case, exc)
+    return ""
+
+
 @transaction.atomic
 def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = None) -> Case:
     """The head extends the answer deadline once, by at most 30 days (59-FZ art. 12
@@ -710,30 +752,8 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
             case.statutory_deadline, case.regime, int(days), case.extension_count,
             calendar, registered=registered, at=today,
         )  # fmt: skip
-    except deadlines.DelayNoticeLate as exc:
-        message = _(
-            "Under 8-FZ (art. 18 p. 6) the client must be told of a delay within %(days)d "
-            "days of registration, by %(date)s: that day has passed, so the answer cannot "
-            "be delayed. Answer within the term, by %(due)s."
-        ) % {
-            "days": deadlines.rules_for(case.regime).delay_notice.days,
-            "date": _fmt(exc.notice_due),
-            "due": _fmt(case.statutory_deadline),
-        }
-        raise ValidationError({"days": message}) from exc
-    except deadlines.TermExpired as exc:
-        message = _(
-            "The statutory deadline %(date)s has passed: an expired term cannot be "
-            "extended. The case stays overdue until it is answered."
-        ) % {"date": _fmt(case.statutory_deadline)}
-        raise ValidationError({"days": message}) from exc
     except deadlines.ExtensionNotAllowed as exc:
-        rules = deadlines.rules_for(case.regime)
-        if rules.extension is not None and case.extension_count < rules.max_extensions:
-            message = _("An extension is 1 to %(days)d days.") % {"days": rules.extension.days}
-        else:
-            message = _("This case has already been extended: it cannot be extended again.")
-        raise ValidationError({"days": message}) from exc
+        raise ValidationError({"days": _extension_refused(case, exc)}) from exc
     old = case.statutory_deadline
     start = deadlines.extension_start(old, case.regime, registered, calendar)
     # The real extension, counted from the statutory date before its move: shorter than

@@ -501,7 +501,11 @@ def _answer_context(request, case, forms: dict) -> dict:
     if context["can_forward"]:
         context["forward_form"] = forms.get("forward") or ForwardForm()
     if context["can_extend"]:
-        context["extend_form"] = forms.get("extend") or ExtendForm()
+        # An overdue, already extended or late-notice case shows why, not a form that
+        # can only be refused (the service refuses it all the same).
+        context["extend_refusal"] = "extend" not in forms and services.extension_refusal(case)
+        if not context["extend_refusal"]:
+            context["extend_form"] = forms.get("extend") or ExtendForm()
     if can_approve:
         context["review_form"] = forms.get("review") or CommentForm()
     return context

@@ -210,3 +210,32 @@ def test_a_running_term_is_still_extended_through_the_page(client, org, register
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.extension_count == 1
+
+
+@pytest.mark.django_db
+def test_the_page_shows_why_instead_of_the_form(client, org, register_post):
+    """An overdue case offers the head no form that can only be refused: the section says
+    why; a running term still shows the form."""
+    overdue = _overdue_case(register_post, org)
+    running = _registered(register_post, org, timezone.localdate() - dt.timedelta(days=2))
+    client.force_login(org.head)
+    page = client.get(reverse("cases:detail", args=[overdue.pk])).content.decode()
+    assert reverse("cases:extend", args=[overdue.pk]) not in page
+    assert "истёкший срок продлить нельзя" in page
+    page = client.get(reverse("cases:detail", args=[running.pk])).content.decode()
+    assert reverse("cases:extend", args=[running.pk]) in page
+
+
+@pytest.mark.django_db
+def test_a_refused_extension_leaves_the_report_figure(client, org, register_post):
+    """«Просрочено сейчас» of the report counts the case before and after the refusal."""
+    from cases.reports import figures
+
+    case = _overdue_case(register_post, org)
+    today = timezone.localdate()
+    unit = [org.units["ОДС"].pk]
+    assert figures.build(unit, today - dt.timedelta(days=60), today).overdue_now == 1
+    client.force_login(org.head)
+    client.post(reverse("cases:extend", args=[case.pk]), {"days": "20", "reason": "Документы"})
+    assert figures.build(unit, today - dt.timedelta(days=60), today).overdue_now == 1
+    _still_overdue(case, org)
