@@ -229,6 +229,7 @@ def _after_done(delivery: Delivery, actor=None) -> None:
             "channel": delivery.get_channel_display(),
             "contact": delivery.contact,
         }
+        message = message.replace(" .", ".")  # no contact (the portal)
         if case.status == Status.CLOSED and previous != Status.CLOSED:
             message += " " + _("The answer has reached the client on every channel: closed.")
     CaseEvent.objects.create(

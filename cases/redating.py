@@ -174,14 +174,7 @@ def _redate_case(
     case.save(update_fields=[*moved, "updated_at"])
     seen_by_client = "due_date" in moved and case.status != Status.RECEIVED
     with translation.override(settings.LANGUAGE_CODE):
-        parts = [
-            _("%(what)s: %(old)s → %(new)s")
-            % {"what": _(LABELS[name]), "old": _fmt(previous[name]), "new": _fmt(value)}
-            for name, value in moved.items()
-        ]
-        message = _("Dates re-counted on the changed production calendar: %(dates)s.") % {
-            "dates": "; ".join(parts)
-        }
+        message = _describe(previous, moved, seen_by_client, change)
         CaseEvent.objects.create(
             case=case, kind=EventKind.REDATED, actor=None, message=message, reason=change,
             visible_to_client=seen_by_client, from_status=case.status, to_status=case.status,
@@ -197,6 +190,28 @@ def _redate_case(
                 body=_letter(case, previous["due_date"], change),
             )
     return True
+
+
+def _describe(previous: dict, moved: dict, seen_by_client: bool, change: str) -> str:
+    """The timeline entry. Inside the desk: each date that moved. For the client: the
+    deadline they see and why, then any other date that moved differently."""
+
+    def line(name: str) -> str:
+        return _("%(what)s: %(old)s → %(new)s") % {
+            "what": _(LABELS[name]), "old": _fmt(previous[name]), "new": _fmt(moved[name]),
+        }  # fmt: skip
+
+    if not seen_by_client:
+        return _("Dates re-counted on the changed production calendar: %(dates)s.") % {
+            "dates": "; ".join(line(name) for name in moved)
+        }
+    text = _(
+        "The time to answer moved from %(old)s to %(new)s: the production calendar has "
+        "changed (%(change)s)."
+    ) % {"old": _fmt(previous["due_date"]), "new": _fmt(moved["due_date"]), "change": change}
+    same = (previous["due_date"], moved["due_date"])
+    others = [line(n) for n in moved if n != "due_date" and (previous[n], moved[n]) != same]
+    return " ".join([text, "; ".join(others) + "."]) if others else text
 
 
 # Names of the dates in the timeline entry.

@@ -159,6 +159,7 @@ def test_an_unregistered_message_moves_inside_the_desk_only(
     assert case.registration_deadline == D(2026, 5, 13)
     event = case.events.get(kind=EventKind.REDATED)
     assert not event.visible_to_client
+    assert "Зарегистрировать до: 12.05.2026 → 13.05.2026" in event.message
     assert not case.deliveries.exists() and not mail.outbox
 
 
@@ -215,7 +216,7 @@ def test_the_admin_adds_and_removes_a_day_off(
     # page shows the same entry to the staff).
     client.force_login(org.head)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "Сроки пересчитаны по изменённому производственному календарю" in page
+    assert "Срок ответа перенесён с 15.06.2026 на 16.06.2026" in page
 
     override = CalendarOverride.objects.get(date=D(2026, 6, 15))
     client.force_login(org.admin)
@@ -259,7 +260,7 @@ def test_the_client_sees_the_new_date_on_their_page(
         CalendarOverride.objects.create(date=D(2026, 6, 15), reason="Указ")
     client.force_login(org.client)
     page = client.get(case.get_client_url()).content.decode()
-    assert "16.06.2026" in page and "Сроки пересчитаны" in page
+    assert "Срок ответа перенесён с 15.06.2026 на 16.06.2026: изменился" in page
 
 
 @pytest.mark.django_db
