@@ -72,6 +72,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "intranet.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stateless: outside the next one, so that its 503 page carries the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A request that meets an unusable database gets a clear 503 page, whichever
+    # middleware or view met it: outside every middleware that may query (the session's
+    # first of all); a connection that died since the previous request is replaced
+    # before the session is read (intranet.middleware).
+    "intranet.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,11 +87,7 @@ MIDDLEWARE = [
     "intranet.audit.context.AuditContextMiddleware",
     "intranet.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # A lost database connection becomes a clear 503 page; a connection that died since
-    # the previous request is replaced before the session is read (intranet.middleware).
-    "intranet.middleware.DatabaseUnavailableMiddleware",
     # Last: turns a lockout detected during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
