@@ -39,9 +39,11 @@ urlpatterns = [
     path("search/", include("search.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG and settings.MEDIA_URL.startswith("/"):
+    # Uploaded files in development, through the permission checks of production
+    # (intranet.views.development_media); production's proxy serves only the images.
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.development_media)
+    )
 
 urlpatterns += [path("", include(wagtail_urls))]
