@@ -378,6 +378,13 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
+# Password reset (the admin's, by e-mail; docs/security.md "Password reset"): only for
+# accounts with admin access; at most PASSWORD_RESET_LIMIT requests from one IP address
+# and for one e-mail address, and as many mails to one account, in PASSWORD_RESET_MINUTES.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "intranet.accounts.forms.PasswordResetForm"
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
+PASSWORD_RESET_WINDOW = timedelta(minutes=int(os.environ.get("PASSWORD_RESET_MINUTES", "60")))
+
 # Sessions: not readable by scripts, not sent on cross-site requests, one working day.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
