@@ -130,8 +130,6 @@ def drop_dead_connections() -> None:
     """Close every open database connection that no longer works, so the next query opens
     a new one. A connection inside a transaction is left alone: closing it would lose
     the transaction (a test's, or one the caller holds), and its error is the caller's."""
-    from django.db import connections
-
     for connection in connections.all(initialized_only=True):
         if connection.connection is None or connection.in_atomic_block:
             continue
