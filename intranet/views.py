@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -60,3 +61,31 @@ def favicon(request):
     """Browsers ask for /favicon.ico when a response names no icon (an image, a PDF, the
     API's JSON): send them, once and for all, to the intranet's icon."""
     return HttpResponsePermanentRedirect(static("intranet/favicon.svg"))
+
+
+# Uploaded files under MEDIA_ROOT, in development (DEBUG) only: production's proxy serves
+# the images' folders itself and nothing else (README, "Docker Compose"; docs/security.md).
+# Wagtail keeps original images in original_images/ and their renditions in images/.
+MEDIA_IMAGE_FOLDERS = ("original_images/", "images/")
+MEDIA_DOCUMENT_FOLDER = "documents/"
+
+
+@require_safe
+def development_media(request, path):
+    """/media/ under DEBUG (`make run`), with the permission checks production has: an
+    image is served as the proxy would; a Wagtail document only through Wagtail's
+    document view (its collection's view restrictions, the login rule for non-public
+    documents, the download headers), exactly as at /documents/<id>/<name>; anything else
+    (the files of cases and answers, which only their permission-checked views serve,
+    a name no document has) is not found."""
+    from django.views.static import serve as serve_file
+    from wagtail.documents import get_document_model
+    from wagtail.documents.views.serve import serve as serve_document
+
+    if path.startswith(MEDIA_IMAGE_FOLDERS):
+        return serve_file(request, path, document_root=settings.MEDIA_ROOT)
+    if path.startswith(MEDIA_DOCUMENT_FOLDER):
+        document = get_document_model().objects.filter(file=path).first()
+        if document is not None:
+            return serve_document(request, document.pk, document.filename)
+    raise Http404(path)

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,3 +33,45 @@ class User(AbstractUser):
         if cache is None:
             cache = self._role_names = set(self.groups.values_list("name", flat=True))
         return role in cache
+
+
+class PasswordResetRequestQuerySet(models.QuerySet):
+    def since(self, when):
+        return self.filter(when__gte=when)
+
+    def requests(self):
+        """The requests themselves (a row without an account)."""
+        return self.filter(user__isnull=True)
+
+    def mails(self):
+        """The mails sent (a row naming the account mailed)."""
+        return self.filter(user__isnull=False)
+
+
+class PasswordResetRequest(models.Model):
+    """What the password-reset throttle counts (intranet.accounts.views): one row per
+    valid request of the reset form (no account: the request must not tell whether the
+    address is known) and one per reset mail sent (the account mailed). Rows older than
+    the window are deleted as new requests come, so only the last window is kept."""
+
+    when = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    email = models.CharField(_("e-mail address"), max_length=254)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("account mailed"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    objects = PasswordResetRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        ordering = ["-when"]
+
+    def __str__(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M:%S} {self.email}"

@@ -72,6 +72,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "intranet.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stateless: outside the next one, so that its 503 page carries the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A request that meets an unusable database gets a clear 503 page, whichever
+    # middleware or view met it: outside every middleware that may query (the session's
+    # first of all); a connection that died since the previous request is replaced
+    # before the session is read (intranet.middleware).
+    "intranet.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,11 +87,7 @@ MIDDLEWARE = [
     "intranet.audit.context.AuditContextMiddleware",
     "intranet.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # A lost database connection becomes a clear 503 page; a connection that died since
-    # the previous request is replaced before the session is read (intranet.middleware).
-    "intranet.middleware.DatabaseUnavailableMiddleware",
     # Last: turns a lockout detected during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -374,6 +377,13 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Password reset (the admin's, by e-mail; docs/security.md "Password reset"): only for
+# accounts with admin access; at most PASSWORD_RESET_LIMIT requests from one IP address
+# and for one e-mail address, and as many mails to one account, in PASSWORD_RESET_MINUTES.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "intranet.accounts.forms.PasswordResetForm"
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
+PASSWORD_RESET_WINDOW = timedelta(minutes=int(os.environ.get("PASSWORD_RESET_MINUTES", "60")))
 
 # Sessions: not readable by scripts, not sent on cross-site requests, one working day.
 SESSION_COOKIE_HTTPONLY = True
