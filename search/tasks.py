@@ -47,8 +47,9 @@ def retry_failures(limit: int = 100) -> tuple[int, set[int]]:
             case_id = int(failure.object_id)
             cases.add(case_id)
             try:
-                if sync_case(case_id) is None:  # the case is gone, and with it the failure
+                if sync_case(case_id) is None:  # the case is gone: nothing to index
                     failure.delete()
+                    continue
             except DocumentRefused:
                 continue  # recorded again, with a longer wait
             except EngineUnavailable:
