@@ -23,7 +23,7 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied, 
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases import permissions, services, uploads
+from cases import limits, permissions, services, uploads
 from cases.choices import Channel, ClientKind, Regime, ReplyChannel
 from cases.filters import QUEUE_KEYS, CaseFilter, apply_queue, apply_sort, default_queue
 from cases.models import (
@@ -217,9 +217,9 @@ class SubmitSerializer(serializers.Serializer):
     """A client's question (portal)."""
 
     subject = ClientTextField(max_length=255)
-    text = ClientTextField(min_length=10)
+    text = ClientTextField(min_length=10, validators=[limits.text_with_files])
     topic = serializers.ChoiceField(choices=Topic.choices, required=False, allow_blank=True)
-    client_comments = ClientTextField(required=False, allow_blank=True)
+    client_comments = ClientTextField(required=False, allow_blank=True, validators=[limits.comment])
     reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="portal")
     reply_contact = serializers.CharField(required=False, allow_blank=True, max_length=255)
     extra_reply_channel = serializers.ChoiceField(
@@ -266,7 +266,7 @@ class RegisterSerializer(SubmitSerializer):
     )
     external_client = ExternalClientSerializer(required=False)
     reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="post")
-    text = ClientTextField()
+    text = ClientTextField(validators=[limits.text_with_files])
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -277,7 +277,9 @@ class RegisterSerializer(SubmitSerializer):
 
 class UrgencySerializer(serializers.Serializer):
     urgent = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[limits.comment]
+    )
 
 
 class AssignSerializer(serializers.Serializer):
@@ -288,17 +290,25 @@ class AssignSerializer(serializers.Serializer):
     co_executors = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), many=True, required=False, default=list
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[limits.comment]
+    )
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = ClientTextField(required=False, allow_blank=True, default="")
+    reason = ClientTextField(
+        required=False, allow_blank=True, default="", validators=[limits.comment]
+    )
 
 
 class AnswerInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AnswerKind.choices)
-    body = serializers.CharField(required=False, allow_blank=True, default="")
-    grounds = serializers.CharField(required=False, allow_blank=True, default="")
+    body = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[limits.text_with_files]
+    )
+    grounds = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[limits.text]
+    )
     link_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     no_answer_ground = serializers.ChoiceField(
         choices=NoAnswerGround.choices, required=False, allow_blank=True, default=""
@@ -318,42 +328,48 @@ class AnswerInputSerializer(serializers.Serializer):
 
 class ReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "return"])
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[limits.comment]
+    )
 
 
 class DeliveryActionSerializer(serializers.Serializer):
     delivery = serializers.IntegerField()
     action = serializers.ChoiceField(choices=["retry", "delivered"])
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[limits.comment]
+    )
 
 
 class QuestionSerializer(serializers.Serializer):
-    question = serializers.CharField()
+    question = serializers.CharField(validators=[limits.comment])
 
 
 class ReplySerializer(serializers.Serializer):
-    text = ClientTextField()
+    text = ClientTextField(validators=[limits.text])
 
 
 class ExtendSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField()
+    reason = serializers.CharField(validators=[limits.comment])
 
 
 class ForwardSerializer(serializers.Serializer):
     body_name = serializers.CharField(max_length=255)
-    body_contacts = serializers.CharField()
-    covering_letter = serializers.CharField()
+    body_contacts = serializers.CharField(validators=[limits.comment])
+    covering_letter = serializers.CharField(validators=[limits.text])
 
 
 class DocumentsRequestSerializer(serializers.Serializer):
     body_name = serializers.CharField(max_length=255)
-    what = serializers.CharField()
+    what = serializers.CharField(validators=[limits.comment])
 
 
 class RateSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
-    comment = ClientTextField(required=False, allow_blank=True, default="")
+    comment = ClientTextField(
+        required=False, allow_blank=True, default="", validators=[limits.comment]
+    )
 
 
 QUEUE_PARAMETER = OpenApiParameter(

@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import permissions, uploads
+from cases import limits, permissions, uploads
 from cases.choices import Channel, ClientKind, Regime, ReplyChannel
 from cases.models import AnswerKind, NoAnswerGround
 from cases.topics import Topic
@@ -141,13 +141,17 @@ class QuestionForm(ReplyChannelsMixin, forms.Form):
         label=_("Your question"),
         widget=forms.Textarea(attrs={"rows": 10}),
         min_length=10,
+        validators=[limits.text_with_files],
         help_text=_("Describe the situation and what you need to know."),
     )
     topic = forms.ChoiceField(
         label=_("Topic"), choices=[("", _("Not sure"))] + list(Topic.choices), required=False
     )
     client_comments = ClientTextField(
-        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Comments"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        validators=[limits.comment],
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -230,16 +234,28 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
     external_kind = forms.ChoiceField(
         label=_("Or an outside client"), choices=ClientKind.choices, required=False
     )
-    external_name = forms.CharField(label=_("Full name or organisation"), required=False)
-    external_postal_address = forms.CharField(
-        label=_("Postal address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    external_name = forms.CharField(
+        label=_("Full name or organisation"), max_length=255, required=False
     )
-    external_email = forms.EmailField(label=_("E-mail"), required=False)
-    external_phone = forms.CharField(label=_("Phone"), required=False)
+    external_postal_address = forms.CharField(
+        label=_("Postal address"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        validators=[limits.comment],
+    )
+    external_email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    external_phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     subject = ClientTextField(label=_("Subject"), max_length=255)
-    text = ClientTextField(label=_("Text of the message"), widget=forms.Textarea(attrs={"rows": 8}))
+    text = ClientTextField(
+        label=_("Text of the message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        validators=[limits.text_with_files],
+    )
     client_comments = ClientTextField(
-        label=_("Client's comments"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Client's comments"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        validators=[limits.comment],
     )
     topic = forms.ChoiceField(
         label=_("Topic"), choices=[("", "—")] + list(Topic.choices), required=False
@@ -248,14 +264,16 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
     reply_channel = forms.ChoiceField(
         label=_("Reply channel"), choices=ReplyChannel.choices, initial=ReplyChannel.POST
     )
-    reply_contact = forms.CharField(label=_("Contact for the answer"), required=False)
+    reply_contact = forms.CharField(
+        label=_("Contact for the answer"), max_length=255, required=False
+    )
     extra_reply_channel = forms.ChoiceField(
         label=_("Additional channel"),
         choices=[("", "—")] + list(ReplyChannel.choices),
         required=False,
     )
     extra_reply_contact = forms.CharField(
-        label=_("Contact for the additional channel"), required=False
+        label=_("Contact for the additional channel"), max_length=255, required=False
     )
     is_confidential = forms.BooleanField(label=_("Confidential"), required=False)
 
@@ -316,7 +334,10 @@ class UrgencyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        validators=[limits.comment],
     )
 
 
@@ -350,6 +371,7 @@ class AssignForm(forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        validators=[limits.comment],
         help_text=_("Required when reassigning."),
     )
 
@@ -401,12 +423,14 @@ class AnswerForm(forms.Form):
         label=_("Answer text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "class": "answer-body"}),
+        validators=[limits.text_with_files],
         help_text=_("Paragraphs are kept; simple formatting (bold, lists, links) is allowed."),
     )
     grounds = forms.CharField(
         label=_("Grounds of the refusal, in plain words"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[limits.text],
         help_text=_("Why the request is refused, so that the client understands it without "
                     "reading the acts. References to acts may follow in brackets."),
     )  # fmt: skip
@@ -438,18 +462,25 @@ def text_to_html(text: str) -> str:
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[limits.comment],
     )
 
 
 class ClarificationForm(forms.Form):
     question = forms.CharField(
-        label=_("Question to the client"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Question to the client"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[limits.comment],
     )
 
 
 class ReplyForm(forms.Form):
-    text = ClientTextField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = ClientTextField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), validators=[limits.text]
+    )
 
 
 class OwnIdsMixin:
@@ -468,24 +499,34 @@ class OwnIdsMixin:
 class ExtendForm(OwnIdsMixin, forms.Form):
     ids = "extend"
     days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30, initial=30)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), validators=[limits.comment]
+    )
 
 
 class ForwardForm(OwnIdsMixin, forms.Form):
     ids = "forward"
     body_name = forms.CharField(label=_("Competent body"), max_length=255)
     body_contacts = forms.CharField(
-        label=_("Its contacts"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Its contacts"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[limits.comment],
     )
     covering_letter = forms.CharField(
-        label=_("Covering letter"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Covering letter"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[limits.text],
     )
 
 
 class BodyRequestForm(OwnIdsMixin, forms.Form):
     ids = "request"
     body_name = forms.CharField(label=_("Body"), max_length=255)
-    what = forms.CharField(label=_("Documents requested"), widget=forms.Textarea(attrs={"rows": 2}))
+    what = forms.CharField(
+        label=_("Documents requested"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[limits.comment],
+    )
 
 
 class RatingForm(forms.Form):
@@ -496,5 +537,8 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = ClientTextField(
-        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[limits.comment],
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import deadlines, permissions, services
+from cases import deadlines, limits, permissions, services
 from cases.choices import DeadlineState, Status, Urgency
 from cases.filters import (
     QUEUE_KEYS,
@@ -33,6 +33,7 @@ from cases.filters import (
 from cases.forms import AssignForm, QuestionForm, RegisterForm, UrgencyForm
 from cases.models import Attachment, Case, CaseEvent
 from cases.templatetags.cases_tags import STATE_CLASSES
+from intranet.security import client_text
 from intranet.workdays import get_calendar
 
 logger = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ def client_detail(request, pk: int):
     return _render_client(request, case)
 
 
-def _render_client(request, case, reply_form=None, rating_form=None, status=200):
+def _render_client(request, case, reply_form=None, rating_form=None, status=200, withdraw=None):
     from cases.forms import RatingForm, ReplyForm
     from cases.models import Answer, Rating
 
@@ -204,6 +205,7 @@ def _render_client(request, case, reply_form=None, rating_form=None, status=200)
             if can_reply
             else None,
             "can_withdraw": permissions.can_withdraw(request.user, case),
+            "withdraw": withdraw or {},
             "can_handle": permissions.can_handle(request.user, case),
         },
         status=status,
@@ -213,8 +215,15 @@ def _render_client(request, case, reply_form=None, rating_form=None, status=200)
 @require_POST
 def withdraw(request, pk: int):
     case = get_object_or_404(Case, pk=pk, client=request.user)
+    reason = request.POST.get("reason", "")
     try:
-        services.withdraw(case, request.user, reason=request.POST.get("reason", ""))
+        limits.comment(client_text(reason))
+    except ValidationError as exc:
+        # Too long: the page again, the reason as typed and why it was refused.
+        return _render_client(request, case, status=400,
+                              withdraw={"reason": reason, "errors": exc.messages})  # fmt: skip
+    try:
+        services.withdraw(case, request.user, reason=reason)
     except PermissionDenied:
         messages.error(request, _("This question can no longer be withdrawn."))
     else:

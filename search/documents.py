@@ -1,4 +1,9 @@
-"""Building and indexing the search documents of cases (see `search.models`)."""
+"""Building and indexing the search documents of cases (see `search.models`).
+
+A document holds at most `search.limits.document_max_bytes()` of the case's text,
+comments and answers together, so that every backend accepts it (PostgreSQL's tsvector
+limit). A document that fails anyway is recorded (`search.failures`) and skipped: the
+others are indexed, and it is tried again later by `search.tasks.catch_up`."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from modelsearch.backends import get_search_backends_with_name
 
+from search import failures, limits
 from search.models import CaseDocument
 
 logger = logging.getLogger(__name__)
@@ -50,11 +56,16 @@ def _answers_text(case) -> str:
 
 
 def document_values(case) -> dict:
-    """The column values of a case's search document."""
+    """The column values of a case's search document: its text, the client's comments and
+    the registered answers share the document's budget (`search.limits`)."""
+    text, comments, answers = limits.fit(
+        [case.text or "", case.client_comments or "", _answers_text(case)],
+        limits.document_max_bytes(),
+    )
     return {
         "title": case.subject,
-        "text": "\n\n".join(part for part in (case.text, case.client_comments) if part),
-        "answers": _answers_text(case),
+        "text": "\n\n".join(part for part in (text, comments) if part),
+        "answers": answers,
         "registration_number": case.registration_number or "",
         "topic": case.topic or "",
         "status": case.status,
@@ -99,7 +110,8 @@ def unindex_case(case_id: int) -> None:
 def stale_case_ids(limit: int = 500) -> list[int]:
     """Cases whose search document is missing or older than the case: their update was
     lost (e.g. the broker was down when the case was saved, so the index task was never
-    queued). The oldest first, at most `limit`."""
+    queued). The oldest first, at most `limit`; a case whose document failed and waits
+    for its next attempt (`search.failures`) is left out until then."""
     from django.db.models import Exists, OuterRef
 
     from cases.models import Case
@@ -109,6 +121,7 @@ def stale_case_ids(limit: int = 500) -> list[int]:
     )
     return list(
         Case.objects.filter(~Exists(fresh))
+        .exclude(pk__in=failures.waiting_case_ids())
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -116,6 +129,16 @@ def stale_case_ids(limit: int = 500) -> list[int]:
 
 class EngineUnavailable(Exception):
     """An external search engine refused an update (the task retries later)."""
+
+
+class DocumentRefused(Exception):
+    """The search document of one case could not be built or written; the failure is
+    recorded (`search.failures`) and the case is tried again later."""
+
+
+def _named(case) -> CaseDocument:
+    """An unsaved document that names `case` in a failure record."""
+    return CaseDocument(case_id=case.pk, registration_number=case.registration_number or "")
 
 
 def sync_case(case_id: int, *, index: bool = True) -> CaseDocument | None:
@@ -129,10 +152,18 @@ def sync_case(case_id: int, *, index: bool = True) -> CaseDocument | None:
         if index:
             unindex_case(case_id)
         return None
-    with transaction.atomic():
-        document, _created = CaseDocument.objects.update_or_create(
-            case_id=case.pk, defaults=document_values(case)
-        )
+    try:
+        with transaction.atomic():
+            document, _created = CaseDocument.objects.update_or_create(
+                case_id=case.pk, defaults=document_values(case)
+            )
+    except Exception as exc:
+        # The database refused the document (on PostgreSQL its vectors are computed as
+        # the row is written), or it could not be built: this case waits, the others go
+        # on. If the database itself is gone, recording fails and that error is raised.
+        failures.record(_named(case), exc)
+        raise DocumentRefused(case.pk) from exc
+    failures.clear(CaseDocument, [case.pk])
     if index:
         index_document(document)
     return document
@@ -166,7 +197,11 @@ def sync_all(batch_size: int = 2000, case_ids: Iterable[int] | None = None) -> i
         "is_confidential",
     ]
     for case in queryset.iterator(chunk_size=batch_size):
-        batch.append(CaseDocument(case_id=case.pk, **document_values(case)))
+        try:
+            batch.append(CaseDocument(case_id=case.pk, **document_values(case)))
+        except Exception as exc:
+            failures.record(_named(case), exc)
+            continue
         if len(batch) >= batch_size:
             total += _write(batch, update_fields)
             batch = []
@@ -177,10 +212,37 @@ def sync_all(batch_size: int = 2000, case_ids: Iterable[int] | None = None) -> i
 
 
 def _write(batch: list[CaseDocument], update_fields: list[str]) -> int:
+    """Write a batch of documents at once; if the database refuses the batch, each
+    document on its own, so that only the documents it refuses are left out (recorded
+    in `search.failures`). Returns the number written."""
+    try:
+        with transaction.atomic():
+            _write_rows(batch, update_fields)
+        written = batch
+    except Exception as exc:
+        if len(batch) == 1:
+            failures.record(batch[0], exc)
+            written = []
+        else:
+            written = [document for document in batch if _write_one(document, update_fields)]
+    failures.clear(CaseDocument, [document.pk for document in written])
+    return len(written)
+
+
+def _write_one(document: CaseDocument, update_fields: list[str]) -> bool:
+    try:
+        with transaction.atomic():
+            _write_rows([document], update_fields)
+    except Exception as exc:
+        failures.record(document, exc)
+        return False
+    return True
+
+
+def _write_rows(batch: list[CaseDocument], update_fields: list[str]) -> None:
     CaseDocument.objects.bulk_create(
         batch, update_conflicts=True, unique_fields=["case"], update_fields=update_fields
     )
-    return len(batch)
 
 
 def index_all_documents(batch_size: int = 2000) -> int:

@@ -100,3 +100,49 @@ class CaseDocument(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def failure_label(self) -> str:
+        """How an index failure names this document in the admin: by the case's number,
+        never by its subject (a confidential case's subject is for its handlers only)."""
+        from django.utils.translation import gettext
+
+        if self.registration_number:
+            return gettext("Case %(number)s") % {"number": self.registration_number}
+        return gettext("Case no. %(id)s (not registered)") % {"id": self.pk}
+
+
+class IndexFailure(models.Model):
+    """A document a search backend refused (or that could not be built): skipped so that
+    the others are indexed, listed for administrators (admin: Settings → Search index
+    failures) and tried again by `search.tasks.catch_up` from `retry_at` on, later after
+    each new failure. Removed when the document is indexed (or no longer exists).
+
+    The document is named by the model whose index it belongs to (a page by Wagtail's
+    `Page`, a case by `CaseDocument`, whose key is the case's) and its key."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("kind of document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    object_id = models.CharField(_("key"), max_length=64)
+    label = models.CharField(_("document"), max_length=255)
+    error = models.TextField(_("error"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    first_failed_at = models.DateTimeField(_("first failed at"), default=timezone.now)
+    last_failed_at = models.DateTimeField(_("last failed at"), default=timezone.now)
+    retry_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search index failure")
+        verbose_name_plural = _("search index failures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="staffsearch_indexfailure_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["retry_at"], name="staffsearch_failure_retry")]
+
+    def __str__(self) -> str:
+        return self.label

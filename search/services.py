@@ -39,7 +39,7 @@ from modelsearch.backends import get_search_backend
 from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBackend
 from modelsearch.query import Or, PlainText
 
-from search import highlight
+from search import highlight, limits
 from search import parallel as parallel_search
 from search.stemming import WORD_RE, words
 from search.synonyms import expand, highlight_stems
@@ -865,7 +865,10 @@ def _article_text(article) -> str:
     body = article.body_text
     if body is None:
         body = article.plain_body()
-    return " ".join(part for part in (article.summary, body, article.answer_text) if part)
+    text = " ".join(part for part in (article.summary, body, article.answer_text) if part)
+    # Only what was indexed (search.limits): where a match can be, and never a scan of a
+    # page of megabytes.
+    return limits.cut(text, limits.document_max_bytes())
 
 
 def _hits(kind, ids, user, request, stems, articles=None) -> list[Hit]:
@@ -951,7 +954,13 @@ def _case_hits(ids, user, stems) -> list[Hit]:
         if case is None:
             continue
         document = getattr(case, "search_document", None)
-        answers = document.answers if document is not None else ""
+        # The snippet comes from what was indexed (search.limits: at most 256 KB of the
+        # text, comments and answers), where the match is: never a scan of a whole
+        # message that may be megabytes long.
+        if document is not None:
+            source = (document.text, document.answers)
+        else:  # indexed since, by a document that is gone now
+            source = limits.fit([case.text, case.client_comments], limits.document_max_bytes())
         hits.append(
             Hit(
                 kind=CASE,
@@ -959,9 +968,7 @@ def _case_hits(ids, user, stems) -> list[Hit]:
                 title=case.subject,
                 title_html=highlight.highlight(case.subject, stems),
                 url=case.get_absolute_url() if pk in staff_ids else case.get_client_url(),
-                snippet=highlight.snippet(
-                    " ".join(p for p in (case.text, case.client_comments, answers) if p), stems
-                ),
+                snippet=highlight.snippet(" ".join(p for p in source if p), stems),
                 meta={
                     "registration_number": case.registration_number or "",
                     "status": case.status,

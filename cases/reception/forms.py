@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases import limits
 from cases.reception.models import ReminderChannel
 from cases.topics import Topic
 from intranet.forms import DateField
@@ -78,10 +79,15 @@ class CardForm(forms.Form):
     written case" (one click)."""
 
     message = forms.CharField(
-        label=_("Oral message of the visitor"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Oral message of the visitor"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[limits.text],
     )
     answer = forms.CharField(
-        label=_("Answer given orally"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Answer given orally"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[limits.text],
     )
     oral_consent = forms.BooleanField(
         label=_("The client agrees to receive the answer orally"), required=False

@@ -330,6 +330,12 @@ CASES_OUTGOING_PREFIX = "ИСХ"
 # at least this many explaining words besides references to acts.
 CASES_PLAIN_MAX_SENTENCE_WORDS = 25
 CASES_GROUNDS_MIN_WORDS = 4
+# What a message, a comment and an answer may hold, in characters (cases/limits.py): a
+# message's text, a reply to a clarification, an answer's text and refusal grounds, a
+# covering letter; the client's comments and every other comment or reason typed on
+# the desk. Longer documents go as attachments.
+CASES_TEXT_MAX_CHARS = int(os.environ.get("CASES_TEXT_MAX_CHARS", "50000"))
+CASES_COMMENT_MAX_CHARS = int(os.environ.get("CASES_COMMENT_MAX_CHARS", "10000"))
 
 # --- knowledge base ---
 INSTALLED_APPS += ["wagtail.contrib.table_block"]
@@ -492,3 +498,7 @@ SEARCH_ENGINE_RETRY_SECONDS = 30
 # PostgreSQL: pool threads per process that count and page a search's cases on their
 # own connections while the articles are searched (search.parallel); 0 turns it off.
 SEARCH_PARALLEL_WORKERS = int(os.environ.get("SEARCH_PARALLEL_WORKERS", "4"))
+# The text one search document may hold, in UTF-8 bytes, all its fields together
+# (search/limits.py): PostgreSQL refuses a tsvector over 1 MB, and a vector takes up to
+# 2.9 times its text. Text beyond it is left out of the index only.
+SEARCH_DOCUMENT_MAX_BYTES = int(os.environ.get("SEARCH_DOCUMENT_MAX_BYTES", str(256 * 1024)))

@@ -13,22 +13,34 @@ What it changes (`bench/README.md` has the measurements behind each point):
   among the title matches only, instead of ranking every match of a common word
   (thousands of rows, each vector read and scored) to keep five.
 - A page is ranked on keys only (no sort of wide rows); its rows are fetched after.
+- Pages are written to modelsearch's table with their text fitted to the document budget
+  (`search.limits`: PostgreSQL refuses a tsvector over 1 MB), and one page the database
+  refuses anyway is recorded and skipped (`search.failures.add_each`), never failing
+  the save of the page or a rebuild by `update_index`.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cached_property
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db.models import Case, Expression, F, IntegerField, Value, When
+from django.db.models import Avg, Case, Expression, F, IntegerField, Value, When
 from django.db.models.expressions import Col
+from django.db.models.functions import Length
+from django.db.models.sql.subqueries import InsertQuery
 from modelsearch.backends.database.postgres.postgres import (
+    IndexEntry,
+    ObjectIndexer,
     PostgresAutocompleteQueryCompiler,
     PostgresIndex,
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
 )
 from modelsearch.query import Fuzzy, MatchAll, Not
+from modelsearch.utils import get_content_type_pk
+
+from search import limits
 
 RANK = "_staffsearch_rank"
 TITLE_FIRST = "_staffsearch_title_first"
@@ -366,13 +378,87 @@ class RankedPostgresAutocompleteQueryCompiler(CaseColumnsMixin, KeyedAutocomplet
         )
 
 
+class FittedObjectIndexer(ObjectIndexer):
+    """modelsearch's indexer with each vector's texts fitted to the document budget
+    (`search.limits.fit`), and the plain body text (kept for fuzzy matching) cut to it."""
+
+    def as_vector(self, texts, for_autocomplete=False):
+        texts = list(texts)
+        fitted = limits.fit([text for text, _weight in texts], limits.document_max_bytes())
+        return super().as_vector(
+            [(text, weight) for text, (_text, weight) in zip(fitted, texts, strict=True)],
+            for_autocomplete=for_autocomplete,
+        )
+
+    @cached_property
+    def body_text(self):
+        return limits.cut(super().body_text, limits.document_max_bytes())
+
+
 class RankedPostgresIndex(PostgresIndex):
-    """Case documents live in their own generated columns: not in the generic table."""
+    """Case documents live in their own generated columns: not in the generic table.
+    Other objects are written there with `FittedObjectIndexer`, each refused one
+    recorded and skipped."""
+
+    indexer_class = FittedObjectIndexer
 
     def add_items(self, model, objs):
+        from search import failures
+
         if uses_case_columns(model, self.backend):
             return
-        super().add_items(model, objs)
+        failures.add_each(self, model, objs, self.write_items)
+
+    def write_items(self, model, objs):
+        """modelsearch's `PostgresIndex.add_items` with `indexer_class` (the original
+        names its indexer inline): one INSERT … ON CONFLICT of the objects' vectors."""
+        if not model.get_search_fields():
+            return
+        indexers = [self.indexer_class(obj, self.backend) for obj in objs]
+        if not indexers:
+            return
+        content_type_pk = get_content_type_pk(model)
+        compiler = InsertQuery(IndexEntry).get_compiler(connection=self.write_connection)
+        vectors_sql = []
+        params = []
+        for indexer in indexers:
+            params.extend((content_type_pk, indexer.id))
+            row = []
+            for name in ("title", "autocomplete", "body"):
+                value = compiler.prepare_value(
+                    IndexEntry._meta.get_field(name), getattr(indexer, name)
+                )
+                sql, value_params = value.as_sql(compiler, self.write_connection)
+                row.append(sql)
+                params.extend(value_params)
+            vectors_sql.append(row)
+            params.extend((indexer.title_text, indexer.body_text))
+        values = ", ".join(f"(%s, %s, {a}, {b}, {c}, 1.0, %s, %s)" for a, b, c in vectors_sql)
+        table = IndexEntry._meta.db_table
+        with self.write_connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (content_type_id, object_id, title, autocomplete, body,"
+                f" title_norm, title_text, body_text) (VALUES {values})"
+                " ON CONFLICT (content_type_id, object_id) DO UPDATE SET"
+                " title = EXCLUDED.title, title_norm = 1.0,"
+                " autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body,"
+                " title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
+                params,
+            )
+        self.refresh_new_title_norms()
+
+    def refresh_new_title_norms(self):
+        """The title norm (average title length / this title's length) of the entries just
+        written (norm 1.0), as modelsearch computes it after each write."""
+        entries = IndexEntry._default_manager.using(self.write_connection.alias)
+        average = (
+            entries.annotate(title_length=Length("title"))
+            .filter(title_length__gt=0)
+            .aggregate(Avg("title_length"))["title_length__avg"]
+        )
+        entries.filter(title_norm=1.0).annotate(title_length=Length("title")).filter(
+            title_length__gt=0
+        ).update(title_norm=average / F("title_length"))
 
     def delete_item(self, item):
         if uses_case_columns(type(item), self.backend):

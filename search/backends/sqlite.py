@@ -4,6 +4,9 @@ FTS5 has no Russian stemmer, so the stems are made in Python (Snowball, PyStemme
 both sides: the title and body written into the index are strings of stems, and every
 word of a query is stemmed (stop words dropped) before it reaches ``MATCH``. The
 autocomplete column keeps the words as written: prefixes of titles are matched as typed.
+The text is cut to the document budget first (`search.limits`, as on PostgreSQL, so a
+document is searchable by the same words on either database), and one object the
+database refuses is recorded and skipped (`search.failures.add_each`).
 """
 
 from __future__ import annotations
@@ -23,23 +26,29 @@ from modelsearch.backends.database.sqlite.sqlite import (
 from modelsearch.query import Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
+from search import limits
 from search.stemming import query_stems, stem_text
 
 
 class StemmingObjectIndexer(ObjectIndexer):
     @cached_property
     def title(self):
-        return stem_text(super().title)
+        return stem_text(limits.cut(super().title, limits.document_max_bytes()))
 
     @cached_property
     def body(self):
-        return stem_text(super().body)
+        return stem_text(limits.cut(super().body, limits.document_max_bytes()))
 
 
 class StemmingSQLiteIndex(SQLiteIndex):
     indexer_class = StemmingObjectIndexer
 
     def add_items(self, model, objs):
+        from search import failures
+
+        failures.add_each(self, model, objs, self.write_items)
+
+    def write_items(self, model, objs):
         # modelsearch's add_items with our indexer (the original names its class inline).
         if not model.get_search_fields():
             return

@@ -1,0 +1,57 @@
+"""The search index failures in the Wagtail admin (Settings → Search index failures):
+documents a search backend refused, for administrators to see what is not searchable
+and why. Read-only: a record goes away by itself once its document is indexed
+(`search.tasks.catch_up` retries them, `manage.py update_index` too)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from intranet.audit.views import ReadOnlyPermissionPolicy
+from search.models import IndexFailure
+
+register_permission_policy(IndexFailure, ReadOnlyPermissionPolicy(IndexFailure), exact_class=True)
+
+
+class IndexFailureViewSet(ModelViewSet):
+    model = IndexFailure
+    icon = "warning"
+    url_prefix = "search-failures"
+    menu_label = _("Search index failures")
+    add_to_settings_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["label", "error", "attempts", "last_failed_at", "retry_at"]
+    inspect_view_fields = [
+        "label",
+        "content_type",
+        "object_id",
+        "error",
+        "attempts",
+        "first_failed_at",
+        "last_failed_at",
+        "retry_at",
+    ]
+    search_fields = ["label", "error"]
+    ordering = ["-last_failed_at"]
+    list_per_page = 100
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return IndexFailure.objects.select_related("content_type")
+
+    def get_urlpatterns(self):
+        # Only the reading views: no add, edit, delete, copy, history or usage URL.
+        conv = self.pk_path_converter
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(f"inspect/<{conv}:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_index_failures():
+    return IndexFailureViewSet("search_index_failures")
