@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet import views
+from intranet import exports, views
 from intranet.accounts.views import PasswordResetView
 from intranet.api import api_router
 
@@ -28,6 +28,9 @@ urlpatterns = [
         PasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
+    # Wagtail's own exporting admin views, made safe for spreadsheets (intranet.exports),
+    # at their paths: first, so they answer instead of Wagtail's.
+    path("admin/", include(exports.admin_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
