@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from intranet import exports, views
 from intranet.accounts.views import PasswordResetView
 from intranet.api import api_router
+from kb import chooser as kb_chooser
 
 handler404 = "intranet.views.page_not_found"
 handler500 = "intranet.views.server_error"
@@ -28,9 +29,10 @@ urlpatterns = [
         PasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
-    # Wagtail's own exporting admin views, made safe for spreadsheets (intranet.exports),
-    # at their paths: first, so they answer instead of Wagtail's.
-    path("admin/", include(exports.admin_urlpatterns())),
+    # Wagtail admin views taken over at their paths (first, so they answer instead of
+    # Wagtail's): its exporting views made safe for spreadsheets (intranet.exports), and
+    # the page chooser's views that name a page by its key (kb.chooser).
+    path("admin/", include(exports.admin_urlpatterns() + kb_chooser.admin_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
