@@ -204,7 +204,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
 class ClientTextField(serializers.CharField):
     """Text a client typed: neutralised by intranet.security.client_text before the
-    field's checks (blank, min_length, max_length, no NUL), as cases.forms.ClientTextField
+    field's checks (blank, min_length, max_length, no NUL), as intranet.forms.ClientTextField
     does in the portal; markup stays as typed."""
 
     def run_validation(self, data=serializers.empty):
@@ -221,11 +221,11 @@ class SubmitSerializer(serializers.Serializer):
     topic = serializers.ChoiceField(choices=Topic.choices, required=False, allow_blank=True)
     client_comments = ClientTextField(required=False, allow_blank=True, validators=[limits.comment])
     reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="portal")
-    reply_contact = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    reply_contact = ClientTextField(required=False, allow_blank=True, max_length=255)
     extra_reply_channel = serializers.ChoiceField(
         choices=ReplyChannel.choices, required=False, allow_blank=True
     )
-    extra_reply_contact = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    extra_reply_contact = ClientTextField(required=False, allow_blank=True, max_length=255)
     is_confidential = serializers.BooleanField(default=False)
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, write_only=True
