@@ -204,7 +204,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
 class ClientTextField(serializers.CharField):
     """Text a client typed: neutralised by intranet.security.client_text before the
-    field's checks (blank, min_length, max_length, no NUL), as cases.forms.ClientTextField
+    field's checks (blank, min_length, max_length, no NUL), as intranet.forms.ClientTextField
     does in the portal; markup stays as typed."""
 
     def run_validation(self, data=serializers.empty):
@@ -221,11 +221,11 @@ class SubmitSerializer(serializers.Serializer):
     topic = serializers.ChoiceField(choices=Topic.choices, required=False, allow_blank=True)
     client_comments = ClientTextField(required=False, allow_blank=True, validators=[limits.comment])
     reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="portal")
-    reply_contact = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    reply_contact = ClientTextField(required=False, allow_blank=True, max_length=255)
     extra_reply_channel = serializers.ChoiceField(
         choices=ReplyChannel.choices, required=False, allow_blank=True
     )
-    extra_reply_contact = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    extra_reply_contact = ClientTextField(required=False, allow_blank=True, max_length=255)
     is_confidential = serializers.BooleanField(default=False)
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, write_only=True
@@ -476,18 +476,21 @@ class CaseViewSet(
         return case
 
     def _detail(self, case, code=status.HTTP_200_OK):
+        """The case as the response of a read or an action. Its text reaches the user
+        either way: a confidential case's read is recorded in the audit log (as the
+        case page does) whichever endpoint answers with it."""
         case = self.get_queryset().get(pk=case.pk) if self.action != "retrieve" else case
         context = self.get_serializer_context()
         context["staff_view"] = permissions.can_handle(self.request.user, case)
-        return Response(CaseDetailSerializer(case, context=context).data, status=code)
-
-    def retrieve(self, request, *args, **kwargs):
-        case = self.get_object()
+        data = CaseDetailSerializer(case, context=context).data
         if case.is_confidential:
             from intranet import audit
 
-            audit.record_confidential_read(request, case)
-        return self._detail(case)
+            audit.record_confidential_read(self.request, case, via=f"api:{self.action}")
+        return Response(data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
 
     def create(self, request, *args, **kwargs):
         if not permissions.can_submit(request.user):

@@ -42,6 +42,7 @@ from cases.models import (
     DeliveryStatus,
     EventKind,
 )
+from intranet.security import client_text
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,11 @@ def queue_letters(
     case: Case, *, purpose: str, subject: str, body: str, answer=None
 ) -> list[Delivery]:
     """Create the outbox rows for one letter on every channel of the case, and send
-    them once the current transaction commits. Call inside the deciding transaction."""
+    them once the current transaction commits. Call inside the deciding transaction.
+    The letter is plain text and carries what people typed (names, questions, reasons,
+    the answer): it goes out without bidi, zero-width or control characters
+    (intranet.security.client_text), whatever its parts were."""
+    subject, body = client_text(subject), client_text(body)
     deliveries = [
         Delivery.objects.create(
             case=case,
@@ -286,7 +291,7 @@ def mark_delivered(delivery: Delivery, by, note: str = "") -> Delivery:
     delivery.status = DeliveryStatus.DELIVERED
     delivery.delivered_at = now
     delivery.delivered_by = by
-    delivery.note = note.strip()
+    delivery.note = client_text(note)
     delivery.save()
     _log(delivery, DeliveryStatus.DELIVERED, delivery.note)
     _after_done(delivery, actor=by)

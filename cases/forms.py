@@ -12,19 +12,8 @@ from cases.models import AnswerKind, NoAnswerGround
 from cases.topics import Topic
 from intranet import roles
 from intranet.accounts.models import User
-from intranet.forms import DateTimeField
+from intranet.forms import ClientTextField, DateTimeField
 from intranet.models import Unit
-from intranet.security import client_text
-
-
-class ClientTextField(forms.CharField):
-    """Text a client typed: neutralised by intranet.security.client_text before the
-    field's checks (required, min_length, max_length, no NUL), so invisible and control
-    characters neither count as text nor make the form fail; markup stays as typed."""
-
-    def to_python(self, value):
-        return client_text(super().to_python(value))
-
 
 # The largest key a database row can have (a signed 64-bit integer). A larger number
 # typed into a choice would reach the database, where SQLite refuses it with an
@@ -161,7 +150,7 @@ class QuestionForm(ReplyChannelsMixin, forms.Form):
     reply_channel = forms.ChoiceField(
         label=_("How should we answer?"), choices=ReplyChannel.choices, initial=ReplyChannel.PORTAL
     )
-    reply_contact = forms.CharField(
+    reply_contact = ClientTextField(
         label=_("Contact for the answer"),
         max_length=255,
         required=False,
@@ -173,7 +162,7 @@ class QuestionForm(ReplyChannelsMixin, forms.Form):
         required=False,
         help_text=_("The answer is duplicated there."),
     )
-    extra_reply_contact = forms.CharField(
+    extra_reply_contact = ClientTextField(
         label=_("Contact for the additional channel"), max_length=255, required=False
     )
     is_confidential = forms.BooleanField(
@@ -234,17 +223,17 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
     external_kind = forms.ChoiceField(
         label=_("Or an outside client"), choices=ClientKind.choices, required=False
     )
-    external_name = forms.CharField(
+    external_name = ClientTextField(
         label=_("Full name or organisation"), max_length=255, required=False
     )
-    external_postal_address = forms.CharField(
+    external_postal_address = ClientTextField(
         label=_("Postal address"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         validators=[limits.comment],
     )
     external_email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
-    external_phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    external_phone = ClientTextField(label=_("Phone"), max_length=50, required=False)
     subject = ClientTextField(label=_("Subject"), max_length=255)
     text = ClientTextField(
         label=_("Text of the message"),
@@ -264,7 +253,7 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
     reply_channel = forms.ChoiceField(
         label=_("Reply channel"), choices=ReplyChannel.choices, initial=ReplyChannel.POST
     )
-    reply_contact = forms.CharField(
+    reply_contact = ClientTextField(
         label=_("Contact for the answer"), max_length=255, required=False
     )
     extra_reply_channel = forms.ChoiceField(
@@ -272,7 +261,7 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
         choices=[("", "—")] + list(ReplyChannel.choices),
         required=False,
     )
-    extra_reply_contact = forms.CharField(
+    extra_reply_contact = ClientTextField(
         label=_("Contact for the additional channel"), max_length=255, required=False
     )
     is_confidential = forms.BooleanField(label=_("Confidential"), required=False)

@@ -99,13 +99,15 @@ def _record(
     at=None,
     data=None,
 ) -> CaseEvent:
+    # Timeline lines carry what people typed (comments, reasons, questions, names of
+    # bodies): no bidi, zero-width or control character reaches the case pages.
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=actor,
         at=at or timezone.now(),
-        message=message,
-        reason=reason,
+        message=client_text(message),
+        reason=client_text(reason),
         visible_to_client=visible,
         from_status=from_status,
         to_status=case.status,
@@ -213,9 +215,9 @@ def _new_case(
         client_comments=client_text(client_comments),
         topic=topic or "",
         reply_channel=reply_channel,
-        reply_contact=reply_contact.strip(),
+        reply_contact=client_text(reply_contact),
         extra_reply_channel=extra_reply_channel or "",
-        extra_reply_contact=(extra_reply_contact or "").strip(),
+        extra_reply_contact=client_text(extra_reply_contact),
         is_confidential=is_confidential,
         created_by=created_by,
         status=Status.RECEIVED,
@@ -316,12 +318,12 @@ def register_message(
     received_at = received_at or at
     if received_at > at + dt.timedelta(minutes=5):
         raise ValidationError(_("The date of receipt cannot be in the future."))
-    if client is None and not (external and external.get("name", "").strip()):
+    if client is None and not (external and client_text(external.get("name"))):
         raise ValidationError(_("Name the client: an intranet user or an outside person."))
     external_client = None
     if client is None:
         external_client = ExternalClient.objects.create(
-            **{k: (v or "").strip() for k, v in external.items() if k in _EXTERNAL_FIELDS}
+            **{k: client_text(v) for k, v in external.items() if k in _EXTERNAL_FIELDS}
         )
     case = _new_case(
         channel=channel,
@@ -370,7 +372,7 @@ def decide_urgency(
     registered_on = timezone.localdate(case.registered_at)
     previous = case.status
     case.urgency = Urgency.URGENT if urgent else Urgency.NORMAL
-    case.urgency_comment = comment.strip()
+    case.urgency_comment = client_text(comment)
     case.urgency_decided_at = at
     case.urgency_decided_by = by
     received_on = timezone.localdate(case.received_at)
@@ -616,7 +618,7 @@ def ask_clarification(case: Case, by, *, question: str, at: dt.datetime | None =
     from cases.models import Clarification, DeliveryPurpose
 
     case = _check_work(case, by)
-    question = (question or "").strip()
+    question = client_text(question)
     if not question:
         raise ValidationError({"question": _("Write the question to the client.")})
     if case.status == Status.CLARIFICATION:
@@ -740,7 +742,7 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
         raise Case.DoesNotExist
     if not permissions.can_extend(by, case):
         raise PermissionDenied(_("Only the head of the unit can extend the deadline."))
-    reason = (reason or "").strip()
+    reason = client_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the extension.")})
     at = at or timezone.now()
@@ -827,9 +829,11 @@ def forward(
     if not permissions.can_forward(by, case):
         raise PermissionDenied
     errors = {}
+    body_name, body_contacts = client_text(body_name), client_text(body_contacts)
+    covering_letter = client_text(covering_letter)
     for field, value in (("body_name", body_name), ("body_contacts", body_contacts),
                          ("covering_letter", covering_letter)):  # fmt: skip
-        if not (value or "").strip():
+        if not value:
             errors[field] = _("This field is required.")
     if errors:
         raise ValidationError(errors)
@@ -838,8 +842,8 @@ def forward(
     days_late = 0 if due is None else max(0, (timezone.localdate(at) - due).days)
     on_time = days_late == 0
     forwarding = Forwarding.objects.create(
-        case=case, body_name=body_name.strip(), body_contacts=body_contacts.strip(),
-        covering_letter=covering_letter.strip(), forwarded_at=at, forwarded_by=by,
+        case=case, body_name=body_name, body_contacts=body_contacts,
+        covering_letter=covering_letter, forwarded_at=at, forwarded_by=by,
         notice_due=due or timezone.localdate(at), on_time=on_time,
     )  # fmt: skip
     previous = case.status
@@ -903,12 +907,13 @@ def request_documents(case: Case, by, *, body_name: str, what: str, at=None):
     from cases.models import OtherBodyRequest
 
     case = _check_work(case, by)
-    if not (body_name or "").strip() or not (what or "").strip():
+    body_name, what = client_text(body_name), client_text(what)
+    if not body_name or not what:
         raise ValidationError(_("Name the body and the documents requested."))
     at = at or timezone.now()
     due = deadlines.other_body_due(timezone.localdate(at), case.regime)
     request = OtherBodyRequest.objects.create(
-        case=case, body_name=body_name.strip(), what=what.strip(), requested_at=at,
+        case=case, body_name=body_name, what=what, requested_at=at,
         requested_by=by, due_date=due,
     )  # fmt: skip
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,5 +1,6 @@
 """Forms shared by the apps: the Wagtail admin user forms with the patronymic (отчество)
-of a Russian name, and the date fields every form uses (ДД.ММ.ГГГГ whatever the browser)."""
+of a Russian name, the date fields every form uses (ДД.ММ.ГГГГ whatever the browser),
+and the field for text people type (ClientTextField)."""
 
 import re
 
@@ -7,6 +8,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
 from wagtail.users.forms import UserEditForm as WagtailUserEditForm
+
+from intranet.security import client_text
+
+
+class ClientTextField(forms.CharField):
+    """Text a person typed (a client's question, reply, comment, booking, feedback; what
+    staff write down of a visitor's or caller's words): neutralised by
+    intranet.security.client_text before the field's checks (required, min_length,
+    max_length, no NUL), so invisible, bidi and control characters neither count as
+    text nor make the form fail; markup stays as typed (pages escape it)."""
+
+    def to_python(self, value):
+        return client_text(super().to_python(value))
+
+
+def client_text_formfield(db_field, **kwargs):
+    """`Meta.formfield_callback` of a model form: the model's free-text fields (CharField
+    and TextField without choices) become ClientTextField."""
+    from django.db import models
+
+    if isinstance(db_field, models.CharField | models.TextField) and not db_field.choices:
+        return db_field.formfield(form_class=ClientTextField, **kwargs)
+    return db_field.formfield(**kwargs)
 
 
 class UserCreationForm(WagtailUserCreationForm):

@@ -76,8 +76,9 @@ def sanitize_html(html: str | None) -> str:
 
 
 def client_text(text: str | None, max_length: int | None = None) -> str:
-    """Return text a client typed (a question's subject, text and comments, a reply, a
-    rating comment) as typed, markup characters included: templates escape them on
+    """Return text a person typed (a client's question, reply, comment, booking or
+    feedback; what staff write down of a visitor's words; a question or a reason that
+    goes to the client) as typed, markup characters included: templates escape them on
     output and e-mails are plain text, so `<b>` stays the client's words and never
     becomes markup. Removed are only the characters that hide or reorder what is shown
     (Trojan Source, RLO file names): control characters (C0, DEL and C1; tab and line
@@ -86,10 +87,18 @@ def client_text(text: str | None, max_length: int | None = None) -> str:
     characters). Line breaks become "\n" (CR, CRLF, NEL, U+2028, U+2029), the text NFC,
     surrounding whitespace stripped. Idempotent.
 
-    Applied at the boundary (the portal and registration forms and the API serializers
-    use cases.forms.ClientTextField / cases.api.ClientTextField, so a field of nothing
-    but such characters is empty and refused as such) and again by cases.services when
-    the text is stored."""
+    The zero-width joiner (U+200D) goes too, also inside an emoji sequence: 👨‍👩‍👧
+    becomes 👨👩👧, the same people side by side; a rule with exceptions for
+    "legitimate" joiners would let a joiner through wherever an emoji stands next to
+    it. Variation selectors (category Mn) are kept: they only choose how a character
+    looks.
+
+    Applied at the boundary (intranet.forms.ClientTextField in the portal, registration,
+    reception, consultation and feedback forms, cases.api.ClientTextField in the API
+    serializers, so a field of nothing but such characters is empty and refused as
+    such), again by the services when they store the text (cases, reception, KB
+    feedback, the case timeline), and to every letter to a client as a whole
+    (cases.delivery.queue_letters)."""
     if not text:
         return ""
     value = str(text)

@@ -6,9 +6,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet import views
+from intranet import exports, views
 from intranet.accounts.views import PasswordResetView
 from intranet.api import api_router
+from kb import chooser as kb_chooser
 
 handler404 = "intranet.views.page_not_found"
 handler500 = "intranet.views.server_error"
@@ -28,6 +29,10 @@ urlpatterns = [
         PasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
+    # Wagtail admin views taken over at their paths (first, so they answer instead of
+    # Wagtail's): its exporting views made safe for spreadsheets (intranet.exports), and
+    # the page chooser's views that name a page by its key (kb.chooser).
+    path("admin/", include(exports.admin_urlpatterns() + kb_chooser.admin_urlpatterns())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

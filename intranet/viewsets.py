@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from intranet.admin_display import yes_no_column
+from intranet.exports import SafeSpreadsheetExportMixin
 from intranet.forms import UserCreationForm, UserEditForm
 from intranet.models import CalendarOverride, StaffProfile, Unit
 
@@ -19,12 +20,12 @@ class UserViewSet(WagtailUserViewSet):
         return UserEditForm if for_update else UserCreationForm
 
 
-class UnitIndexView(IndexView):
+class UnitIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("parent", "head")
 
 
-class StaffProfileIndexView(IndexView):
+class StaffProfileIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "unit")
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from intranet.forms import ClientTextField
+
 
 class FeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
@@ -9,7 +11,7 @@ class FeedbackForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = ClientTextField(
         label=_("What was missing or unclear?"),
         required=False,
         max_length=2000,

@@ -150,3 +150,36 @@ def document_is_public(document) -> bool:
         .filter(base_content_type=ContentType.objects.get_for_model(Page), object_id__in=page_ids)
         .exists()
     )
+
+
+def pages_visible_in_admin(pages, user):
+    """The pages of `pages` (a page queryset) that `user` may see named in the admin's
+    page choosers and searches: the pages they may read on the site (live, outside any
+    view restriction they do not pass: kb.models.hidden_paths, so a page restricted to
+    heads or to another unit's editors is left out, and so are password-protected
+    ones), and the pages they work on in the admin (Wagtail's explorable pages: their
+    unit's sections with their drafts, and the way down to them). Superusers see
+    every page.
+
+    Returned as `pages` less a list of keys, so that a search backend (the database or
+    Elasticsearch) can apply it like any filter."""
+    from django.db.models import Q
+    from wagtail.models import Page
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    from .models import hidden_paths
+
+    if user is None or not user.is_authenticated:
+        return pages.none()
+    if user.is_superuser:
+        return pages
+    unreadable = Q(live=False)
+    for path in hidden_paths(user):
+        unreadable |= Q(path__startswith=path)
+    explorable = PagePermissionPolicy().explorable_instances(user)
+    hidden = (
+        Page.objects.filter(unreadable)
+        .exclude(pk__in=explorable.values("pk"))
+        .values_list("pk", flat=True)
+    )
+    return pages.exclude(pk__in=list(hidden))

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from intranet import links
+from intranet.security import client_text
 
 from .models import ArticleFeedback, ArticlePage, KBDigestLog, LegalAct, Notification
 from .ownership import unit_recipients
@@ -197,7 +198,7 @@ def record_feedback(
     """Keep the reader's latest opinion of the article; the owner unit sees it."""
     values = {
         "helpful": helpful,
-        "comment": comment.strip(),
+        "comment": client_text(comment),
         "unit_id": article.owner_unit_id,
         "created_at": timezone.now(),
     }

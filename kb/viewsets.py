@@ -6,9 +6,11 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from intranet.admin_display import display_value, yes_no_column
+from intranet.exports import SafeSpreadsheetExportMixin
 
 from .models import ArticleFeedback, LegalAct, Topic
 
@@ -19,8 +21,13 @@ class LegalActFilterSet(WagtailFilterSet):
         fields = ["kind", "status"]
 
 
+class LegalActIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
+    pass
+
+
 class LegalActViewSet(SnippetViewSet):
     model = LegalAct
+    index_view_class = LegalActIndexView
     icon = "doc-full-inverse"
     menu_label = _("Legal acts")
     menu_order = 250
@@ -60,7 +67,7 @@ class ArticleFeedbackFilterSet(WagtailFilterSet):
         fields = ["unit", "helpful", "created_at"]
 
 
-class ArticleFeedbackIndexView(IndexView):
+class ArticleFeedbackIndexView(SafeSpreadsheetExportMixin, IndexView):
     # The spreadsheet says «да»/«нет» too, as the listing does.
     custom_field_preprocess = {
         "helpful": {

@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from .ownership import document_is_public
+from .ownership import document_is_public, pages_visible_in_admin
 from .panels import ReviewPanel
 from .views import AdminHelpView
 from .viewsets import ArticleFeedbackViewSet, LegalActViewSet, TopicViewSet
@@ -50,6 +50,21 @@ def hide_english_help(request, menu_items):
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     panels.append(ReviewPanel(request.user))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_shows_only_visible_pages(pages, request):
+    """The page chooser (browse and search, in every chooser panel and rich-text link)
+    lists only the pages the user may see (kb.ownership.pages_visible_in_admin); the
+    page a browse opens on and the pages «chosen» by id are checked in kb.chooser."""
+    return pages_visible_in_admin(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_shows_only_visible_pages(parent_page, pages, request):
+    """The explorer's search and its menu (already limited by Wagtail to the pages the
+    user works on and the way to them) follow the same rule."""
+    return pages_visible_in_admin(pages, request.user)
 
 
 @hooks.register("before_serve_document")

@@ -21,6 +21,21 @@ def _params(request) -> dict:
     }
 
 
+def _audit_confidential_hits(request, result) -> None:
+    """A hit of a confidential case shows a snippet of its text: recorded in the audit
+    log as a read of the case (as the case page does), once per case shown. Titles
+    alone (the suggestions) are not reads of the text, as in the lists of the desk."""
+    shown = [*result.hits, *result.groups.get(services.CASE, [])]
+    keys = {hit.pk for hit in shown if hit.kind == services.CASE and hit.meta.get("confidential")}
+    if not keys:
+        return
+    from cases.models import Case
+    from intranet import audit
+
+    for case in Case.objects.filter(pk__in=keys).order_by("pk"):
+        audit.record_confidential_read(request, case, via="search")
+
+
 def _url(base: dict, **changes) -> str:
     params = {**base, **changes}
     return "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
@@ -30,6 +45,7 @@ def _url(base: dict, **changes) -> str:
 def search_page(request):
     params = _params(request)
     result = services.search(request.user, request=request, **params)
+    _audit_confidential_hits(request, result)
     current = {"q": result.query, "kind": result.kind, **result.filters}
     for facet in result.facets:
         for value in facet.values:
@@ -99,6 +115,7 @@ def search_api(request):
         else None,
         **params,
     )
+    _audit_confidential_hits(request, result)
     return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.consultations.models import Consultation, Outcome
 from intranet import roles
+from intranet.forms import client_text_formfield
 
 
 class ConsultationForm(forms.ModelForm):
@@ -17,6 +18,9 @@ class ConsultationForm(forms.ModelForm):
             "answer", "redirected_to", "competent_body", "competent_body_contacts",
             "duration_minutes",
         ]  # fmt: skip
+        # What the caller said, the answer given, names and contacts: as typed, less
+        # the characters that hide or reorder text (intranet.security.client_text).
+        formfield_callback = client_text_formfield
         widgets = {
             "question": forms.Textarea(attrs={"rows": 4, "autofocus": True}),
             "answer": forms.Textarea(attrs={"rows": 3}),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import limits
 from cases.reception.models import ReminderChannel
 from cases.topics import Topic
-from intranet.forms import DateField
+from intranet.forms import ClientTextField, DateField
 
 
 class SlotField(forms.CharField):
@@ -30,7 +30,7 @@ class BookingForm(forms.Form):
         label=_("Time"), error_messages={"required": _("Choose a free time from the list.")}
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=[("", "—"), *Topic.choices])
-    question = forms.CharField(
+    question = ClientTextField(
         label=_("Your question in a few words"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -43,7 +43,7 @@ class BookingForm(forms.Form):
         initial=ReminderChannel.EMAIL,
         widget=forms.RadioSelect,
     )
-    reminder_contact = forms.CharField(
+    reminder_contact = ClientTextField(
         label=_("E-mail or phone for the reminder"),
         max_length=255,
         required=False,
@@ -71,19 +71,19 @@ class RescheduleForm(forms.Form):
 
 class CancelForm(forms.Form):
     shown = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)
+    reason = ClientTextField(label=_("Reason (optional)"), max_length=500, required=False)
 
 
 class CardForm(forms.Form):
     """The outcome comes from the button pressed: "answered orally" or "turn into a
     written case" (one click)."""
 
-    message = forms.CharField(
+    message = ClientTextField(
         label=_("Oral message of the visitor"),
         widget=forms.Textarea(attrs={"rows": 5}),
         validators=[limits.text],
     )
-    answer = forms.CharField(
+    answer = ClientTextField(
         label=_("Answer given orally"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -32,6 +32,7 @@ from cases.reception.models import (
     ReminderChannel,
 )
 from cases.reception.slots import Planner
+from intranet.security import client_text
 
 
 class SlotTaken(ValidationError):
@@ -105,7 +106,7 @@ def _taken_error() -> SlotTaken:
 
 
 def _check_contact(channel: str, contact: str, client) -> str:
-    contact = (contact or "").strip()
+    contact = client_text(contact)
     if channel == ReminderChannel.EMAIL:
         contact = contact or (client.email or "")
         if not contact:
@@ -131,7 +132,7 @@ def book(client, point, starts: dt.datetime, *, topic: str, question: str,
     book at once), ValidationError when it is not a bookable slot."""
     if not can_book(client):
         raise PermissionDenied
-    question = (question or "").strip()
+    question = client_text(question)
     if not question:
         raise ValidationError({"question": _("Write your question in a few words.")})
     contact = _check_contact(reminder_channel, reminder_contact, client)
@@ -169,8 +170,9 @@ def cancel(booking: Booking, by, *, shown_starts: str, reason: str = "") -> Book
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "cancelled_at", "updated_at"])
         message = _("Cancelled the visit of %(when)s.") % {"when": when(booking)}
-        if reason.strip():
-            message += " " + _("Reason: %(reason)s") % {"reason": reason.strip()}
+        reason = client_text(reason)
+        if reason:
+            message += " " + _("Reason: %(reason)s") % {"reason": reason}
         _event(booking, EventKind.CANCELLED, by, message)
         _notify_if_not_own(booking, by, message)
     return booking
@@ -253,7 +255,7 @@ def record_card(booking: Booking, by, *, message: str, outcome: str, answer: str
     messages, else it waits for a registrar (see `register_case`)."""
     if not can_see_day(by):
         raise PermissionDenied
-    message, answer = (message or "").strip(), (answer or "").strip()
+    message, answer = client_text(message), client_text(answer)
     errors = {}
     if not message:
         errors["message"] = _("Write down what the visitor said.")

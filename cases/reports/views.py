@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import permissions
 from cases.reports import figures
-from intranet import formatting, roles
+from intranet import exports, formatting, roles
 from intranet.forms import DateField
 
 
@@ -70,9 +70,10 @@ class Row:
     percent: bool = False
 
     def text(self) -> str:
-        """The value as the page writes it («66,7 %», «4,0»), for the CSV."""
+        """The value as the page writes it («66,7 %», «4,0»), for the CSV. Text (never
+        a number) is neutralised for spreadsheets (intranet.exports)."""
         if isinstance(self.value, str):
-            return self.value
+            return exports.neutralise(self.value)
         if self.percent:
             return formatting.percent(self.value, self.digits)
         return "" if self.value is None else formatting.number(self.value, self.digits)
@@ -108,8 +109,11 @@ def _rows(report):
 def _csv(report) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Section"), _("Item"), _("Value")])
-    writer.writerows([row.section, row.item, row.text()] for row in _rows(report))
+    writer.writerow(exports.csv_row([_("Section"), _("Item"), _("Value")]))
+    # Labels are people's and units' names: neutralised; values are written as the
+    # page writes them (a number is never quoted).
+    writer.writerows(exports.csv_row([row.section, row.item]) + [row.text()]
+                     for row in _rows(report))  # fmt: skip
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="report-{report.end:%Y%m%d}.csv"'
     return response
@@ -117,19 +121,24 @@ def _csv(report) -> HttpResponse:
 
 def _xlsx(report) -> HttpResponse:
     """Numbers stay numbers (the spreadsheet writes them with the reader's decimal comma);
-    their number formats give the places after the comma and « %» for the shares."""
+    their number formats give the places after the comma and « %» for the shares. Text
+    cells (the labels: people's and units' names) are text, never formulas
+    (intranet.exports)."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = _("Report")[:31]
-    sheet.append([_("Section"), _("Item"), _("Value")])
+    sheet.append([exports.xlsx_value(v) for v in (_("Section"), _("Item"), _("Value"))])
     for row in _rows(report):
         value = row.value
         if row.percent and value is not None:
             value = value / 100
-        sheet.append([row.section, row.item, "" if value is None else value])
-        if isinstance(value, (int, float)):
+        cells = (row.section, row.item, "" if value is None else value)
+        sheet.append([exports.xlsx_value(v) for v in cells])
+        for cell in sheet[sheet.max_row]:
+            exports.force_text_cell(cell)
+        if exports.is_number(value):
             places = "0" if not row.digits else "0." + "0" * row.digits
             sheet.cell(sheet.max_row, 3).number_format = places + (" %" if row.percent else "")
     sheet.column_dimensions["A"].width = 40

@@ -5,10 +5,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from intranet.audit.models import AuditAction, AuditEvent
+from intranet.exports import SafeSpreadsheetExportMixin
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -47,8 +49,14 @@ class AuditEventFilterSet(WagtailFilterSet):
         fields = ["action", "when", "actor_repr", "object_type", "ip"]
 
 
+class AuditEventIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """The listing and its CSV/XLSX export: names and usernames come from outside (a
+    failed sign-in records the username typed), so no cell may be a formula."""
+
+
 class AuditEventViewSet(ModelViewSet):
     model = AuditEvent
+    index_view_class = AuditEventIndexView
     icon = "list-ul"
     url_prefix = "audit"
     menu_label = _("Audit log")

@@ -1,7 +1,9 @@
 """Client text at the boundary, end to end: a question typed into the portal form
-(/cases/new/) or sent to the API (POST /api/cases/), and a reply to a clarification
-(the portal form and POST /api/cases/<id>/reply/), with markup, bidi controls,
-zero-width and control characters in the subject, the text and the comments.
+(/cases/new/), into the registrar's form (/cases/register/) or sent to the API (POST
+/api/cases/), and a reply to a clarification (the portal form and POST
+/api/cases/<id>/reply/), with markup, bidi controls, zero-width and control characters
+in the subject, the text and the comments; the letters to the client; and every other
+form where people type text (reception, consultations, readers' feedback).
 
 What is stored is what the client typed less the characters that hide or reorder text
 (intranet.security.client_text): the words and the markup characters are all kept, as
@@ -23,6 +25,7 @@ from django.utils.html import escape
 from cases import services
 from cases.models import Case, Clarification
 from cases.tasks import send_deadline_digest
+from tests.cases.conftest import make_case  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +193,101 @@ def test_a_field_of_invisible_characters_only_is_empty_and_refused(client, org):
     api = client.post("/api/cases/", short, content_type="application/json")
     assert api.status_code == 400 and list(api.json()) == ["text"], api.content
     assert not Case.objects.exists()
+
+
+# --- the registrar's form, and the letters to the client -----------------------------
+
+EXTERNAL_NAME = "Сидоров\u202e Пётр\u200b Ильич\u2066"
+QUESTION = "Уточните\u202e, за какой\u2067 год\u2069 справка\u200b?"
+
+
+def test_the_registrar_form_and_the_letter_to_the_client_carry_no_invisible_characters(
+    client, org, django_capture_on_commit_callbacks
+):
+    """A message registered from the post through the registrar's form, with the
+    client's name, address and e-mail as typed; then the executor's question goes to the
+    client by e-mail. Nothing invisible is stored, shown or sent."""
+    client.force_login(org.registrar)
+    data = {"channel": "post", "regime": "", "external_kind": "person",
+            "external_name": EXTERNAL_NAME, "external_postal_address": "СПб,\u202e Невский\u200b 1",
+            "subject": SUBJECT, "text": TEXT, "client_comments": COMMENTS,
+            "topic": "declarations",
+            "received_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+            "reply_channel": "email", "reply_contact": "sidorov@example.org\u200b"}  # fmt: skip
+    response = client.post(reverse("cases:register"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    case = Case.objects.get()
+    _assert_stored(case)
+    assert case.external_client.name == "Сидоров Пётр Ильич"
+    assert case.external_client.postal_address == "СПб, Невский 1"
+    assert case.reply_contact == "sidorov@example.org"
+    page = client.get(response["Location"])
+    _assert_clean(page.content.decode(), [SUBJECT_KEPT, TEXT_KEPT, COMMENTS_KEPT], "registrar")
+    case = _to_executor(case, org)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ask_clarification(case, org.executor, question=QUESTION)
+    letters = [m for m in mail.outbox if m.to == ["sidorov@example.org"]]
+    assert len(letters) == 1
+    letter = letters[0].subject + "\n" + letters[0].body
+    assert "Сидоров Пётр Ильич" in letter and "Уточните, за какой год справка?" in letter
+    assert [f"U+{ord(ch):04X}" for ch in letter if ch in INVISIBLE] == []
+    client.force_login(org.executor)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    _assert_clean(page, ["Уточните, за какой год справка?"], "executor's page, question")
+
+
+def test_every_letter_is_sent_without_invisible_characters_whatever_its_parts(org, make_case):  # noqa: F811
+    """The letter is cleaned as a whole when it is queued (cases.delivery.queue_letters):
+    here the client's own name, set by an administrator with an override in it, heads
+    the letter."""
+    from cases.choices import ReplyChannel
+    from cases.models import Delivery
+
+    org.client.last_name = "Иванов\u202e\u200b"
+    org.client.save()
+    case = make_case(state="assigned", client=org.client, reply_channel=ReplyChannel.EMAIL,
+                     reply_contact="client@example.gov.ru")  # fmt: skip
+    services.ask_clarification(case, org.executor, question="За какой год?")
+    for letter in Delivery.objects.filter(case=case):
+        typed = letter.subject + letter.body
+        assert "Иванов" in letter.body
+        assert [f"U+{ord(ch):04X}" for ch in typed if ch in INVISIBLE] == [], letter.channel
+
+
+# --- every other form where people type text ----------------------------------------
+
+
+def _forms():
+    from cases.consultations.forms import ConsultationForm
+    from cases.reception.forms import BookingForm, CancelForm, CardForm
+    from kb.forms import FeedbackForm
+
+    return [
+        (BookingForm, {"slot": "2026-12-08T10:00:00+03:00", "topic": "declarations",
+                       "reminder_channel": "phone"},
+         ["question", "reminder_contact"]),
+        (CancelForm, {"shown": "x"}, ["reason"]),
+        (CardForm, {}, ["message", "answer"]),
+        (FeedbackForm, {"helpful": "no"}, ["comment"]),
+        (ConsultationForm, {"channel": "phone", "topic": "declarations", "outcome": "answered",
+                            "duration_minutes": "5"},
+         ["client_name", "client_contact", "question", "answer"]),
+    ]  # fmt: skip
+
+
+def test_every_form_of_typed_text_takes_it_without_invisible_characters(org):
+    """The reception booking (question, contact), its cancellation reason, the reception
+    card (the visitor's words, the oral answer), the readers' feedback and the
+    consultation log: the fields keep the words and lose the characters."""
+    for form_class, valid, fields in _forms():
+        form = form_class(data={**valid, **dict.fromkeys(fields, REPLY)})
+        assert form.is_valid(), (form_class.__name__, form.errors)
+        for field in fields:
+            assert form.cleaned_data[field] == REPLY_KEPT, (form_class.__name__, field)
+        # A field of nothing visible is empty: refused where the field is required.
+        form = form_class(data={**valid, **dict.fromkeys(fields, NOTHING_VISIBLE)})
+        form.is_valid()
+        for field in fields:
+            value = form.cleaned_data.get(field, "")
+            assert value in ("", None) or field in form.errors, (form_class.__name__, field)
