@@ -446,12 +446,31 @@ class SubmitSerializer(serializers.Serializer):
         return attrs
 
 
+class ReceivedAtField(serializers.DateTimeField):
+    """The date of receipt of a registered message, in the sane range of
+    cases.services.check_received_at: checked as written before DRF converts it to the
+    local time zone (0001-01-01T00:00+14:00 would overflow there), and again once aware."""
+
+    def enforce_timezone(self, value):
+        self._check(value)
+        value = super().enforce_timezone(value)
+        self._check(value)
+        return value
+
+    @staticmethod
+    def _check(value):
+        try:
+            services.check_received_at(value)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+
 class RegisterSerializer(SubmitSerializer):
     """A message a registrar records from any channel."""
 
     channel = serializers.ChoiceField(choices=Channel.choices)
     regime = serializers.ChoiceField(choices=Regime.choices, required=False, allow_null=True)
-    received_at = serializers.DateTimeField(
+    received_at = ReceivedAtField(
         required=False,
         help_text="When the message reached the body (default: now); not before "
         "CASES_EARLIEST_RECEIVED (01.01.2000), not in the future.",
@@ -462,13 +481,6 @@ class RegisterSerializer(SubmitSerializer):
     external_client = ExternalClientSerializer(required=False)
     reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices, default="post")
     text = ClientTextField()
-
-    def validate_received_at(self, value):
-        try:
-            services.check_received_at(value)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.messages) from exc
-        return value
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

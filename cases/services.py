@@ -306,7 +306,9 @@ def check_received_at(value: dt.datetime, now: dt.datetime | None = None) -> Non
     """Refuse a date of receipt outside the sane range: before CASES_EARLIEST_RECEIVED
     (0001-01-01 from an API caller, a year typed with two digits) or in the future beyond
     a few minutes of clock skew. The dates are compared as written first, so that a date
-    at the ends of the calendar never has to be converted to another time zone."""
+    at the ends of the calendar (year 1, year 9999) is refused before anything converts it
+    to another time zone, which would overflow; a naive `value` (a parser's, before its
+    time zone is set) is checked by its date alone."""
     now = now or timezone.now()
     earliest = earliest_received()
     if value.date() < earliest:
@@ -316,7 +318,7 @@ def check_received_at(value: dt.datetime, now: dt.datetime | None = None) -> Non
             code="too_early",
         )
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
-    if value.date() > tomorrow or value > now + RECEIVED_CLOCK_SKEW:
+    if value.date() > tomorrow or (timezone.is_aware(value) and value > now + RECEIVED_CLOCK_SKEW):
         raise ValidationError(_("The date of receipt cannot be in the future."), code="future")
 
 

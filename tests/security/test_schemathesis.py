@@ -10,10 +10,11 @@ well under a minute for both roles; it runs where CI runs the PostgreSQL tests
 (REQUIRE_SERVICES=postgres), the product's database. A failure prints schemathesis's
 report: each failing request with a `curl` line to reproduce it.
 
-Locally: DATABASE_URL=postgres://postgres@127.0.0.1:5432/intranet_x .venv/bin/pytest \
-    tests/security/test_schemathesis.py; or against `make run`, the same checks with
-`st run http://127.0.0.1:8000/api/schema/ -H "Cookie: sessionid=…; csrftoken=…" -H
-"X-CSRFToken: …" -c not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance`.
+Locally: DATABASE_URL=postgres://postgres@127.0.0.1:5432/intranet_x .venv/bin/pytest
+tests/security/test_schemathesis.py. Against `make run`: `.venv/bin/st run
+http://127.0.0.1:8000/api/schema/ -H "Cookie: sessionid=…; csrftoken=…" -H "X-CSRFToken: …"
+-c not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance`
+(the values of a signed-in browser's cookies).
 """
 
 from __future__ import annotations
