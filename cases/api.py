@@ -10,9 +10,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -22,14 +25,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from cases import limits, permissions, services, uploads
-from cases.choices import Channel, ClientKind, Regime, ReplyChannel
+from cases.choices import Channel, ClientKind, Regime, ReplyChannel, Status
 from cases.filters import QUEUE_KEYS, CaseFilter, apply_queue, apply_sort, default_queue
 from cases.models import (
     Answer,
     AnswerAttachment,
     AnswerKind,
+    AnswerStatus,
     Attachment,
     Case,
     CaseEvent,
@@ -37,6 +42,7 @@ from cases.models import (
     ExternalClient,
     Forwarding,
     NoAnswerGround,
+    Rating,
 )
 from cases.topics import Topic
 from intranet.accounts.models import User
@@ -74,7 +80,10 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = PersonSerializer(read_only=True)
+    """An entry of the full timeline (staff): `actor` is null for the system's own
+    entries (deadline checks, deliveries)."""
+
+    actor = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = CaseEvent
@@ -84,25 +93,65 @@ class EventSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ClientEventSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = CaseEvent
-        fields = ["at", "kind", "to_status", "message"]
+# --- what each audience is given ------------------------------------------------------
+#
+# A case is serialised for one of two audiences, named by its `audience` field: "staff"
+# (who handles the case: Case.objects.handled_by) get the workspace's view, "client"
+# (who only sent it) get exactly what the portal's pages show them (my_questions.html,
+# client_detail.html and the client's timeline), nothing of the internal triage (urgency,
+# its reasons and comment, the regime, usernames, the full timeline). An action that
+# takes the case out of the actor's view answers "out_of_view" (CaseOutOfViewSerializer).
+# tests/cases/test_api_audience.py compares the client's API with the client's pages.
+
+AUDIENCE_STAFF = "staff"
+AUDIENCE_CLIENT = "client"
+AUDIENCE_OUT_OF_VIEW = "out_of_view"
+
+
+class _AudienceField(serializers.Field):
+    """The constant that names the view a body gives (the schema's discriminator)."""
+
+    audience = ""
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return self.audience
+
+
+@extend_schema_field({"type": "string", "enum": [AUDIENCE_STAFF]})
+class StaffAudienceField(_AudienceField):
+    audience = AUDIENCE_STAFF
+
+
+@extend_schema_field({"type": "string", "enum": [AUDIENCE_CLIENT]})
+class ClientAudienceField(_AudienceField):
+    audience = AUDIENCE_CLIENT
+
+
+@extend_schema_field({"type": "string", "enum": [AUDIENCE_OUT_OF_VIEW]})
+class OutOfViewAudienceField(_AudienceField):
+    audience = AUDIENCE_OUT_OF_VIEW
 
 
 class CaseListSerializer(serializers.ModelSerializer):
+    """A row of the workspace's queues (staff)."""
+
+    audience = StaffAudienceField()
     client_name = serializers.CharField(read_only=True)
-    unit = UnitSerializer(read_only=True)
-    executor = PersonSerializer(read_only=True)
+    unit = UnitSerializer(read_only=True, allow_null=True)
+    executor = PersonSerializer(read_only=True, allow_null=True)
     deadline_state = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
         fields = [
-            "id", "registration_number", "registered_at", "received_at", "channel", "regime",
-            "subject", "topic", "status", "urgency", "client_name", "unit", "executor",
-            "statutory_deadline", "target_deadline", "due_date", "deadline_state",
-            "is_confidential",
+            "audience", "id", "registration_number", "registered_at", "received_at",
+            "channel", "regime", "subject", "topic", "status", "urgency", "client_name",
+            "unit", "executor", "statutory_deadline", "target_deadline", "due_date",
+            "deadline_state", "is_confidential",
         ]  # fmt: skip
 
     def get_deadline_state(self, case) -> str:
@@ -162,10 +211,15 @@ class ForwardingSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseListSerializer):
-    external_client = ExternalClientSerializer(read_only=True)
+    """A case with its full timeline, its answer at any stage and its forwarding, as the
+    workspace's case page shows it (staff)."""
+
+    external_client = ExternalClientSerializer(read_only=True, allow_null=True)
     co_executors = PersonSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    events = serializers.SerializerMethodField()
+    events = EventSerializer(many=True, read_only=True)
+    answer = serializers.SerializerMethodField()
+    forwarding = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
@@ -175,31 +229,166 @@ class CaseDetailSerializer(CaseListSerializer):
             "events", "extension_count", "answer", "forwarding",
         ]  # fmt: skip
 
-    answer = serializers.SerializerMethodField()
-    forwarding = serializers.SerializerMethodField()
-
     @extend_schema_field(ForwardingSerializer(allow_null=True))
     def get_forwarding(self, case):
-        if not self.context.get("staff_view"):
-            return None
         forwarding = Forwarding.objects.filter(case=case).first()
         return None if forwarding is None else ForwardingSerializer(forwarding).data
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_answer(self, case):
         answer = Answer.objects.filter(case=case).prefetch_related("attachments").first()
-        if answer is None:
-            return None
-        if not self.context.get("staff_view") and not answer.is_registered:
-            return None
-        return AnswerSerializer(answer).data
+        return None if answer is None else AnswerSerializer(answer).data
 
-    @extend_schema_field(EventSerializer(many=True))
+
+class ClientFileSerializer(serializers.Serializer):
+    """A file as the client's page lists it: its name, linked."""
+
+    original_name = serializers.CharField(read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+
+class ClientUnitSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+
+
+class ClientPersonSerializer(serializers.Serializer):
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+
+
+class ClientEventSerializer(serializers.ModelSerializer):
+    """An entry of the client's timeline: when, what, and the words shown to them (no
+    actor, no status codes, no internal reason)."""
+
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "kind", "message"]
+        read_only_fields = fields
+
+
+def _choice(choices, **kwargs):
+    """A read-only choice of an output serializer: read_only_fields would drop the blank
+    choice from its schema."""
+    return serializers.ChoiceField(choices=choices, read_only=True, **kwargs)
+
+
+class ClientAnswerSerializer(serializers.ModelSerializer):
+    """The registered answer as the client reads it."""
+
+    attachments = ClientFileSerializer(many=True, read_only=True)
+    no_answer_ground = _choice(NoAnswerGround.choices, allow_blank=True)
+
+    class Meta:
+        model = Answer
+        fields = [
+            "outgoing_number", "outgoing_date", "body", "grounds", "link_url",
+            "no_answer_ground", "attachments",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ClientRatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ["score", "comment"]
+        read_only_fields = fields
+
+
+class ClientCaseListSerializer(serializers.ModelSerializer):
+    """A row of «Мои вопросы» (the client's own case)."""
+
+    audience = ClientAudienceField()
+    deadline_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "audience", "id", "registration_number", "subject", "received_at", "status",
+            "due_date", "deadline_state",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_deadline_state(self, case) -> str:
+        context = self.context
+        return str(case.deadline_state(context.get("today"), context.get("calendar")))
+
+
+class ClientCaseDetailSerializer(ClientCaseListSerializer):
+    """The client's own case as their page shows it: who handles it (the unit's name and
+    the executor's full name), the reply channels, their question, comments and files,
+    the open clarification question, the registered answer, their rating and the steps
+    of the timeline shown to them."""
+
+    topic = _choice(Topic.choices, allow_blank=True)
+    reply_channel = _choice(ReplyChannel.choices)
+    extra_reply_channel = _choice(ReplyChannel.choices, allow_blank=True)
+    unit = ClientUnitSerializer(read_only=True, allow_null=True)
+    executor = serializers.SerializerMethodField()
+    attachments = ClientFileSerializer(many=True, read_only=True)
+    question = serializers.SerializerMethodField(
+        help_text="The question the executor asked and the client has yet to reply to."
+    )
+    answer = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta(ClientCaseListSerializer.Meta):
+        fields = ClientCaseListSerializer.Meta.fields + [
+            "registered_at", "topic", "unit", "executor", "reply_channel", "reply_contact",
+            "extra_reply_channel", "extra_reply_contact", "text", "client_comments",
+            "attachments", "question", "answer", "rating", "events",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(ClientPersonSerializer(allow_null=True))
+    def get_executor(self, case):
+        if case.unit_id is None or case.executor_id is None:
+            return None
+        return ClientPersonSerializer(case.executor).data
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_question(self, case):
+        if case.status != Status.CLARIFICATION:
+            return None
+        open_question = case.clarifications.filter(replied_at__isnull=True).last()
+        return None if open_question is None else open_question.question
+
+    @extend_schema_field(ClientAnswerSerializer(allow_null=True))
+    def get_answer(self, case):
+        answer = (
+            Answer.objects.filter(case=case, status=AnswerStatus.REGISTERED)
+            .prefetch_related("attachments")
+            .first()
+        )
+        return None if answer is None else ClientAnswerSerializer(answer).data
+
+    @extend_schema_field(ClientRatingSerializer(allow_null=True))
+    def get_rating(self, case):
+        rating = Rating.objects.filter(case=case).first()
+        return None if rating is None else ClientRatingSerializer(rating).data
+
+    @extend_schema_field(ClientEventSerializer(many=True))
     def get_events(self, case):
-        if self.context.get("staff_view"):
-            return EventSerializer(case.events.all(), many=True).data
-        visible = [event for event in case.events.all() if event.visible_to_client]
-        return ClientEventSerializer(visible, many=True).data
+        shown = [event for event in case.events.all() if event.visible_to_client]
+        return ClientEventSerializer(shown, many=True).data
+
+
+class CaseOutOfViewSerializer(serializers.Serializer):
+    """The answer to an action that took the case out of the actor's own view (a
+    registrar routing a confidential case to a unit, a head of a parent unit passing a
+    confidential case down): the change is saved; the case is no longer shown to them."""
+
+    audience = OutOfViewAudienceField()
+    id = serializers.IntegerField(read_only=True)
+    registration_number = serializers.CharField(read_only=True, allow_null=True)
+    detail = serializers.CharField(read_only=True)
+
+
+def out_of_view(case) -> dict:
+    return {
+        "id": case.pk,
+        "registration_number": case.registration_number,
+        "detail": permissions.left_view_message(case),
+    }
 
 
 class ClientTextField(serializers.CharField):
@@ -233,7 +422,9 @@ class SubmitSerializer(serializers.Serializer):
 
     def validate_attachments(self, files):
         if len(files) > uploads.max_count():
-            raise ValidationError(f"max {uploads.max_count()}")
+            raise ValidationError(
+                _("At most %(count)d files can be attached.") % {"count": uploads.max_count()}
+            )
         for upload in files:
             try:
                 uploads.validate_upload(upload)
@@ -255,12 +446,35 @@ class SubmitSerializer(serializers.Serializer):
         return attrs
 
 
+class ReceivedAtField(serializers.DateTimeField):
+    """The date of receipt of a registered message, in the sane range of
+    cases.services.check_received_at: checked as written before DRF converts it to the
+    local time zone (0001-01-01T00:00+14:00 would overflow there), and again once aware."""
+
+    def enforce_timezone(self, value):
+        self._check(value)
+        value = super().enforce_timezone(value)
+        self._check(value)
+        return value
+
+    @staticmethod
+    def _check(value):
+        try:
+            services.check_received_at(value)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+
 class RegisterSerializer(SubmitSerializer):
     """A message a registrar records from any channel."""
 
     channel = serializers.ChoiceField(choices=Channel.choices)
     regime = serializers.ChoiceField(choices=Regime.choices, required=False, allow_null=True)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = ReceivedAtField(
+        required=False,
+        help_text="When the message reached the body (default: now); not before "
+        "CASES_EARLIEST_RECEIVED (01.01.2000), not in the future.",
+    )
     client = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -271,7 +485,9 @@ class RegisterSerializer(SubmitSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if not attrs.get("client") and not (attrs.get("external_client") or {}).get("name"):
-            raise ValidationError({"client": ["Give a client or an external_client."]})
+            raise ValidationError(
+                {"client": [_("Name the client: an intranet user or an outside person.")]}
+            )
         return attrs
 
 
@@ -382,6 +598,80 @@ SORT_PARAMETER = OpenApiParameter(
     "sort", OpenApiTypes.STR, enum=["due_date", "-due_date", "received_at", "-received_at"]
 )
 
+# --- the schema's answers -------------------------------------------------------------
+#
+# Each operation lists the statuses it can answer (drf-spectacular documents only the
+# success by itself); schemathesis checks every answer against them in CI
+# (tests/security/test_schemathesis.py).
+
+CASE = PolymorphicProxySerializer(
+    component_name="Case",
+    serializers=[CaseDetailSerializer, ClientCaseDetailSerializer],
+    resource_type_field_name="audience",
+)
+CASE_ROW = PolymorphicProxySerializer(
+    component_name="CaseRow",
+    serializers=[CaseListSerializer, ClientCaseListSerializer],
+    resource_type_field_name="audience",
+)
+CASE_OR_OUT_OF_VIEW = PolymorphicProxySerializer(
+    component_name="CaseAfterRouting",
+    serializers=[CaseDetailSerializer, ClientCaseDetailSerializer, CaseOutOfViewSerializer],
+    resource_type_field_name="audience",
+)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True, help_text="What went wrong, in Russian.")
+
+
+VALIDATION_ERRORS = {
+    "type": "object",
+    "description": "The errors in Russian: a list of messages per field (`non_field_errors` "
+    "for the body as a whole; an object for a nested field), or `detail` for a body that "
+    "could not be read.",
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {}},
+            {"type": "object"},
+            {"type": "string"},
+        ]
+    },
+}
+ERRORS = {
+    400: OpenApiResponse(VALIDATION_ERRORS, description="The query or the body is invalid."),
+    403: OpenApiResponse(
+        ErrorSerializer,
+        description="Not signed in (or the CSRF token is missing), or the user's role may "
+        "not do this to this case in its present state.",
+    ),
+    404: OpenApiResponse(
+        ErrorSerializer,
+        description="No such case among those the user may see (or no such page of a list).",
+    ),
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="Someone else saved the answer since the `version` sent was read: "
+        "`detail` names them and the time; nothing was overwritten.",
+    ),
+    503: OpenApiResponse(
+        ErrorSerializer,
+        description="The database is unavailable: try again after the seconds of the "
+        "`Retry-After` header. Nothing was half-written.",
+    ),
+}
+
+
+def answers(success, *codes: int, status_code: int = 200) -> dict:
+    """The responses of an operation: its success and the errors it can answer (503,
+    the database unavailable, on every one)."""
+    return {status_code: success, **{code: ERRORS[code] for code in (*codes, 503)}}
+
+
+# The errors of an action on one case with a body: the body's checks, the role or the
+# case's state, the case out of the user's view.
+ACTION_ERRORS = (400, 403, 404)
+
 
 class Conflict(APIException):
     status_code = 409
@@ -401,7 +691,9 @@ def _call(func, *args, **kwargs):
         raise Conflict(exc.messages[0]) from exc
     except DjangoValidationError as exc:
         raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            exc.message_dict
+            if hasattr(exc, "error_dict")
+            else {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
         ) from exc
 
 
@@ -411,10 +703,23 @@ def _is_own_case(user, case) -> bool:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[QUEUE_PARAMETER, SORT_PARAMETER], summary="List cases"),
-    retrieve=extend_schema(summary="A case with its timeline"),
+    list=extend_schema(
+        parameters=[QUEUE_PARAMETER, SORT_PARAMETER],
+        summary="List cases",
+        description="Each row is given to its audience: `staff` for the cases the user "
+        "handles, `client` (the columns of «Мои вопросы») for the user's own questions.",
+        responses=answers(CASE_ROW, 400, 403, 404),
+    ),
+    retrieve=extend_schema(
+        summary="A case with its timeline",
+        description="`staff` for who handles the case; `client` for who only sent it: "
+        "what the portal's page of the question shows, no internal triage.",
+        responses=answers(CASE, 403, 404),
+    ),
     create=extend_schema(
-        request=SubmitSerializer, responses=CaseDetailSerializer, summary="Ask a question"
+        request=SubmitSerializer,
+        responses=answers(CASE, 400, 403, status_code=201),
+        summary="Ask a question",
     ),
 )
 class CaseViewSet(
@@ -422,7 +727,8 @@ class CaseViewSet(
     viewsets.GenericViewSet,
 ):  # fmt: skip
     """Cases the signed-in user may see. Staff get the workspace queues and filters;
-    a client without a staff role gets their own cases."""
+    a client without a staff role gets their own cases. Every case is serialised for
+    its audience (the `audience` field): staff who handle it, or its client."""
 
     queryset = Case.objects.none()  # for the schema; get_queryset() decides
     filterset_class = CaseFilter
@@ -447,6 +753,12 @@ class CaseViewSet(
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         )
 
+    def filter_queryset(self, queryset):
+        """The filters are the list's; a case is looked up by its id alone."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def _calendar(self):
         if not hasattr(self, "_cal"):
             self._cal = get_calendar()
@@ -465,6 +777,22 @@ class CaseViewSet(
             return SubmitSerializer
         return CaseDetailSerializer
 
+    def list(self, request, *args, **kwargs):
+        cases = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        handled = set(
+            Case.objects.handled_by(request.user)
+            .filter(pk__in=[case.pk for case in cases])
+            .values_list("pk", flat=True)
+        )
+        context = self.get_serializer_context()
+        rows = [
+            (CaseListSerializer if case.pk in handled else ClientCaseListSerializer)(
+                case, context=context
+            ).data
+            for case in cases
+        ]
+        return self.get_paginated_response(rows)
+
     def _case_for(self, check):
         """The case of a detail action, refused with 403 before its body is validated
         when `check(user, case)` fails (a role that may see the case but not act on it
@@ -476,13 +804,23 @@ class CaseViewSet(
         return case
 
     def _detail(self, case, code=status.HTTP_200_OK):
-        """The case as the response of a read or an action. Its text reaches the user
-        either way: a confidential case's read is recorded in the audit log (as the
-        case page does) whichever endpoint answers with it."""
-        case = self.get_queryset().get(pk=case.pk) if self.action != "retrieve" else case
+        """The case for its audience after a read or an action, read again through the
+        user's visibility; an action that took it out of their view (routing a
+        confidential case) is a success all the same, answered "out_of_view". Its text
+        reaches the user either way: a confidential case's read is recorded in the audit
+        log (as the case page does) whichever endpoint answers with it."""
+        if self.action != "retrieve":
+            found = self.get_queryset().filter(pk=case.pk).first()
+            if found is None:
+                return Response(CaseOutOfViewSerializer(out_of_view(case)).data, status=code)
+            case = found
         context = self.get_serializer_context()
-        context["staff_view"] = permissions.can_handle(self.request.user, case)
-        data = CaseDetailSerializer(case, context=context).data
+        serializer = (
+            CaseDetailSerializer
+            if permissions.can_handle(self.request.user, case)
+            else ClientCaseDetailSerializer
+        )
+        data = serializer(case, context=context).data
         if case.is_confidential:
             from intranet import audit
 
@@ -502,7 +840,10 @@ class CaseViewSet(
         case = _call(services.submit_question, request.user, uploads=files, **data)
         return self._detail(case, status.HTTP_201_CREATED)
 
-    @extend_schema(request=RegisterSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses=answers(CASE, 400, 403, status_code=201),
+    )
     @action(detail=False, methods=["post"])
     def register(self, request):
         """Register a message received through any channel (registrars)."""
@@ -524,7 +865,7 @@ class CaseViewSet(
         )
         return self._detail(case, status.HTTP_201_CREATED)
 
-    @extend_schema(request=UrgencySerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=UrgencySerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"])
     def urgency(self, request, pk=None):
         """Confirm or override the urgency suggestion (registrars, heads)."""
@@ -534,11 +875,18 @@ class CaseViewSet(
         case = _call(services.decide_urgency, case, request.user, **serializer.validated_data)
         return self._detail(case)
 
-    @extend_schema(request=AssignSerializer, responses=CaseDetailSerializer)
+    @extend_schema(
+        request=AssignSerializer,
+        responses=answers(CASE_OR_OUT_OF_VIEW, *ACTION_ERRORS),
+        description="Assign a case whose urgency is decided; an assigned case is "
+        "reassigned, and then a reason is required (registrars, heads of the case's "
+        "unit). Routing a confidential case can take it out of the user's own view (a "
+        "registrar's, a parent unit's head's): the assignment is saved all the same and "
+        "the answer is 200 with `audience` `out_of_view` and a `detail` saying so.",
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        """Assign a case whose urgency is decided; an assigned case is reassigned, and
-        then a reason is required (registrars, heads of the case's unit)."""
+        """Assign or reassign the case (registrars, heads of the case's unit)."""
         case = self._case_for(permissions.can_assign)
         serializer = AssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -546,7 +894,7 @@ class CaseViewSet(
         case = _call(service, case, request.user, **serializer.validated_data)
         return self._detail(case)
 
-    @extend_schema(request=WithdrawSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=WithdrawSerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """The client withdraws their own question."""
@@ -566,9 +914,9 @@ class CaseViewSet(
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
         _call(service, case, request.user, **data, **extra)
-        return self._detail(Case.objects.get(pk=case.pk))
+        return self._detail(case)
 
-    @extend_schema(request=AnswerInputSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=AnswerInputSerializer, responses=answers(CASE, *ACTION_ERRORS, 409))
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """Draft or redraft the answer (executor, co-executors, head); `submit` sends it
@@ -585,9 +933,9 @@ class CaseViewSet(
         _call(services.save_answer, case, request.user, uploads=files, **data)
         if submit:
             _call(services.submit_answer, case, request.user)
-        return self._detail(Case.objects.get(pk=case.pk))
+        return self._detail(case)
 
-    @extend_schema(request=ReviewSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=ReviewSerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """The head approves the answer or returns it with a comment."""
@@ -599,24 +947,28 @@ class CaseViewSet(
             services.approve_answer if data["decision"] == "approve" else services.return_answer
         )
         _call(service, case, request.user, comment=data["comment"])
-        return self._detail(Case.objects.get(pk=case.pk))
+        return self._detail(case)
 
-    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @extend_schema(request=None, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"], url_path="register-answer")
     def register_answer(self, request, pk=None):
         """Give the answer its outgoing number; delivery starts once it is stored."""
         return self._run(request, None, services.register_answer, permissions.can_register_answer)
 
-    @extend_schema(responses=DeliverySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=answers(DeliverySerializer(many=True), 403, 404))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def deliveries(self, request, pk=None):
-        """The letters to the client and their delivery state (staff)."""
+        """The letters to the client and their delivery state (staff): all of them, in
+        one list (a case has a few)."""
         case = self.get_object()
         if not permissions.can_handle(request.user, case):
             raise PermissionDenied
         return Response(DeliverySerializer(case.deliveries.all(), many=True).data)
 
-    @extend_schema(request=DeliveryActionSerializer, responses=DeliverySerializer)
+    @extend_schema(
+        request=DeliveryActionSerializer,
+        responses=answers(DeliverySerializer, *ACTION_ERRORS),
+    )
     @action(detail=True, methods=["post"], url_path="deliveries/act")
     def delivery_act(self, request, pk=None):
         """Retry a failed e-mail, or mark a letter delivered (post, pickup, other means)."""
@@ -637,7 +989,7 @@ class CaseViewSet(
             item = outbox.mark_delivered(item, request.user, data["note"])
         return Response(DeliverySerializer(item).data)
 
-    @extend_schema(request=QuestionSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=QuestionSerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"])
     def clarify(self, request, pk=None):
         """Ask the client a question (portal and the client's channel)."""
@@ -645,13 +997,13 @@ class CaseViewSet(
             request, QuestionSerializer, services.ask_clarification, permissions.can_work_on
         )
 
-    @extend_schema(request=ReplySerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=ReplySerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         """The client replies to the question."""
         return self._run(request, ReplySerializer, services.reply_to_clarification, _is_own_case)
 
-    @extend_schema(request=ExtendSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=ExtendSerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         """The head extends the running deadline once, by at most 30 days (15 under 8-FZ),
@@ -659,13 +1011,13 @@ class CaseViewSet(
         the 7 days of registration for the delay notice have passed."""
         return self._run(request, ExtendSerializer, services.extend, permissions.can_extend)
 
-    @extend_schema(request=ForwardSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=ForwardSerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
         """Forward the message to the competent body; the client is notified."""
         return self._run(request, ForwardSerializer, services.forward, permissions.can_forward)
 
-    @extend_schema(request=DocumentsRequestSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=DocumentsRequestSerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"], url_path="request-documents")
     def request_documents(self, request, pk=None):
         """Record a request for documents to another body (reply due in 15 days)."""
@@ -674,7 +1026,7 @@ class CaseViewSet(
             permissions.can_work_on,
         )  # fmt: skip
 
-    @extend_schema(request=RateSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=RateSerializer, responses=answers(CASE, *ACTION_ERRORS))
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         """The client rates the answer 1–5 with a comment."""

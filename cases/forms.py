@@ -271,9 +271,10 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean_received_at(self):
+        from cases.services import check_received_at
+
         value = self.cleaned_data["received_at"]
-        if value > timezone.now() + timezone.timedelta(minutes=5):
-            raise ValidationError(_("The date of receipt cannot be in the future."))
+        check_received_at(value)
         return value
 
     def clean(self):

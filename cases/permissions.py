@@ -124,6 +124,24 @@ def can_view(user, case) -> bool:
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
+def left_view_message(case) -> str:
+    """What an actor is told when their own action took `case` out of their view (a
+    registrar routing a confidential case to a unit, a head of a parent unit passing a
+    confidential case down): the change is saved, the case is no longer theirs to see.
+    The API's "out_of_view" answer and the workspace's message after a redirect."""
+    from django.utils.translation import gettext
+
+    number = case.registration_number or f"№ {case.pk}"
+    if case.is_confidential:
+        return gettext(
+            "The change is saved. Case %(number)s is no longer visible to you: a confidential "
+            "case is seen only by its client, its executors and the head of its unit."
+        ) % {"number": number}
+    return gettext("The change is saved. Case %(number)s is no longer visible to you.") % {
+        "number": number
+    }
+
+
 def can_handle(user, case) -> bool:
     """Sees the case as staff: the full timeline and the staff case page."""
     from cases.models import Case

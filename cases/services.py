@@ -26,6 +26,7 @@ from cases.models import (
     RegistrationCounter,
     TopicRoute,
 )
+from cases.topics import Topic
 from intranet import links, roles
 from intranet.models import StaffProfile, Unit
 from intranet.security import client_text
@@ -202,6 +203,10 @@ def _new_case(
 ) -> Case:
     received_at = received_at or timezone.now()
     regime = regime or default_regime(channel)
+    if topic and topic not in Topic.values:
+        # The API and the forms offer the choices; a caller of the service (a demo, an
+        # import) must not store a code the schema and the pages do not know.
+        raise ValidationError({"topic": _("Unknown topic: %(topic)s.") % {"topic": topic}})
     if extra_reply_channel and extra_reply_channel == reply_channel:
         extra_reply_channel, extra_reply_contact = "", ""
     case = Case.objects.create(
@@ -288,6 +293,37 @@ def submit_question(
     return case
 
 
+# A clock a few minutes fast on the registrar's computer is not a date in the future.
+RECEIVED_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def earliest_received() -> dt.date:
+    """The earliest date a message can have been received (CASES_EARLIEST_RECEIVED: the
+    body's founding, or the start of its records)."""
+    value = settings.CASES_EARLIEST_RECEIVED
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def check_received_at(value: dt.datetime, now: dt.datetime | None = None) -> None:
+    """Refuse a date of receipt outside the sane range: before CASES_EARLIEST_RECEIVED
+    (0001-01-01 from an API caller, a year typed with two digits) or in the future beyond
+    a few minutes of clock skew. The dates are compared as written first, so that a date
+    at the ends of the calendar (year 1, year 9999) is refused before anything converts it
+    to another time zone, which would overflow; a naive `value` (a parser's, before its
+    time zone is set) is checked by its date alone."""
+    now = now or timezone.now()
+    earliest = earliest_received()
+    if value.date() < earliest:
+        raise ValidationError(
+            _("The date of receipt cannot be earlier than %(date)s.")
+            % {"date": earliest.strftime("%d.%m.%Y")},
+            code="too_early",
+        )
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    if value.date() > tomorrow or (timezone.is_aware(value) and value > now + RECEIVED_CLOCK_SKEW):
+        raise ValidationError(_("The date of receipt cannot be in the future."), code="future")
+
+
 @transaction.atomic
 def register_message(
     registrar,
@@ -316,8 +352,10 @@ def register_message(
         raise PermissionDenied
     at = at or timezone.now()
     received_at = received_at or at
-    if received_at > at + dt.timedelta(minutes=5):
-        raise ValidationError(_("The date of receipt cannot be in the future."))
+    try:
+        check_received_at(received_at, at)
+    except ValidationError as exc:
+        raise ValidationError({"received_at": exc.error_list}) from None
     if client is None and not (external and client_text(external.get("name"))):
         raise ValidationError(_("Name the client: an intranet user or an outside person."))
     external_client = None

@@ -416,7 +416,17 @@ def assign(request, pk: int):
     except ValidationError as exc:
         _errors(form, exc)
         return _render_case(request, case, assign_form=form, status=400)
-    messages.success(request, _("The case is assigned."))
+    return _back_to_case(request, case, _("The case is assigned."))
+
+
+def _back_to_case(request, case, success: str):
+    """After a staff action: the message and back to the case, or, when the action took
+    the case out of the user's own view (a registrar routing a confidential case), to
+    the workspace with a message that says so: the case page would be a 404."""
+    if not permissions.can_view(request.user, case):
+        messages.success(request, permissions.left_view_message(case))
+        return redirect("cases:workspace")
+    messages.success(request, success)
     return redirect(case.get_absolute_url())
 
 
@@ -569,8 +579,7 @@ def _act(request, pk, func, *, success, form_class=None, form_key="", **kwargs):
             form.data["version"] = exc.current_version
             return _render_case(request, case, status=409, forms={form_key: form})
         return _render_case(request, case, status=400, forms={form_key: form})
-    messages.success(request, success)
-    return redirect(case.get_absolute_url())
+    return _back_to_case(request, case, success)
 
 
 @require_POST

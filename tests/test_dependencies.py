@@ -30,6 +30,7 @@ DEVELOPMENT_TOOLS = {
     "playwright",
     "axe-playwright-python",
     "hypothesis",
+    "schemathesis",
     "aiosmtpd",
     "faker",
     "factory-boy",

@@ -313,6 +313,9 @@ CASES_REGIME_RULES: dict = {}
 CASES_CHANNEL_REGIMES: dict = {}
 CASES_DUE_SOON_WORKING_DAYS = 3
 CASES_AUTO_REGISTER_PORTAL = True
+# The earliest date of receipt a registrar may give a message (the body's founding, or
+# the start of its records): an earlier one is a typing error (cases.services).
+CASES_EARLIEST_RECEIVED = "2000-01-01"
 CASES_ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
 CASES_ATTACHMENT_MAX_COUNT = 10
 # Daily digest of cases due soon and overdue, to executors and heads (Moscow time).
@@ -350,6 +353,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "CaseReplyChannelEnum": "cases.choices.ReplyChannel",
         "CaseStatusEnum": "cases.choices.Status",
+        # The `audience` of a case's body (cases/api.py): whose view of the case it is.
+        "StaffAudienceEnum": ["staff"],
+        "ClientAudienceEnum": ["client"],
+        "OutOfViewAudienceEnum": ["out_of_view"],
     }
 )
 

@@ -152,7 +152,8 @@ def test_client_does_not_get_the_forwarding_record(org, make_case):
     services.forward(case, org.executor, at=moscow(2026, 3, 12, 10), **FORM)
     api = APIClient()
     api.force_authenticate(org.client)
-    assert api.get(f"/api/cases/{case.pk}/").json()["forwarding"] is None
+    body = api.get(f"/api/cases/{case.pk}/").json()
+    assert body["audience"] == "client" and "forwarding" not in body
 
 
 def test_report_counts_late_forwardings_per_unit_and_period(client, org, make_case):
