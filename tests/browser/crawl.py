@@ -59,8 +59,11 @@ AXE_OPTIONS = {
 FAILING_IMPACTS = {"serious", "critical"}
 
 
-def axe_options(contrast: bool = True) -> dict:
-    """AXE_OPTIONS, with the colour-contrast rule off when `contrast` is false."""
+def axe_options(contrast: bool = True, rules: bool = True) -> dict:
+    """AXE_OPTIONS, with the colour-contrast rule off when `contrast` is false; only
+    colour contrast when `rules` is false (the page's structure was checked already)."""
+    if not rules:
+        return {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": ["color-contrast"]}}
     if contrast:
         return AXE_OPTIONS
     return {**AXE_OPTIONS, "rules": {"color-contrast": {"enabled": False}}}
@@ -172,5 +175,37 @@ OVERFLOW = r"""
     }
   }
   return scroll + ' px wide: ' + out.join(', ');
+}
+"""
+
+# What axe's rules look at, without the data: the set of kinds of element (tag, classes,
+# the attributes present, the values of those that change meaning: role, type, scope,
+# aria-hidden/expanded/level/required, and whether a leaf has text), then the headings and
+# the landmarks in order (heading-order, landmark-unique). Two pages with the same skeleton
+# give axe the same structure: the crawl runs axe's rules on one skeleton once per test
+# run, whichever role or object shows it first (`axe_once` in test_crawl.py).
+SKELETON = r"""
+() => {
+  const MEANING = ['role', 'type', 'scope', 'aria-hidden', 'aria-expanded', 'aria-level',
+                   'aria-required', 'aria-current', 'open', 'multiple'];
+  const kinds = new Set();
+  for (const el of document.body.querySelectorAll('*')) {
+    const attrs = [];
+    for (const a of el.attributes) {
+      if (a.name === 'class') continue;
+      attrs.push(MEANING.includes(a.name) ? a.name + '=' + a.value : a.name);
+    }
+    const leafText = el.children.length === 0 && el.textContent.trim() ? '+t' : '';
+    kinds.add(el.tagName + '.' + [...el.classList].sort().join('.') + '['
+              + attrs.sort().join(',') + ']' + leafText);
+  }
+  const order = [];
+  const marks = 'h1,h2,h3,h4,h5,h6,main,nav,header,footer,aside,form,[role]';
+  for (const el of document.querySelectorAll(marks)) {
+    const name = el.tagName + (el.getAttribute('role') || '')
+      + (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ? '@' : '');
+    if (order[order.length - 1] !== name) order.push(name);
+  }
+  return [...kinds].sort().join('|') + '#' + order.join('>') + '#' + document.documentElement.lang;
 }
 """

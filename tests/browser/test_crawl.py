@@ -7,11 +7,19 @@ words, no raw markup, unique ids, labelled controls).
 A page added to the matrix is crawled without touching this file; so is a new Wagtail
 page type once the demo has a page of it. One test per role (the two test processes
 share the roles out); one browser and one context per role, signed in by its session
-cookie."""
+cookie.
+
+axe's rules run once per page skeleton in the whole test run (`axe_once`,
+`crawl.SKELETON`: the kinds of element, the headings and the landmarks, not the data): a
+page whose structure another role or object already showed gets every other check and
+its colour-contrast pass if it is its page's, not a second run of the same rules. A
+structure only one role sees (a head's extend section) is checked as that role."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from pathlib import Path
 
 import axe_playwright_python
@@ -98,7 +106,24 @@ def _context(browser, live_server, role):
     return context
 
 
-def check_page(page, url, contrast=True, expect_error=False) -> tuple[list[str], bool]:
+def axe_once(directory: Path):
+    """claim(skeleton) -> True the first time the test run meets that page skeleton
+    (crawl.SKELETON), in any role and either test process: a file created exclusively
+    in a directory the run's processes share."""
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def claim(skeleton: str) -> bool:
+        name = hashlib.sha256(skeleton.encode()).hexdigest()[:32]
+        try:
+            os.close(os.open(directory / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
+    return claim
+
+
+def check_page(page, url, contrast=True, expect_error=False, claim=None) -> tuple[list[str], bool]:
     """The problems on one page, and whether it was an HTML page at all. The page loads at
     the width the previous one ended at: at 1280 px it is read and axe runs first, then
     the phone widths; at 320 px the other way round (one change of width fewer)."""
@@ -115,16 +140,16 @@ def check_page(page, url, contrast=True, expect_error=False) -> tuple[list[str],
     if response.status >= 500 or (response.status >= 400 and not expect_error):
         problems.append(f"status {response.status}")
     if page.viewport_size["width"] == crawl.DESKTOP["width"]:
-        problems += _desktop_checks(page, contrast)
+        problems += _desktop_checks(page, contrast, claim)
         problems += _phone_checks(page, crawl.WIDTHS[::-1])
     else:
         problems += _phone_checks(page, crawl.WIDTHS)
         page.set_viewport_size(crawl.DESKTOP)
-        problems += _desktop_checks(page, contrast)
+        problems += _desktop_checks(page, contrast, claim)
     return problems, True
 
 
-def _desktop_checks(page, contrast) -> list[str]:
+def _desktop_checks(page, contrast, claim=None) -> list[str]:
     facts = page.evaluate(crawl.PAGE_FACTS)
     problems = [f"duplicate id {value!r}" for value in facts["ids"]]
     problems += [f"control without a label: {html}" for html in facts["unlabelled"]]
@@ -132,7 +157,12 @@ def _desktop_checks(page, contrast) -> list[str]:
     if words:
         problems.append("English words: " + ", ".join(words[:20]))
     problems += [f"raw markup: {text!r}" for text in crawl.raw_markup(facts["texts"])[:5]]
-    options = crawl.axe_options(contrast)
+    # axe's rules run on each skeleton once per test run (the colour-contrast pass of a
+    # page always runs: colours are per page); the checks above run on every page.
+    first = claim is None or claim(page.evaluate(crawl.SKELETON))
+    if not (first or contrast):
+        return problems
+    options = crawl.axe_options(contrast, rules=first)
     results = page.evaluate(f"axe.run(document, {json.dumps(options)})")
     return problems + crawl.axe_failures(results["violations"])
 
@@ -149,7 +179,9 @@ def _phone_checks(page, widths) -> list[str]:
 
 
 @pytest.mark.parametrize("role", matrix.ROLES)
-def test_every_page_fits_every_role(role, demo, live_server, browser):
+def test_every_page_fits_every_role(
+    role, demo, live_server, browser, tmp_path_factory, testrun_uid
+):
     objects = _objects()
     targets = matrix_targets(role, objects)
     if role in WAGTAIL_PAGE_ROLES:
@@ -159,11 +191,14 @@ def test_every_page_fits_every_role(role, demo, live_server, browser):
     context = _context(browser, live_server, role)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    claim = axe_once(tmp_path_factory.getbasetemp().parent / f"crawl-axe-{testrun_uid}")
     report, pages = [], 0
     try:
         for label, path, contrast in targets:
             expect_error = (label, path, contrast) in ERROR_TARGETS
-            problems, was_page = check_page(page, live_server.url + path, contrast, expect_error)
+            problems, was_page = check_page(
+                page, live_server.url + path, contrast, expect_error, claim
+            )
             pages += was_page
             report += [f"{label} ({path}) as {role}: {problem}" for problem in problems]
     finally:

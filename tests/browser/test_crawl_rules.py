@@ -34,3 +34,14 @@ def test_serious_axe_violations_and_strict_rules_fail_a_page():
         "axe color-contrast (serious): .x",
         "axe heading-order (moderate): .x",
     ]
+
+
+def test_axe_runs_once_per_skeleton(tmp_path):
+    """The claim is per test run and skeleton: the first role that shows a skeleton gets
+    axe's rules, later ones not; another skeleton is claimed afresh."""
+    from tests.browser.test_crawl import axe_once
+
+    claim, again = axe_once(tmp_path / "run"), axe_once(tmp_path / "run")
+    assert claim("DIV.case[]|H1.[]+t#H1>MAIN#ru") is True
+    assert again("DIV.case[]|H1.[]+t#H1>MAIN#ru") is False
+    assert again("DIV.case[]|FORM.[action,method]#H1>MAIN>FORM#ru") is True
