@@ -31,13 +31,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases import deadlines
 from cases.choices import DEADLINE_STATUSES, Status
 from cases.models import Case, CaseEvent, DeliveryPurpose, EventKind, OtherBodyRequest
+from cases.services import _fmt, _letter_header, _your_message  # the letters' own wording
 from intranet.workdays import ProductionCalendar, get_calendar
 
 logger = logging.getLogger(__name__)
@@ -51,10 +52,6 @@ class Outcome:
 
     redated: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
-
-
-def _fmt(value: dt.date | None) -> str:
-    return formats.date_format(value, "d.m.Y") if value else "—"
 
 
 def calendar_before(
@@ -224,8 +221,6 @@ LABELS = {
 
 
 def _letter(case: Case, old: dt.date | None, change: str) -> str:
-    from cases.services import _letter_header, _your_message
-
     text = _(
         "The production calendar has changed (%(change)s), so the time to answer "
         "%(message)s is counted again: the answer will come by %(new)s (before: "
