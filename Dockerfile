@@ -17,6 +17,12 @@ WORKDIR /app
 # no compiler or libpq is installed. The runtime lock only, the same pins `make` installs
 # (its requirements-dev.lock adds the test and lint tools): reproducible, and no pytest,
 # Playwright or Faker in production.
+# WeasyPrint (official letters as PDF) draws text with Pango; DejaVu gives every letter
+# the same Cyrillic fonts, embedded in the PDF, on any host.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.lock ./
 RUN python -m pip install -r requirements.lock
 
