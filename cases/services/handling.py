@@ -1,0 +1,525 @@
+"""Handling: routing a case to a unit and executors, the client's withdrawal, a
+question to the client and the reply, the extension of the deadline, forwarding to the
+competent body and requests for documents to other bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases import deadlines, delivery, permissions
+from cases.choices import Status
+from cases.models import (
+    Case,
+    Clarification,
+    DeliveryPurpose,
+    EventKind,
+    Forwarding,
+    OtherBodyRequest,
+)
+from cases.services.common import (
+    CaseStateError,
+    _check_work,
+    _fmt,
+    _letter_header,
+    _lock,
+    _portal_url,
+    _record,
+    _your_message,
+)
+from intranet import roles
+from intranet.models import StaffProfile, Unit
+from intranet.security import client_text
+from intranet.workdays import get_calendar
+
+
+def _check_assignees(by, unit: Unit, executor, co_executors) -> None:
+    allowed = permissions.assignable_unit_ids(by)
+    if allowed is not None and unit.pk not in allowed:
+        raise PermissionDenied(_("You cannot route cases to this unit."))
+    if not unit.is_active:
+        raise ValidationError(_("This unit is not active."))
+    subtree = unit.descendant_ids()
+    if executor is not None:
+        in_unit = StaffProfile.objects.filter(user=executor, unit_id__in=subtree).exists()
+        heads_it = Unit.objects.filter(pk__in=subtree, head=executor).exists()
+        if not executor.is_active or not (
+            heads_it or (in_unit and executor.has_role(roles.EXECUTORS))
+        ):
+            raise ValidationError(
+                _("%(name)s is not an executor of %(unit)s.")
+                % {"name": executor.get_full_name(), "unit": unit.short_name}
+            )
+    for person in co_executors:
+        if executor is not None and person.pk == executor.pk:
+            raise ValidationError(_("The executor cannot also be a co-executor."))
+        if not person.is_active or not person.has_role(roles.EXECUTORS):
+            raise ValidationError(
+                _("%(name)s is not an executor.") % {"name": person.get_full_name()}
+            )
+
+
+def _route(
+    case: Case, by, *, unit: Unit, executor, co_executors, reason: str, at, kind: str
+) -> Case:
+    co_executors = list(co_executors or [])
+    _check_assignees(by, unit, executor, co_executors)
+    at = at or timezone.now()
+    previous = case.status
+    before = {
+        "unit": case.unit_id,
+        "executor": case.executor_id,
+        "co_executors": sorted(case.co_executors.values_list("pk", flat=True)),
+    }
+    case.unit = unit
+    case.executor = executor
+    case.assigned_at = at
+    case.status = Status.ASSIGNED
+    case.save()
+    case.co_executors.set(co_executors)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Assigned to %(unit)s.") % {"unit": unit.name}
+        if executor is not None:
+            message += " " + _("Executor: %(name)s.") % {"name": executor.get_full_name()}
+        if co_executors:
+            message += " " + _("Co-executors: %(names)s.") % {
+                "names": ", ".join(p.get_full_name() for p in co_executors)
+            }
+    _record(
+        case,
+        kind,
+        by,
+        message,
+        reason=reason.strip(),
+        visible=True,
+        from_status=previous,
+        at=at,
+        data={
+            "before": before,
+            "unit": unit.pk,
+            "executor": getattr(executor, "pk", None),
+            "co_executors": [p.pk for p in co_executors],
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def assign(
+    case: Case,
+    by,
+    *,
+    unit: Unit,
+    executor=None,
+    co_executors=(),
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """Route a triaged case to a unit, an executor and co-executors. Refused until the
+    urgency is decided (seed 001: every message is reviewed for urgency first)."""
+    case = _lock(case)
+    if not permissions.can_view(by, case):
+        raise Case.DoesNotExist
+    if not permissions.can_assign(by, case):
+        raise PermissionDenied
+    if not case.urgency_decided:
+        raise CaseStateError(_("Decide the urgency of the case before assigning it."))
+    if case.status == Status.ASSIGNED:
+        raise CaseStateError(_("The case is already assigned: reassign it with a reason."))
+    return _route(
+        case,
+        by,
+        unit=unit,
+        executor=executor,
+        co_executors=co_executors,
+        reason=reason,
+        at=at,
+        kind=EventKind.ASSIGNED,
+    )
+
+
+@transaction.atomic
+def reassign(
+    case: Case,
+    by,
+    *,
+    unit: Unit,
+    executor=None,
+    co_executors=(),
+    reason: str,
+    at: dt.datetime | None = None,
+) -> Case:
+    """Change the unit, executor or co-executors of an assigned case; a reason is
+    required and recorded."""
+    case = _lock(case)
+    if not permissions.can_view(by, case):
+        raise Case.DoesNotExist
+    if not permissions.can_assign(by, case):
+        raise PermissionDenied
+    if case.status != Status.ASSIGNED:
+        raise CaseStateError(_("Only an assigned case can be reassigned."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for reassigning."), code="reason")
+    return _route(
+        case,
+        by,
+        unit=unit,
+        executor=executor,
+        co_executors=co_executors,
+        reason=reason,
+        at=at,
+        kind=EventKind.REASSIGNED,
+    )
+
+
+@transaction.atomic
+def withdraw(case: Case, by, *, reason: str = "", at: dt.datetime | None = None) -> Case:
+    """The client stops the consideration of their message (59-FZ art. 5)."""
+    case = _lock(case)
+    if not permissions.can_view(by, case):
+        raise Case.DoesNotExist
+    if not permissions.can_withdraw(by, case):
+        raise PermissionDenied
+    at = at or timezone.now()
+    previous = case.status
+    case.status = Status.WITHDRAWN
+    case.closed_at = at
+    case.save()
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Withdrawn by the client.")
+    _record(
+        case,
+        EventKind.WITHDRAWN,
+        by,
+        message,
+        reason=client_text(reason),
+        visible=True,
+        from_status=previous,
+        at=at,
+    )
+    return case
+
+
+@transaction.atomic
+def ask_clarification(case: Case, by, *, question: str, at: dt.datetime | None = None):
+    """The executor asks the client a question: in the portal and on the client's
+    channel. The case waits for the client (its deadline keeps running: 59-FZ has no
+    pause)."""
+    case = _check_work(case, by)
+    question = client_text(question)
+    if not question:
+        raise ValidationError({"question": _("Write the question to the client.")})
+    if case.status == Status.CLARIFICATION:
+        raise CaseStateError(_("The client has not replied to the previous question yet."))
+    at = at or timezone.now()
+    previous = case.status
+    clarification = Clarification.objects.create(
+        case=case, question=question, asked_by=by, asked_at=at, status_before=previous
+    )
+    case.status = Status.CLARIFICATION
+    case.save()
+    with translation.override(settings.LANGUAGE_CODE):
+        _record(case, EventKind.CLARIFICATION, by, question, visible=True,
+                from_status=previous, at=at, data={"clarification": clarification.pk})  # fmt: skip
+        url = _portal_url(case)
+        body = "\n\n".join(
+            part
+            for part in [
+                _letter_header(case),
+                _("To answer %(message)s we need more information from you:")
+                % {"message": _your_message(case)},
+                question,
+                _("Please reply in the portal: %(url)s") % {"url": url}
+                if url
+                else _("Please reply to this letter."),
+            ]
+            if part
+        )
+        delivery.queue_letters(
+            case,
+            purpose=DeliveryPurpose.CLARIFICATION,
+            subject=_("Question about your message %(number)s")
+            % {"number": case.registration_number},
+            body=body,
+        )
+    return clarification
+
+
+@transaction.atomic
+def reply_to_clarification(case: Case, client, *, text: str, at: dt.datetime | None = None):
+    """The client replies in the portal; the case goes back to where it was."""
+    case = _lock(case)
+    if case.client_id != getattr(client, "pk", None):
+        raise Case.DoesNotExist
+    if not permissions.can_reply(client, case):
+        raise CaseStateError(_("No question is waiting for your reply."))
+    text = client_text(text)
+    if not text:
+        raise ValidationError({"text": _("Write your reply.")})
+    at = at or timezone.now()
+    clarification = (
+        Clarification.objects.filter(case=case, replied_at__isnull=True)
+        .order_by("-asked_at")
+        .first()
+    )
+    previous = case.status
+    case.status = (clarification.status_before if clarification else "") or Status.ASSIGNED
+    case.save()
+    if clarification:
+        clarification.reply = text
+        clarification.replied_at = at
+        clarification.save()
+    _record(case, EventKind.CLIENT_REPLY, client, text, visible=True, from_status=previous, at=at)
+    return clarification
+
+
+def _extension_refused(case: Case, exc: deadlines.ExtensionNotAllowed) -> str:
+    """Why the extension `exc` refused cannot be granted, for the head."""
+    rules = deadlines.rules_for(case.regime)
+    if isinstance(exc, deadlines.DelayNoticeLate):
+        return _(
+            "Under 8-FZ (art. 18 p. 6) the client must be told of a delay within %(days)d "
+            "days of registration, by %(date)s: that day has passed, so the answer cannot "
+            "be delayed. Answer within the term, by %(due)s."
+        ) % {
+            "days": rules.delay_notice.days,
+            "date": _fmt(exc.notice_due),
+            "due": _fmt(case.statutory_deadline),
+        }
+    if isinstance(exc, deadlines.TermExpired):
+        return _(
+            "The statutory deadline %(date)s has passed: an expired term cannot be "
+            "extended. The case stays overdue until it is answered."
+        ) % {"date": _fmt(case.statutory_deadline)}
+    if rules.extension is None:
+        return _("The answer term of this regime cannot be extended.")
+    if case.extension_count < rules.max_extensions:
+        return _("An extension is 1 to %(days)d days.") % {"days": rules.extension.days}
+    return _("This case has already been extended: it cannot be extended again.")
+
+
+def extension_refusal(case: Case, today: dt.date | None = None, calendar=None) -> str:
+    """Why the head cannot extend `case` today at all ("" when an extension of at least
+    one day can be granted): the page shows this instead of the form."""
+    if not case.statutory_deadline:
+        return ""
+    today = today or timezone.localdate()
+    registered = timezone.localdate(case.registered_at) if case.registered_at else None
+    try:
+        deadlines.extended_due(
+            case.statutory_deadline, case.regime, 1, case.extension_count,
+            calendar or get_calendar(), registered=registered, at=today,
+        )  # fmt: skip
+    except deadlines.ExtensionNotAllowed as exc:
+        return _extension_refused(case, exc)
+    return ""
+
+
+@transaction.atomic
+def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = None) -> Case:
+    """The head extends the answer deadline once, by at most 30 days (59-FZ art. 12
+    p. 2; under 8-FZ a delay of at most 15 days, granted only while its notice is on
+    time: 7 days of registration, art. 18 p. 6), with a reason; the client is notified."""
+    case = _lock(case)
+    if not permissions.can_view(by, case):
+        raise Case.DoesNotExist
+    if not permissions.can_extend(by, case):
+        raise PermissionDenied(_("Only the head of the unit can extend the deadline."))
+    reason = client_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    registered = timezone.localdate(case.registered_at) if case.registered_at else None
+    calendar = get_calendar()
+    try:
+        new_due = deadlines.extended_due(
+            case.statutory_deadline, case.regime, int(days), case.extension_count,
+            calendar, registered=registered, at=today,
+        )  # fmt: skip
+    except deadlines.ExtensionNotAllowed as exc:
+        raise ValidationError({"days": _extension_refused(case, exc)}) from exc
+    old = case.statutory_deadline
+    start = deadlines.extension_start(old, case.regime, registered, calendar)
+    # The real extension, counted from the statutory date before its move: shorter than
+    # asked when the new date moved back to the preceding working day; when it moved on
+    # to the next one (CASES_DEADLINE_SHIFT = "following", ГК РФ art. 193) the term is
+    # still the days asked, never more than the law's limit, and ends on the new date.
+    real_days = min(int(days), (new_due - start).days)
+    case.statutory_deadline = new_due
+    case.target_deadline = None
+    case.due_date = new_due
+    case.extension_count += 1
+    case.save()
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Deadline extended by %(days)d days: from %(old)s to %(new)s.") % {
+            "days": real_days, "old": _fmt(old), "new": _fmt(new_due),
+        }  # fmt: skip
+        _record(case, EventKind.EXTENDED, by, message, reason=reason, visible=True,
+                from_status=case.status, at=at,
+                data={"days": real_days, "asked": int(days), "old": str(old),
+                      "new": str(new_due)})  # fmt: skip
+        body = "\n\n".join(
+            p
+            for p in [
+                _letter_header(case),
+                ngettext(
+                    "The time to answer %(message)s is extended by %(days)d day, to "
+                    "%(date)s. Reason: %(reason)s",
+                    "The time to answer %(message)s is extended by %(days)d days, to "
+                    "%(date)s. Reason: %(reason)s",
+                    real_days,
+                )
+                % {
+                    "message": _your_message(case),
+                    "days": real_days,
+                    "date": _fmt(new_due),
+                    "reason": reason,
+                },
+            ]
+            if p
+        )
+        delivery.queue_letters(
+            case,
+            purpose=DeliveryPurpose.EXTENSION,
+            subject=_("The answer to your message %(number)s will come by %(date)s")
+            % {"number": case.registration_number, "date": _fmt(new_due)},
+            body=body,
+        )
+    return case
+
+
+def forward_deadline(case: Case) -> dt.date | None:
+    if not case.registered_at:
+        return None
+    return deadlines.forward_due(timezone.localdate(case.registered_at), case.regime)
+
+
+@transaction.atomic
+def forward(
+    case: Case, by, *, body_name: str, body_contacts: str, covering_letter: str,
+    at: dt.datetime | None = None,
+):  # fmt: skip
+    """Forward a message outside our competence to the competent body and notify the
+    client (59-FZ art. 8 p. 3: within 7 days of registration). The case closes as
+    forwarded; a late forwarding is recorded as late."""
+    case = _lock(case)
+    if not permissions.can_view(by, case):
+        raise Case.DoesNotExist
+    if not permissions.can_forward(by, case):
+        raise PermissionDenied
+    errors = {}
+    body_name, body_contacts = client_text(body_name), client_text(body_contacts)
+    covering_letter = client_text(covering_letter)
+    for field, value in (("body_name", body_name), ("body_contacts", body_contacts),
+                         ("covering_letter", covering_letter)):  # fmt: skip
+        if not value:
+            errors[field] = _("This field is required.")
+    if errors:
+        raise ValidationError(errors)
+    at = at or timezone.now()
+    due = forward_deadline(case)
+    days_late = 0 if due is None else max(0, (timezone.localdate(at) - due).days)
+    on_time = days_late == 0
+    forwarding = Forwarding.objects.create(
+        case=case, body_name=body_name, body_contacts=body_contacts,
+        covering_letter=covering_letter, forwarded_at=at, forwarded_by=by,
+        notice_due=due or timezone.localdate(at), on_time=on_time,
+    )  # fmt: skip
+    previous = case.status
+    case.status = Status.FORWARDED
+    case.closed_at = at
+    case.save()
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Forwarded to %(body)s (%(contacts)s).") % {
+            "body": forwarding.body_name, "contacts": forwarding.body_contacts,
+        }  # fmt: skip
+        reason = (
+            ""
+            if on_time
+            else ngettext(
+                "Forwarded late by %(days)d day: notice was due by %(date)s.",
+                "Forwarded late by %(days)d days: notice was due by %(date)s.",
+                days_late,
+            )
+            % {"days": days_late, "date": _fmt(due)}
+        )
+        _record(
+            case,
+            EventKind.FORWARDED,
+            by,
+            message,
+            reason=reason,
+            visible=True,
+            from_status=previous,
+            at=at,
+            data={"notice_due": str(due), "on_time": on_time, "days_late": days_late},
+        )
+        body = "\n\n".join(
+            p
+            for p in [
+                _letter_header(case),
+                _(
+                    "The question in %(message)s is decided by another body, so we have "
+                    "sent your message there: %(body)s, %(contacts)s. They will answer you."
+                )
+                % {
+                    "message": _your_message(case),
+                    "body": forwarding.body_name,
+                    "contacts": forwarding.body_contacts,
+                },
+            ]
+            if p
+        )
+        delivery.queue_letters(
+            case,
+            purpose=DeliveryPurpose.FORWARDING,
+            subject=_("Your message %(number)s has been sent to %(body)s")
+            % {"number": case.registration_number, "body": forwarding.body_name},
+            body=body,
+        )
+    return forwarding
+
+
+@transaction.atomic
+def request_documents(case: Case, by, *, body_name: str, what: str, at=None):
+    """Ask another body for documents (59-FZ art. 10 p. 2: they reply within 15 days)."""
+    case = _check_work(case, by)
+    body_name, what = client_text(body_name), client_text(what)
+    if not body_name or not what:
+        raise ValidationError(_("Name the body and the documents requested."))
+    at = at or timezone.now()
+    due = deadlines.other_body_due(timezone.localdate(at), case.regime)
+    request = OtherBodyRequest.objects.create(
+        case=case, body_name=body_name, what=what, requested_at=at,
+        requested_by=by, due_date=due,
+    )  # fmt: skip
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Documents requested from %(body)s: %(what)s. Reply due by %(date)s.") % {
+            "body": request.body_name, "what": request.what, "date": _fmt(due),
+        }  # fmt: skip
+    _record(case, EventKind.OTHER_BODY, by, message, from_status=case.status, at=at,
+            data={"request": request.pk, "due": str(due)})  # fmt: skip
+    return request
+
+
+@transaction.atomic
+def record_body_reply(request, by, *, note: str, at=None):
+    case = _lock(request.case)
+    if not permissions.can_view(by, case) or not permissions.can_manage_delivery(by, case):
+        raise PermissionDenied
+    at = at or timezone.now()
+    request.answered_at = at
+    request.answer_note = (note or "").strip()
+    request.save()
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("%(body)s replied.") % {"body": request.body_name}
+    _record(case, EventKind.OTHER_BODY_REPLY, by, message, reason=request.answer_note,
+            from_status=case.status, at=at)  # fmt: skip
+    return request

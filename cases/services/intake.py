@@ -1,0 +1,369 @@
+"""Intake: a message received through a channel becomes a case (the portal's question,
+the registrar's entry), is registered with its number and deadline, and gets its
+urgency decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cases import deadlines, permissions, triage
+from cases import uploads as upload_rules
+from cases.choices import Channel, Regime, ReplyChannel, Status, Urgency
+from cases.models import Attachment, Case, EventKind, ExternalClient, TopicRoute
+from cases.services.common import CaseStateError, _fmt, _lock, _record
+from cases.services.numbering import next_registration_number
+from cases.topics import Topic
+from intranet.models import Unit
+from intranet.security import client_text
+from intranet.workdays import get_calendar
+
+# Since 30.03.2025 (547-FZ) a plain e-mail to the body is not a 59-FZ appeal; an
+# identified user of the body's own information system (the portal) and its official
+# website are lawful 59-FZ channels. Overridable with CASES_CHANNEL_REGIMES.
+DEFAULT_CHANNEL_REGIMES = {
+    Channel.PORTAL: Regime.APPEAL,
+    Channel.EMAIL: Regime.INTERNAL,
+    Channel.POST: Regime.APPEAL,
+    Channel.VISIT: Regime.APPEAL,
+    Channel.PHONE: Regime.INTERNAL,
+    Channel.WEBSITE: Regime.APPEAL,
+    Channel.FEEDBACK: Regime.FEEDBACK,
+    Channel.INCIDENT: Regime.INCIDENT,
+    Channel.EDMS: Regime.INTERNAL,
+}
+
+
+def default_regime(channel: str) -> str:
+    overrides = getattr(settings, "CASES_CHANNEL_REGIMES", {})
+    return str(overrides.get(str(channel), DEFAULT_CHANNEL_REGIMES[Channel(channel)]))
+
+
+def suggest_unit(topic: str) -> Unit | None:
+    """The unit that answers `topic` (TopicRoute), if any."""
+    if not topic:
+        return None
+    route = TopicRoute.objects.select_related("unit").filter(topic=topic).first()
+    return route.unit if route else None
+
+
+def _register(case: Case, by, at: dt.datetime | None = None) -> Case:
+    if case.status != Status.RECEIVED:
+        raise CaseStateError(_("This case is already registered."))
+    at = at or timezone.now()
+    registered_on = timezone.localdate(at)
+    calendar = get_calendar()
+    sequence, number = next_registration_number(case.regime, registered_on.year)
+    case.registration_number = number
+    case.registration_year = registered_on.year
+    case.registration_sequence = sequence
+    case.registered_at = at
+    case.registered_by = by if by is not None and by.is_authenticated else None
+    case.statutory_deadline = deadlines.answer_due(
+        registered_on, case.regime, calendar, received=timezone.localdate(case.received_at)
+    )
+    case.due_date = case.statutory_deadline
+    case.status = Status.REGISTERED
+    with translation.override(settings.LANGUAGE_CODE):
+        suggestion = triage.suggest(case, today=registered_on)
+        case.urgency_suggested = suggestion.urgent
+        case.urgency_reasons = suggestion.reasons
+        message = _("Registered under number %(number)s. Answer due by %(due)s.") % {
+            "number": number,
+            "due": _fmt(case.statutory_deadline),
+        }
+        late = case.registration_deadline and registered_on > case.registration_deadline
+        reason = (
+            _("Registered after the registration deadline %(due)s.")
+            % {"due": _fmt(case.registration_deadline)}
+            if late
+            else ""
+        )
+    case.save()
+    _record(
+        case,
+        EventKind.REGISTERED,
+        case.registered_by,
+        message,
+        reason=reason,
+        visible=True,
+        from_status=Status.RECEIVED,
+        at=at,
+        data={"suggested_urgent": suggestion.urgent, "score": suggestion.score},
+    )
+    return case
+
+
+def _new_case(
+    *,
+    channel,
+    regime,
+    received_at,
+    created_by,
+    client=None,
+    external_client=None,
+    subject,
+    text,
+    client_comments="",
+    topic="",
+    reply_channel,
+    reply_contact="",
+    extra_reply_channel="",
+    extra_reply_contact="",
+    is_confidential=False,
+    uploads: Iterable = (),
+    kept: Iterable[Attachment] = (),
+) -> Case:
+    received_at = received_at or timezone.now()
+    regime = regime or default_regime(channel)
+    if topic and topic not in Topic.values:
+        # The API and the forms offer the choices; a caller of the service (a demo, an
+        # import) must not store a code the schema and the pages do not know.
+        raise ValidationError({"topic": _("Unknown topic: %(topic)s.") % {"topic": topic}})
+    if extra_reply_channel and extra_reply_channel == reply_channel:
+        extra_reply_channel, extra_reply_contact = "", ""
+    case = Case.objects.create(
+        client=client,
+        external_client=external_client,
+        channel=channel,
+        regime=regime,
+        received_at=received_at,
+        subject=client_text(subject),
+        text=client_text(text),
+        client_comments=client_text(client_comments),
+        topic=topic or "",
+        reply_channel=reply_channel,
+        reply_contact=client_text(reply_contact),
+        extra_reply_channel=extra_reply_channel or "",
+        extra_reply_contact=client_text(extra_reply_contact),
+        is_confidential=is_confidential,
+        created_by=created_by,
+        status=Status.RECEIVED,
+        registration_deadline=deadlines.registration_due(
+            timezone.localdate(received_at), regime, channel=channel
+        ),
+    )
+    uploads, attachments = list(uploads), list(kept)
+    if len(attachments) + len(uploads) > upload_rules.max_count():
+        raise ValidationError(
+            _("At most %(count)d files can be attached.") % {"count": upload_rules.max_count()}
+        )
+    attachments += [upload_rules.store(upload, created_by) for upload in uploads]
+    Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(case=case)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Received through: %(channel)s.") % {"channel": case.get_channel_display()}
+        if attachments:
+            message += " " + _("Attachments: %(names)s.") % {
+                "names": ", ".join(a.original_name for a in attachments)
+            }
+    _record(case, EventKind.RECEIVED, created_by, message, visible=True, at=received_at)
+    return case
+
+
+@transaction.atomic
+def submit_question(
+    client,
+    *,
+    subject: str,
+    text: str,
+    reply_channel: str = ReplyChannel.PORTAL,
+    topic: str = "",
+    client_comments: str = "",
+    reply_contact: str = "",
+    extra_reply_channel: str = "",
+    extra_reply_contact: str = "",
+    is_confidential: bool = False,
+    uploads: Iterable = (),
+    kept: Iterable[Attachment] = (),
+    at: dt.datetime | None = None,
+) -> Case:
+    """An internal client's question from the portal: received, and registered at once
+    (unless CASES_AUTO_REGISTER_PORTAL is off)."""
+    if not permissions.can_submit(client):
+        raise PermissionDenied
+    case = _new_case(
+        channel=Channel.PORTAL,
+        regime=None,
+        received_at=at,
+        created_by=client,
+        client=client,
+        subject=subject,
+        text=text,
+        client_comments=client_comments,
+        topic=topic,
+        reply_channel=reply_channel,
+        reply_contact=reply_contact,
+        extra_reply_channel=extra_reply_channel,
+        extra_reply_contact=extra_reply_contact,
+        is_confidential=is_confidential,
+        uploads=uploads,
+        kept=kept,
+    )
+    if getattr(settings, "CASES_AUTO_REGISTER_PORTAL", True):
+        _register(case, None, at=at)
+    return case
+
+
+# A clock a few minutes fast on the registrar's computer is not a date in the future.
+RECEIVED_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def earliest_received() -> dt.date:
+    """The earliest date a message can have been received (CASES_EARLIEST_RECEIVED: the
+    body's founding, or the start of its records)."""
+    value = settings.CASES_EARLIEST_RECEIVED
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def check_received_at(value: dt.datetime, now: dt.datetime | None = None) -> None:
+    """Refuse a date of receipt outside the sane range: before CASES_EARLIEST_RECEIVED
+    (0001-01-01 from an API caller, a year typed with two digits) or in the future beyond
+    a few minutes of clock skew. The dates are compared as written first, so that a date
+    at the ends of the calendar (year 1, year 9999) is refused before anything converts it
+    to another time zone, which would overflow; a naive `value` (a parser's, before its
+    time zone is set) is checked by its date alone."""
+    now = now or timezone.now()
+    earliest = earliest_received()
+    if value.date() < earliest:
+        raise ValidationError(
+            _("The date of receipt cannot be earlier than %(date)s.")
+            % {"date": earliest.strftime("%d.%m.%Y")},
+            code="too_early",
+        )
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    if value.date() > tomorrow or (timezone.is_aware(value) and value > now + RECEIVED_CLOCK_SKEW):
+        raise ValidationError(_("The date of receipt cannot be in the future."), code="future")
+
+
+@transaction.atomic
+def register_message(
+    registrar,
+    *,
+    channel: str,
+    subject: str,
+    text: str,
+    regime: str | None = None,
+    received_at: dt.datetime | None = None,
+    client=None,
+    external: dict | None = None,
+    client_comments: str = "",
+    topic: str = "",
+    reply_channel: str = ReplyChannel.POST,
+    reply_contact: str = "",
+    extra_reply_channel: str = "",
+    extra_reply_contact: str = "",
+    is_confidential: bool = False,
+    uploads: Iterable = (),
+    at: dt.datetime | None = None,
+) -> Case:
+    """A registrar records and registers a message received through any channel.
+    `regime` defaults to the channel's regime; `external` holds an outside client's
+    name, kind, postal_address, email and phone when `client` is not a user."""
+    if not permissions.can_register(registrar):
+        raise PermissionDenied
+    at = at or timezone.now()
+    received_at = received_at or at
+    try:
+        check_received_at(received_at, at)
+    except ValidationError as exc:
+        raise ValidationError({"received_at": exc.error_list}) from None
+    if client is None and not (external and client_text(external.get("name"))):
+        raise ValidationError(_("Name the client: an intranet user or an outside person."))
+    external_client = None
+    if client is None:
+        external_client = ExternalClient.objects.create(
+            **{k: client_text(v) for k, v in external.items() if k in _EXTERNAL_FIELDS}
+        )
+    case = _new_case(
+        channel=channel,
+        regime=regime,
+        received_at=received_at,
+        created_by=registrar,
+        client=client,
+        external_client=external_client,
+        subject=subject,
+        text=text,
+        client_comments=client_comments,
+        topic=topic,
+        reply_channel=reply_channel,
+        reply_contact=reply_contact,
+        extra_reply_channel=extra_reply_channel,
+        extra_reply_contact=extra_reply_contact,
+        is_confidential=is_confidential,
+        uploads=uploads,
+    )
+    return _register(case, registrar, at=at)
+
+
+_EXTERNAL_FIELDS = {"kind", "name", "postal_address", "email", "phone"}
+
+
+@transaction.atomic
+def register(case: Case, registrar, at: dt.datetime | None = None) -> Case:
+    """Register a case that was received but not registered yet."""
+    if not permissions.can_register(registrar):
+        raise PermissionDenied
+    return _register(_lock(case), registrar, at=at)
+
+
+@transaction.atomic
+def decide_urgency(
+    case: Case, by, *, urgent: bool, comment: str = "", at: dt.datetime | None = None
+) -> Case:
+    """Confirm or override the urgency suggestion. An urgent case gets the internal
+    target date (never later than the statutory one), which becomes its deadline."""
+    case = _lock(case)
+    if not permissions.can_view(by, case):
+        raise Case.DoesNotExist
+    if not permissions.can_decide_urgency(by, case):
+        raise PermissionDenied
+    at = at or timezone.now()
+    registered_on = timezone.localdate(case.registered_at)
+    previous = case.status
+    case.urgency = Urgency.URGENT if urgent else Urgency.NORMAL
+    case.urgency_comment = client_text(comment)
+    case.urgency_decided_at = at
+    case.urgency_decided_by = by
+    received_on = timezone.localdate(case.received_at)
+    case.target_deadline = (
+        deadlines.urgent_target(registered_on, case.regime, received=received_on)
+        if urgent
+        else None
+    )
+    case.due_date = case.target_deadline or case.statutory_deadline
+    if case.status == Status.REGISTERED:
+        case.status = Status.TRIAGED
+    case.save()
+    overrides = urgent != case.urgency_suggested
+    with translation.override(settings.LANGUAGE_CODE):
+        if urgent:
+            message = _("Marked urgent: target date %(target)s (statutory %(due)s).") % {
+                "target": _fmt(case.target_deadline),
+                "due": _fmt(case.statutory_deadline),
+            }
+        else:
+            message = _("Marked not urgent: deadline %(due)s.") % {
+                "due": _fmt(case.statutory_deadline)
+            }
+        message += " " + (
+            _("The decision overrides the suggestion.")
+            if overrides
+            else _("The decision confirms the suggestion.")
+        )
+    _record(
+        case,
+        EventKind.URGENCY,
+        by,
+        message,
+        reason=case.urgency_comment,
+        from_status=previous,
+        at=at,
+        data={"urgent": urgent, "suggested": case.urgency_suggested, "overrides": overrides},
+    )
+    return case
