@@ -24,7 +24,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.db.models import Avg, Case, Expression, F, IntegerField, Value, When
 from django.db.models.expressions import Col
 from django.db.models.functions import Length
@@ -37,10 +37,11 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
 )
+from modelsearch.index import SearchField
 from modelsearch.query import Fuzzy, MatchAll, Not
 from modelsearch.utils import get_content_type_pk
 
-from search import limits
+from search import acts, fields, limits
 
 RANK = "_staffsearch_rank"
 TITLE_FIRST = "_staffsearch_title_first"
@@ -50,6 +51,10 @@ ENTRY = "_staffsearch_entry"
 # Up to this many matches (when the caller says how many there are), every match is
 # ranked in one query; above it, a page is first looked for among the title matches.
 RANK_ALL_UP_TO = 300
+# ts_rank_cd's normalisation: the rank divided by 1 + the logarithm of the document's
+# length (1), so the short article that answers outranks the long procedure that
+# mentions the words (search.fields has the weights of the fields).
+RANK_NORMALIZATION = 1
 
 # The generated columns of staffsearch_casedocument (migration staffsearch.0003).
 CASE_SEARCH_VECTOR = "search_vector"
@@ -186,6 +191,26 @@ def entry_vectors() -> list[tuple]:
 
 
 class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
+    def build_tsrank(self, vector, query, config=None, boost=1.0):
+        """One cover-density rank of the whole query over the weighted vector, divided
+        by the document's length (RANK_NORMALIZATION); modelsearch ranks each part of
+        an And or Or apart and multiplies or averages them."""
+        return SearchRank(
+            vector,
+            self.build_tsquery(query, config=config),
+            weights=fields.POSTGRES_WEIGHTS,
+            normalization=Value(RANK_NORMALIZATION),
+            cover_density=True,
+        )
+
+    def _build_rank_expression(self, vectors, config):
+        # The title's and the other fields' vectors ranked together: their weights
+        # (A for the title) tell them apart, and the length is the whole document's.
+        vector = vectors[0][0]
+        for other, _boost in vectors[1:]:
+            vector = vector._combine(other, "||", False)
+        return self.build_tsrank(vector, self.query, config=config)
+
     def keyed(self) -> bool:
         """Whether this search can be answered by keys (`page_keys`,
         `match_and_rank_sql`): a ranked full-text query over the index's own fields."""
@@ -379,8 +404,29 @@ class RankedPostgresAutocompleteQueryCompiler(CaseColumnsMixin, KeyedAutocomplet
 
 
 class FittedObjectIndexer(ObjectIndexer):
-    """modelsearch's indexer with each vector's texts fitted to the document budget
-    (`search.limits.fit`), and the plain body text (kept for fuzzy matching) cut to it."""
+    """modelsearch's indexer with each field weighted by its class (`search.fields`:
+    title A, summary and keywords B, …), the terms of the legal acts the document
+    refers to added with weight B (`search.acts`), each vector's texts fitted to the
+    document budget (`search.limits.fit`), and the plain body text (kept for fuzzy
+    matching) cut to it."""
+
+    def prepare_field(self, obj, field):
+        for current, weight, value in super().prepare_field(obj, field):
+            if isinstance(current, SearchField):
+                weight = fields.class_of(current.field_name)
+            yield current, weight, value
+
+    @cached_property
+    def body(self):
+        texts = []
+        for field in self.search_fields:
+            for current, weight, value in self.prepare_field(self.obj, field):
+                if isinstance(current, SearchField) and current.field_name != "title":
+                    texts.append((value, weight))
+        found = acts.terms(" ".join([self.title_text, *(text for text, _w in texts)]))
+        if found:
+            texts.append((" ".join(found), fields.KEYWORDS))
+        return self.as_vector(texts)
 
     def as_vector(self, texts, for_autocomplete=False):
         texts = list(texts)
