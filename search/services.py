@@ -594,9 +594,13 @@ def search(
     what the user may open. No query, no search (an empty response)."""
     started = time.monotonic()
     per_page = per_page or getattr(settings, "SEARCH_PAGE_SIZE", 20)
-    cleaned = clean_query(query)
-    if cleaned and user.is_authenticated:
-        typed = cleaned
+    cleaned = typed = clean_query(query)
+    # Anonymous visitors search the public articles only: no typical answers, no cases,
+    # and no reading of the vocabulary (its words come from internal articles too).
+    public = not user.is_authenticated
+    if public:
+        kind = ARTICLE
+    elif cleaned:
         cleaned = clean_query(vocabulary.fix_layout((query or "")[:MAX_QUERY_LENGTH]))
     kind = kind if kind in KIND_LABELS else ""
     filters = _clean_filters(filters or {})
@@ -604,7 +608,7 @@ def search(
     response = SearchResponse(
         query=cleaned, kind=kind, page=page, per_page=per_page, filters=filters
     )
-    if not cleaned or not user.is_authenticated:
+    if not cleaned:
         return response
 
     def found(result) -> int:
@@ -637,7 +641,7 @@ def search(
         )
         with _database_scans(backend):
             result = attempt(backend, parallel, cleaned)
-            if found(result) >= FEW_RESULTS:
+            if found(result) >= FEW_RESULTS or public:
                 return result
             fixed = vocabulary.corrected(words(cleaned))
             if fixed is None:

@@ -21,10 +21,11 @@ What it changes (`bench/README.md` has the measurements behind each point):
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db.models import Avg, Case, Expression, F, IntegerField, Value, When
 from django.db.models.expressions import Col
 from django.db.models.functions import Length
@@ -38,7 +39,7 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchQueryCompiler,
 )
 from modelsearch.index import SearchField
-from modelsearch.query import Fuzzy, MatchAll, Not
+from modelsearch.query import And, Fuzzy, MatchAll, Not, Or, PlainText
 from modelsearch.utils import get_content_type_pk
 
 from search import acts, fields, limits
@@ -190,7 +191,33 @@ def entry_vectors() -> list[tuple]:
     return [(F("title"), F("title_norm")), (F("body"), 1.0)]
 
 
+def tsquery_text(query) -> str | None:
+    """`query` (And, Or and PlainText, as `search.analysis` builds them) as the text of
+    one ``to_tsquery``: a single call stems every word, where modelsearch makes one call
+    per word and combines them (each evaluated again for every row ranked). None for
+    other shapes."""
+    if isinstance(query, PlainText):
+        # Letters and digits only: nothing the tsquery syntax could read as an operator.
+        terms = [f"'{word}'" for word in re.findall(r"\w+", query.query_string)]
+        if not terms:
+            return None
+        joiner = " & " if query.operator == "and" else " | "
+        return "(" + joiner.join(terms) + ")"
+    if isinstance(query, And | Or):
+        parts = [tsquery_text(part) for part in query.subqueries]
+        if not parts or any(part is None for part in parts):
+            return None
+        return "(" + (" & " if isinstance(query, And) else " | ").join(parts) + ")"
+    return None
+
+
 class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
+    def build_tsquery(self, query, config=None):
+        text = tsquery_text(query)
+        if text is None:
+            return super().build_tsquery(query, config=config)
+        return SearchQuery(text, search_type="raw", config=config)
+
     def build_tsrank(self, vector, query, config=None, boost=1.0):
         """One cover-density rank of the whole query over the weighted vector, divided
         by the document's length (RANK_NORMALIZATION); modelsearch ranks each part of
