@@ -122,6 +122,15 @@ def split_query(query: str) -> tuple[list[str], str]:
     return list(dict.fromkeys(t for _s, _e, t in found)), " ".join(remainder.split())
 
 
+# ASCII names of the character filters.
+FILTER_NAMES = {
+    "фз": "law",
+    "указ": "decree",
+    "постановление": "resolution",
+    "распоряжение": "order",
+}
+
+
 def char_filters() -> dict:
     """The references as Elasticsearch ``pattern_replace`` character filters: each
     mention replaced by its term (Java regular expressions; a group that took no part
@@ -129,7 +138,7 @@ def char_filters() -> dict:
     filters = {}
     for kind, pattern in KINDS:
         replacement = " " + kind + "".join(f"${i}" for i in range(1, pattern.groups + 1)) + " "
-        filters[f"act_{kind}"] = {
+        filters[f"act_{FILTER_NAMES[kind]}"] = {
             "type": "pattern_replace",
             "pattern": pattern.pattern,
             "flags": "CASE_INSENSITIVE|UNICODE_CASE|UNICODE_CHARACTER_CLASS",

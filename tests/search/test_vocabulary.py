@@ -166,3 +166,20 @@ def test_vocabulary_holds_no_word_of_a_case(corpus):
 
     assert VocabularyWord.objects.filter(word="декретном").count() == 0  # a case's word
     assert VocabularyWord.objects.filter(word="подарки").exists()
+
+
+def test_elasticsearch_analyzer_gets_the_admin_synonyms_and_the_acts(corpus):
+    from search.backends._elasticsearch import search_analysis
+    from search.models import SynonymGroup
+
+    SynonymGroup.objects.create(terms="подарок, презент")
+    analysis = search_analysis()
+    assert "подарок, презент" in analysis["filter"]["domain_synonyms"]["synonyms"]
+    search_chain = analysis["analyzer"]["default_search"]
+    assert "domain_synonyms" in search_chain["filter"]
+    # Stop words after stemming; the acts read at search time as at index time.
+    assert search_chain["filter"].index("russian_stop") > search_chain["filter"].index(
+        "russian_stemmer"
+    )
+    assert {"act_decree", "act_law"} <= set(search_chain["char_filter"])
+    assert analysis["char_filter"]["act_decree"]["type"] == "pattern_replace"
