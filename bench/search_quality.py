@@ -49,7 +49,7 @@ def worker() -> None:
         backends = []
 
         def titles(user, query, kind):
-            result = services.search(user, query, kind=kind, per_page=5)
+            result = services.search(user, query, kind=kind, per_page=10)
             backends.append(result.backend)
             return [hit.title for hit in result.hits]
 

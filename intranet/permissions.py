@@ -17,10 +17,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.CLIENTS: [],
     roles.REGISTRARS: ["wagtailadmin.access_admin"],
     roles.EXECUTORS: ["wagtailadmin.access_admin"],
-    roles.EDITORS: ["wagtailadmin.access_admin"],
-    roles.HEADS: ["wagtailadmin.access_admin"],
+    # Editors and heads keep the search synonyms of the knowledge base (admin: Settings →
+    # Search synonyms).
+    roles.EDITORS: [
+        "wagtailadmin.access_admin",
+        *[f"staffsearch.{p}_synonymgroup" for p in MODEL_PERMS],
+    ],
+    roles.HEADS: [
+        "wagtailadmin.access_admin",
+        *[f"staffsearch.{p}_synonymgroup" for p in MODEL_PERMS],
+    ],
     roles.ADMINISTRATORS: [
         "wagtailadmin.access_admin",
+        *[f"staffsearch.{p}_synonymgroup" for p in MODEL_PERMS],
         *[f"accounts.{p}_user" for p in MODEL_PERMS],
         *[f"auth.{p}_group" for p in MODEL_PERMS],
         *[f"intranet.{p}_unit" for p in MODEL_PERMS],

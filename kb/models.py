@@ -141,6 +141,21 @@ class LegalAct(index.Indexed, models.Model):
     def needs_attention(self) -> bool:
         return self.status in self.REVIEW_STATUSES
 
+    # How a reference names an act of each kind (Russian legal usage, not translated:
+    # it is what the search reads to find the articles citing the act).
+    REFERENCE_FORMS = {
+        Kind.FEDERAL_LAW: "Федеральный закон № {number}",
+        Kind.PRESIDENTIAL_DECREE: "Указ № {number}",
+        Kind.GOVERNMENT_RESOLUTION: "Постановление № {number}",
+        Kind.GOVERNMENT_ORDER: "Распоряжение № {number}",
+    }
+
+    @property
+    def reference(self) -> str:
+        """The act as a short reference («Указ № 559», «Федеральный закон № 273-ФЗ»)."""
+        form = self.REFERENCE_FORMS.get(self.kind, "{number}")
+        return form.format(number=self.number)
+
     def clean(self):
         super().clean()
         if self.status in self.REVIEW_STATUSES and self.status_changed_on is None:
@@ -510,6 +525,8 @@ class ArticlePage(PublicAddressPageMixin, Page):
         index.FilterField("needs_review"),
         index.RelatedFields("topics", [index.SearchField("name"), index.FilterField("slug")]),
         index.RelatedFields("tags", [index.SearchField("name")]),
+        # The acts it cites, so that a search for «указ 559» finds it (search.acts).
+        index.SearchField("cited_acts_text"),
     ]
 
     api_fields = [
@@ -578,6 +595,10 @@ class ArticlePage(PublicAddressPageMixin, Page):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_text"}
         super().save(*args, **kwargs)
+
+    def cited_acts_text(self) -> str:
+        """The references of the acts the article cites, for the search index."""
+        return "; ".join(act.reference for act in self.legal_acts.all())
 
     def plain_body(self) -> str:
         """The words of the body as the search index reads them (each block's

@@ -146,3 +146,63 @@ class IndexFailure(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class SynonymGroup(models.Model):
+    """Words and phrases that mean the same in the knowledge base's domain, kept by
+    editors in the admin (Settings → Search synonyms): a query with one of them finds
+    the documents with any of them, on every search backend (`search.synonyms`)."""
+
+    terms = models.TextField(
+        _("words and phrases"),
+        help_text=_(
+            "Separated by commas or one per line, in the form a person would type them, "
+            "e.g. «подарок, сувенир, подарили». Each word is matched in every form."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(self.phrases())
+
+    def phrases(self) -> list[str]:
+        from search.stemming import words
+
+        found = []
+        for part in self.terms.replace("\n", ",").replace(";", ",").split(","):
+            phrase = " ".join(words(part))
+            if phrase and phrase not in found:
+                found.append(phrase)
+        return found
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if len(self.phrases()) < 2:
+            raise ValidationError(
+                {"terms": _("Give at least two words or phrases that mean the same.")}
+            )
+
+
+class VocabularyWord(models.Model):
+    """A word of the knowledge base's live articles and how many of them hold it: what
+    a typo is corrected to («Возможно, вы имели в виду …») and what a word typed in the
+    wrong keyboard layout is checked against (`search.vocabulary`). Only articles are
+    read, never cases: a suggestion must not reveal a word of someone's message."""
+
+    word = models.CharField(_("word"), max_length=64, unique=True)
+    stem = models.CharField(_("stem"), max_length=64, db_index=True)
+    documents = models.PositiveIntegerField(_("documents"), default=0)
+
+    class Meta:
+        verbose_name = _("vocabulary word")
+        verbose_name_plural = _("vocabulary")
+
+    def __str__(self) -> str:
+        return self.word

@@ -37,12 +37,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modelsearch.backends import get_search_backend
 from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBackend
-from modelsearch.query import Or, PlainText
+from modelsearch.query import PlainText
 
-from search import highlight, limits
+from search import highlight, limits, vocabulary
 from search import parallel as parallel_search
+from search.analysis import Analysis, analyse
 from search.stemming import WORD_RE, words
-from search.synonyms import expand, highlight_stems
+from search.stemming import stem as stem_of
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ CASE_ONLY_FILTERS = ("status", "regime")
 GROUP_SIZE = 5  # hits per kind on the "all" tab
 FACET_SAMPLE = 1000  # Elasticsearch: how many matches the facets are counted over
 MAX_QUERY_LENGTH = 200
+# Fewer matches than this with every word required, and any word will do; fewer with
+# the query as typed, and its typos are looked for.
+FEW_RESULTS = 3
 ENGINE_DOWN_KEY = "search:engine-down:{}"
 
 
@@ -131,6 +135,12 @@ class SearchResponse:
     notices: list[str] = field(default_factory=list)
     backend: str = ""
     any_word: bool = False
+    # The query the results are for when it is not the one typed (read in the Russian
+    # keyboard layout, or its typos corrected because as typed it found nothing).
+    corrected: str = ""
+    # A correction of the query's typos offered when it found little: «Возможно, вы
+    # имели в виду …».
+    suggestion: str = ""
     took_ms: int = 0
 
     @property
@@ -176,6 +186,8 @@ class SearchResponse:
             "notices": self.notices,
             "backend": self.backend,
             "any_word": self.any_word,
+            "corrected": self.corrected,
+            "suggestion": self.suggestion,
             "took_ms": self.took_ms,
         }
 
@@ -277,13 +289,16 @@ def engine_errors() -> tuple[type[BaseException], ...]:
 class _Run:
     """One search on one backend."""
 
-    def __init__(self, backend, user, request, query: str, any_word: bool):
+    def __init__(
+        self, backend, user, request, query: str, any_word: bool, analysis: Analysis | None = None
+    ):
         self.backend = backend
         self.external = isinstance(backend, ElasticsearchBaseSearchBackend)
         self.user = user
         self.request = request
         self.query = query
         self.any_word = any_word
+        self.analysis = analysis if analysis is not None else analyse(query)
         self._articles = None
 
     def visible_articles(self) -> QuerySet:
@@ -335,12 +350,11 @@ class _Run:
 
     def search_query(self):
         operator = "or" if self.any_word else "and"
-        if self.external:
-            return PlainText(self.query, operator=operator)  # synonyms: the engine's own
-        alternatives = [self.query, *expand(self.query)]
-        if len(alternatives) == 1:
+        if self.external or not self.analysis:
+            # Elasticsearch analyses the query itself (stop words after stemming, the
+            # synonyms, the references to acts: search.backends._elasticsearch).
             return PlainText(self.query, operator=operator)
-        return Or([PlainText(text, operator=operator) for text in alternatives])
+        return self.analysis.query(any_word=self.any_word)
 
     def results(self, queryset):
         return self.backend.search(self.search_query(), queryset, order_by_relevance=True)
@@ -580,30 +594,74 @@ def search(
     what the user may open. No query, no search (an empty response)."""
     started = time.monotonic()
     per_page = per_page or getattr(settings, "SEARCH_PAGE_SIZE", 20)
-    cleaned = clean_query(query)
+    cleaned = typed = clean_query(query)
+    # Anonymous visitors search the public articles only: no typical answers, no cases,
+    # and no reading of the vocabulary (its words come from internal articles too).
+    public = not user.is_authenticated
+    if public:
+        kind = ARTICLE
+    elif cleaned:
+        cleaned = clean_query(vocabulary.fix_layout((query or "")[:MAX_QUERY_LENGTH]))
     kind = kind if kind in KIND_LABELS else ""
     filters = _clean_filters(filters or {})
     page = max(1, int(page or 1))
     response = SearchResponse(
         query=cleaned, kind=kind, page=page, per_page=per_page, filters=filters
     )
-    if not cleaned or not user.is_authenticated:
+    if not cleaned:
         return response
+
+    def found(result) -> int:
+        return result.counts.get(kind, 0) if kind else sum(result.counts.values())
+
+    def attempt(backend, parallel, text):
+        """The search of `text`: every word required, or any of them when that finds
+        less than FEW_RESULTS (the results holding every word still come first: they
+        rank higher)."""
+        analysis = analyse(text)
+        args = (backend, user, request, text, kind, filters, page, per_page)
+        result = _search_on(*args, False, parallel, analysis)
+        if found(result) < FEW_RESULTS and len(analysis.terms) > 1:
+            wider = _search_on(*args, True, parallel, analysis)
+            if found(wider) > found(result):
+                if found(result):
+                    wider.notices = [
+                        _(
+                            "Few results hold every word of the query; results with some of "
+                            "the words are shown too."
+                        )
+                    ]
+                result = wider
+        return result
 
     def work(backend, name):
         # Decided before the search's own transaction begins (search.parallel).
         parallel = (
             not isinstance(backend, ElasticsearchBaseSearchBackend) and parallel_search.available()
         )
-        args = (backend, user, request, cleaned, kind, filters, page, per_page)
         with _database_scans(backend):
-            result = _search_on(*args, False, parallel)
-            if sum(result.counts.values()) == 0 and len(words(cleaned)) > 1:
-                # No document holds every word: show those holding any, and say so.
-                result = _search_on(*args, True, parallel)
+            result = attempt(backend, parallel, cleaned)
+            if found(result) >= FEW_RESULTS or public:
+                return result
+            fixed = vocabulary.corrected(words(cleaned))
+            if fixed is None:
+                return result
+            fixed_text = " ".join(fixed)
+            if not found(result):
+                # Nothing as typed: the corrected query's results, and say so.
+                other = attempt(backend, parallel, fixed_text)
+                if found(other):
+                    other.corrected = fixed_text
+                    return other
+            result.suggestion = fixed_text
         return result
 
     result, name, notices = _with_fallback(work)
+    if cleaned != typed and not result.corrected:
+        result.corrected = cleaned
+    result.query = typed
+    if result.corrected:
+        notices.append(_("Showing results for «%(corrected)s».") % {"corrected": result.corrected})
     result.notices = notices + result.notices
     result.backend = name
     result.took_ms = int((time.monotonic() - started) * 1000)
@@ -637,9 +695,19 @@ def _clean_filters(filters: dict) -> dict[str, str]:
 
 
 def _search_on(
-    backend, user, request, query, kind, filters, page, per_page, any_word, parallel=False
+    backend,
+    user,
+    request,
+    query,
+    kind,
+    filters,
+    page,
+    per_page,
+    any_word,
+    parallel=False,
+    analysis=None,
 ):
-    run = _Run(backend, user, request, query, any_word)
+    run = _Run(backend, user, request, query, any_word, analysis)
     response = SearchResponse(
         query=query, kind=kind, page=page, per_page=per_page, filters=filters, any_word=any_word
     )
@@ -647,7 +715,7 @@ def _search_on(
         response.notices.append(
             _("No result holds every word of the query; showing results with any of them.")
         )
-    stems = highlight_stems(query)
+    stems = run.analysis.stems or set(map(stem_of, words(query)))
     matched: dict[str, QuerySet] = {}
     article_rows = None
     results_by_kind = {}
@@ -1184,9 +1252,7 @@ def typical_answers_for(user, text: str, *, limit: int = 5, request=None) -> lis
         run = _Run(backend, user, request, cleaned, True)
         base = run.base(TYPICAL_ANSWER, {})
         ids = run.page_ids(TYPICAL_ANSWER, run.results(base), 0, limit)
-        return _hits(
-            TYPICAL_ANSWER, ids, user, request, highlight_stems(cleaned), run.visible_articles
-        )
+        return _hits(TYPICAL_ANSWER, ids, user, request, run.analysis.stems, run.visible_articles)
 
     result, _name, _notices = _with_fallback(work)
     return result

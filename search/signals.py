@@ -1,5 +1,7 @@
 """Keep case search documents in step with the cases: every change to a case (its row,
 co-executors, answers) sends `search.tasks.index_case` once the transaction commits.
+Also: a saved or deleted synonym group clears the cached groups (`search.synonyms`), a
+published article adds its words to the vocabulary (`search.vocabulary`).
 
 Pages are not handled here: Wagtail indexes them itself, inline."""
 
@@ -60,9 +62,33 @@ def _child_changed(sender, instance, raw=False, **kwargs):
         schedule_case(getattr(instance, "case_id", None))
 
 
-def connect() -> None:
-    from cases.models import Case
+def _synonyms_changed(sender, instance, **kwargs):
+    from search import synonyms, vocabulary
 
+    synonyms.forget()
+    if kwargs.get("created") is not None:  # saved, not deleted
+        vocabulary.add_words(instance.terms)
+
+
+def _page_published(sender, instance, **kwargs):
+    from search import vocabulary
+
+    vocabulary.add_article(instance)
+
+
+def connect() -> None:
+    from wagtail.signals import page_published
+
+    from cases.models import Case
+    from kb.models import ArticlePage
+    from search.models import SynonymGroup
+
+    post_save.connect(_synonyms_changed, sender=SynonymGroup, dispatch_uid="search-synonyms-save")
+    post_delete.connect(
+        _synonyms_changed, sender=SynonymGroup, dispatch_uid="search-synonyms-delete"
+    )
+    # The words of a published article join the vocabulary of typo suggestions.
+    page_published.connect(_page_published, sender=ArticlePage, dispatch_uid="search-vocabulary")
     uid = "search-case-documents"
     post_save.connect(_case_saved, sender=Case, dispatch_uid=f"{uid}-save")
     post_delete.connect(_case_deleted, sender=Case, dispatch_uid=f"{uid}-delete")

@@ -148,6 +148,53 @@ STOP_WORDS = frozenset(
     ]
 )
 
+# Question words and the words that frame a question («можно ли», «нужно ли»): they
+# say how something is asked, not what about.
+QUESTION_WORDS = frozenset(
+    [
+        "какой",
+        "какая",
+        "какое",
+        "какие",
+        "каких",
+        "каким",
+        "какими",
+        "какую",
+        "каков",
+        "какова",
+        "каковы",
+        "такое",
+        "такой",
+        "такая",
+        "такие",
+        "таких",
+        "что",
+        "чем",
+        "чего",
+        "кто",
+        "кого",
+        "кому",
+        "где",
+        "куда",
+        "откуда",
+        "когда",
+        "зачем",
+        "почему",
+        "отчего",
+        "сколько",
+        "ли",
+        "можно",
+        "нужно",
+        "надо",
+        "нельзя",
+        "разве",
+        "чей",
+        "чья",
+        "чье",
+        "чьи",
+    ]
+)
+
 _local = threading.local()
 
 
@@ -168,10 +215,32 @@ def words(text: str) -> list[str]:
     return [normalise(match) for match in WORD_RE.findall(text or "")]
 
 
+# Words Snowball stems into a stop word's stem: «приём» and «прием» become «при», the
+# preposition, which the SQLite index keeps (for phrases) and which a query would then
+# meet in half of the knowledge base. Each family keeps a stem of its own.
+STEM_EXCEPTIONS = {"прием": "прием"}
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """The Snowball stem of one (normalised) word."""
-    return _stemmer().stemWord(word)
+    result = _stemmer().stemWord(word)
+    for start, own in STEM_EXCEPTIONS.items():
+        if word.startswith(start) and own.startswith(result):
+            return own
+    return result
+
+
+# The stems of the stop and question words: a query word with one of them is dropped
+# after stemming («такое» → «так», «какие» → «как»). Stems shared with words that carry
+# meaning here are left out («тем»: «тема»; «быт», «раз», «сам», «ест»).
+STOP_STEMS = frozenset(stem(word) for word in STOP_WORDS | QUESTION_WORDS) - {
+    "тем",
+    "быт",
+    "раз",
+    "сам",
+    "ест",
+}
 
 
 def stem_text(text: str) -> str:
@@ -180,10 +249,13 @@ def stem_text(text: str) -> str:
 
 
 def query_stems(text: str) -> list[str]:
-    """The stems of the meaningful words of a query, in order, without repeats. A query
-    made only of stop words keeps them (someone searched for «о» on purpose)."""
+    """The stems of the meaningful words of a query, in order, without repeats: stop
+    and question words are dropped by their stems. A query made only of such words
+    keeps them (someone searched for «о» on purpose)."""
     tokens = words(text)
-    meaningful = [word for word in tokens if word not in STOP_WORDS] or tokens
+    meaningful = [
+        word for word in tokens if word not in STOP_WORDS and stem(word) not in STOP_STEMS
+    ] or tokens
     seen: dict[str, None] = {}
     for word in meaningful:
         seen.setdefault(stem(word), None)

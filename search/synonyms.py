@@ -1,73 +1,95 @@
 """The domain's synonyms: what civil servants type and what the documents say.
 
-One list serves both engines: Elasticsearch gets it as a ``synonym_graph`` filter in the
-search analyzer (`search.backends.elasticsearch`), the database backends get the query
-expanded into alternatives by `expand` (each alternative still goes through the Russian
-stemmer, so «декларацию» meets «справки о доходах»)."""
+Editors keep them in the admin (Settings → Search synonyms, `search.models.SynonymGroup`);
+`DEFAULT_GROUPS` are the ones a new installation starts with (migration
+``staffsearch.0009``). One list serves every backend: the database backends make each
+phrase of a group an alternative of the query term it matches (`search.analysis`; each
+word still goes through the stemmer, so «сувениры» matches «сувенир»), and
+Elasticsearch gets the groups as a ``synonym_graph`` filter of its search analyzer
+(`search.backends._elasticsearch`; written into the index settings, so a change reaches
+it with the next `update_index`).
+
+The groups are read once and cached (`CACHE_KEY`) until a group is saved or deleted."""
 
 from __future__ import annotations
 
-from search.stemming import STOP_WORDS, stem, words
+from django.core.cache import cache
 
-# Each group: phrases that mean the same here. Keep phrases short and in the form a
-# person would type them; inflection is the stemmer's job.
-SYNONYMS: list[list[str]] = [
+from search.stemming import STOP_STEMS, STOP_WORDS, stem, words
+
+CACHE_KEY = "search:synonyms:v1"
+CACHE_SECONDS = 3600
+
+# Each group: phrases that mean the same here. Short, in the form a person would type
+# them; inflection is the stemmer's job (but words whose stems differ, such as
+# «подарок» and «подарили», are listed apart).
+DEFAULT_GROUPS: list[list[str]] = [
     ["декларация", "справка о доходах", "сведения о доходах"],
     ["бк", "справки бк", "спо справки бк"],
     ["конфликт интересов", "личная заинтересованность"],
-    ["подарок", "подарки", "дар"],
-    ["увольнение", "освобождение от должности"],
-    ["совместительство", "иная оплачиваемая работа"],
+    ["подарок", "подарки", "подарили", "подарить", "сувенир", "дар"],
+    ["увольнение", "уволиться", "освобождение от должности"],
+    ["совместительство", "подработка", "иная оплачиваемая работа"],
     ["взятка", "коррупционное правонарушение"],
     ["госслужащий", "государственный служащий", "гражданский служащий"],
     ["соцсети", "социальные сети", "сайты в сети интернет"],
     ["родственник", "близкий родственник", "свойственник"],
+    ["обращение", "сообщение"],
+    ["приём", "прием"],
+    ["сдать", "сдавать", "представить", "представлять", "подать", "подавать"],
+    ["сдача", "представление", "подача"],
 ]
 
 
 def _stems(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(word) for word in words(phrase) if word not in STOP_WORDS)
+    return tuple(
+        stem(word)
+        for word in words(phrase)
+        if word not in STOP_WORDS and stem(word) not in STOP_STEMS
+    ) or tuple(stem(word) for word in words(phrase))
 
 
-def _find(sequence: list[str], part: tuple[str, ...]) -> int:
-    if not part:
-        return -1
-    for start in range(len(sequence) - len(part) + 1):
-        if tuple(sequence[start : start + len(part)]) == part:
-            return start
-    return -1
+def groups() -> list[list[str]]:
+    """The synonym groups, each a list of normalised phrases (cached)."""
+    cached = cache.get(CACHE_KEY)
+    if cached is None:
+        from search.models import SynonymGroup
+
+        cached = [group.phrases() for group in SynonymGroup.objects.all()]
+        cached = [group for group in cached if len(group) > 1]
+        cache.set(CACHE_KEY, cached, CACHE_SECONDS)
+    return cached
 
 
-def expand(query: str, limit: int = 4) -> list[str]:
-    """Alternatives of `query` with a phrase of a synonym group replaced by the other
-    phrases of its group (the query itself not included), at most `limit`."""
-    tokens = [word for word in words(query) if word not in STOP_WORDS]
-    stems = [stem(word) for word in tokens]
-    alternatives: list[str] = []
-    for group in SYNONYMS:
-        for phrase in sorted(group, key=lambda p: -len(_stems(p))):
+def forget() -> None:
+    """Drop the cached groups (a group was saved or deleted)."""
+    cache.delete(CACHE_KEY)
+
+
+def match(all_groups: list[list[str]], stems: list[str], position: int):
+    """The longest phrase of a group that the query's `stems` hold from `position`
+    on: (its length in words, the group), or None."""
+    best = None
+    for group in all_groups:
+        for phrase in group:
             part = _stems(phrase)
-            start = _find(stems, part)
-            if start < 0:
+            if not part or tuple(stems[position : position + len(part)]) != part:
                 continue
-            for other in group:
-                if other == phrase or _stems(other) == part:
-                    continue
-                alternative = " ".join(tokens[:start] + words(other) + tokens[start + len(part) :])
-                if alternative not in alternatives:
-                    alternatives.append(alternative)
-            break
-    return alternatives[:limit]
+            if best is None or len(part) > best[0]:
+                best = (len(part), group)
+    return best
 
 
-def highlight_stems(query: str) -> set[str]:
-    """The stems to highlight for `query`: its own and those of its synonyms."""
-    result = set(_stems(query)) or {stem(word) for word in words(query)}
-    for alternative in expand(query):
-        result |= set(_stems(alternative))
-    return result
+def related(all_groups: list[list[str]], group: list[str]) -> list[list[str]]:
+    """The other groups sharing a phrase (by its stems) with `group`."""
+    own = {_stems(phrase) for phrase in group}
+    return [
+        other
+        for other in all_groups
+        if other is not group and any(_stems(phrase) in own for phrase in other)
+    ]
 
 
 def elasticsearch_rules() -> list[str]:
     """The groups as Solr-format rules for Elasticsearch's synonym filters."""
-    return [", ".join(group) for group in SYNONYMS]
+    return [", ".join(group) for group in groups()]

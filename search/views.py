@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -41,8 +42,11 @@ def _url(base: dict, **changes) -> str:
     return "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
+@login_not_required
 @require_GET
 def search_page(request):
+    """The search page. Anonymous visitors may use it too: they search the public
+    articles only (`search.services.search`)."""
     params = _params(request)
     result = services.search(request.user, request=request, **params)
     _audit_confidential_hits(request, result)
@@ -72,6 +76,7 @@ def search_page(request):
             "active": result.kind == kind,
         }
         for kind, label in services.KINDS
+        if request.user.is_authenticated or kind == services.ARTICLE
     ]
     groups = [
         {
@@ -90,6 +95,8 @@ def search_page(request):
         "groups": groups,
         "facets": [facet for facet in result.facets if facet.name != "kind" and facet.values],
         "reset_url": _url({"q": result.query}),
+        # «Возможно, вы имели в виду …»: the query with its typos corrected.
+        "suggestion_url": _url(current, q=result.suggestion, page="") if result.suggestion else "",
         "previous_url": _url(current, page=result.page - 1) if result.has_previous else "",
         "next_url": _url(current, page=result.page + 1) if result.has_next else "",
     }

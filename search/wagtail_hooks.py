@@ -1,4 +1,11 @@
-"""The search index failures in the Wagtail admin (Settings → Search index failures):
+"""The search synonyms and index failures in the Wagtail admin.
+
+Synonyms (Settings → Search synonyms): groups of words and phrases that mean the same,
+kept by editors, heads and administrators (`intranet.permissions`); a change applies to
+the next search on the database backends and reaches Elasticsearch with the next
+`update_index` (`search.synonyms`).
+
+The search index failures (Settings → Search index failures):
 documents a search backend refused, for administrators to see what is not searchable
 and why. Read-only: a record goes away by itself once its document is indexed
 (`search.tasks.catch_up` retries them, `manage.py update_index` too)."""
@@ -10,7 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from intranet.audit.views import ReadOnlyPermissionPolicy
-from search.models import IndexFailure
+from search.models import IndexFailure, SynonymGroup
 
 register_permission_policy(IndexFailure, ReadOnlyPermissionPolicy(IndexFailure), exact_class=True)
 
@@ -55,3 +62,23 @@ class IndexFailureViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_index_failures():
     return IndexFailureViewSet("search_index_failures")
+
+
+class SynonymGroupViewSet(ModelViewSet):
+    model = SynonymGroup
+    icon = "list-ul"
+    url_prefix = "search-synonyms"
+    menu_label = _("Search synonyms")
+    add_to_settings_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    form_fields = ["terms", "note"]
+    list_display = ["__str__", "note", "updated_at"]
+    search_fields = ["terms", "note"]
+    search_backend_name = None
+    ordering = ["pk"]
+
+
+@hooks.register("register_admin_viewset")
+def register_synonyms():
+    return SynonymGroupViewSet("search_synonyms")

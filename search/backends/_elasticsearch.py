@@ -4,27 +4,34 @@
   stop words, Snowball Russian stemmer) as the index-time analyzer, and at search time
   the same chain with the domain synonyms of `search.synonyms` (``synonym_graph``, which
   Elasticsearch allows only in search analyzers);
-- field boosts by name, title > summary > body, for models whose ``search_fields`` do
-  not set one (Wagtail's page title has 2; the knowledge base sets none on summary).
+- field boosts by name, title > summary and keywords > body (`search.fields`), for
+  models whose ``search_fields`` do not set one (Wagtail's page title has 2; the
+  knowledge base sets none on summary);
+- references to legal acts made one term («Указ № 559» → «указ559», `search.acts`) by
+  ``pattern_replace`` character filters, at index and at search time.
+
+The synonyms are those editors keep in the admin (`search.models.SynonymGroup`), read
+when the backend is made: they reach the index's settings with the next
+`manage.py update_index` (which creates the index again).
 """
 
 from __future__ import annotations
 
 import copy
 
+from django.db import DatabaseError
 from modelsearch.backends.elasticsearchbase import Field
 from modelsearch.index import SearchField, get_indexed_models
 
+from search import acts, fields
 from search.synonyms import elasticsearch_rules
 
-# Boosts by field name; a boost set in a model's search_fields is replaced by these.
+# Boosts by field name (search.fields); a boost set in a model's search_fields is
+# replaced by these.
 FIELD_BOOSTS = {
-    "title": 5.0,
-    "answer_code": 4.0,
-    "registration_number": 4.0,
-    "summary": 2.5,
-    "search_description": 2.0,
-    "answer_text": 1.5,
+    name: fields.ELASTICSEARCH_BOOSTS[weight_class]
+    for name, weight_class in fields.CLASS_OF_FIELD.items()
+    if weight_class in fields.ELASTICSEARCH_BOOSTS
 }
 
 
@@ -35,26 +42,37 @@ def boosted(field):
     return field
 
 
+def char_filter_names() -> list[str]:
+    """The character filters of both analyzers: «ё» → «е», then the acts."""
+    return ["yo_to_ye", *acts.char_filters()]
+
+
 def search_analysis() -> dict:
-    """The analysis the backend adds to the settings' one: the synonym filter and the
-    search analyzer that uses it."""
+    """The analysis the backend adds to the settings' one: «ё» → «е» and the acts as
+    character filters, the synonym filter and the search analyzer that uses it."""
+    try:
+        rules = elasticsearch_rules()
+    except DatabaseError:  # not migrated yet
+        rules = []
+    # Synonym rules are read through the filters before them, so they match every
+    # inflection; stop words go last, after stemming («такое» → «так»: a stop word).
+    chain = ["lowercase", "russian_stemmer", "russian_stop"]
+    filters = {}
+    if rules:
+        filters["domain_synonyms"] = {"type": "synonym_graph", "synonyms": rules, "lenient": True}
+        chain = ["lowercase", "russian_stemmer", "domain_synonyms", "russian_stop"]
     return {
-        "char_filter": {"yo_to_ye": {"type": "mapping", "mappings": ["ё => е", "Ё => Е"]}},
-        "filter": {
-            "domain_synonyms": {
-                "type": "synonym_graph",
-                "synonyms": elasticsearch_rules(),
-                "lenient": True,
-            },
+        "char_filter": {
+            "yo_to_ye": {"type": "mapping", "mappings": ["ё => е", "Ё => Е"]},
+            **acts.char_filters(),
         },
+        "filter": filters,
         "analyzer": {
             "default_search": {
                 "type": "custom",
-                "char_filter": ["yo_to_ye"],
+                "char_filter": char_filter_names(),
                 "tokenizer": "standard",
-                # Synonym rules are read through the filters before them, so they match
-                # every inflection; stop words go last (they would leave holes in rules).
-                "filter": ["lowercase", "russian_stemmer", "domain_synonyms", "russian_stop"],
+                "filter": chain,
             },
         },
     }
@@ -93,7 +111,7 @@ class RussianBackendMixin:
         analysis = index.setdefault("analysis", {})
         for key, values in search_analysis().items():
             analysis.setdefault(key, {}).update(values)
-        # The default analyzer applies «ё» → «е» too.
+        # The default (index) analyzer applies «ё» → «е» and reads the acts too.
         default = analysis.get("analyzer", {}).get("default")
         if default is not None:
-            default.setdefault("char_filter", ["yo_to_ye"])
+            default.setdefault("char_filter", char_filter_names())

@@ -21,10 +21,11 @@ What it changes (`bench/README.md` has the measurements behind each point):
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db.models import Avg, Case, Expression, F, IntegerField, Value, When
 from django.db.models.expressions import Col
 from django.db.models.functions import Length
@@ -37,10 +38,11 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
 )
-from modelsearch.query import Fuzzy, MatchAll, Not
+from modelsearch.index import SearchField
+from modelsearch.query import And, Fuzzy, MatchAll, Not, Or, PlainText
 from modelsearch.utils import get_content_type_pk
 
-from search import limits
+from search import acts, fields, limits
 
 RANK = "_staffsearch_rank"
 TITLE_FIRST = "_staffsearch_title_first"
@@ -50,6 +52,10 @@ ENTRY = "_staffsearch_entry"
 # Up to this many matches (when the caller says how many there are), every match is
 # ranked in one query; above it, a page is first looked for among the title matches.
 RANK_ALL_UP_TO = 300
+# ts_rank_cd's normalisation: the rank divided by 1 + the logarithm of the document's
+# length (1), so the short article that answers outranks the long procedure that
+# mentions the words (search.fields has the weights of the fields).
+RANK_NORMALIZATION = 1
 
 # The generated columns of staffsearch_casedocument (migration staffsearch.0003).
 CASE_SEARCH_VECTOR = "search_vector"
@@ -185,7 +191,53 @@ def entry_vectors() -> list[tuple]:
     return [(F("title"), F("title_norm")), (F("body"), 1.0)]
 
 
+def tsquery_text(query) -> str | None:
+    """`query` (And, Or and PlainText, as `search.analysis` builds them) as the text of
+    one ``to_tsquery``: a single call stems every word, where modelsearch makes one call
+    per word and combines them (each evaluated again for every row ranked). None for
+    other shapes."""
+    if isinstance(query, PlainText):
+        # Letters and digits only: nothing the tsquery syntax could read as an operator.
+        terms = [f"'{word}'" for word in re.findall(r"\w+", query.query_string)]
+        if not terms:
+            return None
+        joiner = " & " if query.operator == "and" else " | "
+        return "(" + joiner.join(terms) + ")"
+    if isinstance(query, And | Or):
+        parts = [tsquery_text(part) for part in query.subqueries]
+        if not parts or any(part is None for part in parts):
+            return None
+        return "(" + (" & " if isinstance(query, And) else " | ").join(parts) + ")"
+    return None
+
+
 class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
+    def build_tsquery(self, query, config=None):
+        text = tsquery_text(query)
+        if text is None:
+            return super().build_tsquery(query, config=config)
+        return SearchQuery(text, search_type="raw", config=config)
+
+    def build_tsrank(self, vector, query, config=None, boost=1.0):
+        """One cover-density rank of the whole query over the weighted vector, divided
+        by the document's length (RANK_NORMALIZATION); modelsearch ranks each part of
+        an And or Or apart and multiplies or averages them."""
+        return SearchRank(
+            vector,
+            self.build_tsquery(query, config=config),
+            weights=fields.POSTGRES_WEIGHTS,
+            normalization=Value(RANK_NORMALIZATION),
+            cover_density=True,
+        )
+
+    def _build_rank_expression(self, vectors, config):
+        # The title's and the other fields' vectors ranked together: their weights
+        # (A for the title) tell them apart, and the length is the whole document's.
+        vector = vectors[0][0]
+        for other, _boost in vectors[1:]:
+            vector = vector._combine(other, "||", False)
+        return self.build_tsrank(vector, self.query, config=config)
+
     def keyed(self) -> bool:
         """Whether this search can be answered by keys (`page_keys`,
         `match_and_rank_sql`): a ranked full-text query over the index's own fields."""
@@ -379,8 +431,29 @@ class RankedPostgresAutocompleteQueryCompiler(CaseColumnsMixin, KeyedAutocomplet
 
 
 class FittedObjectIndexer(ObjectIndexer):
-    """modelsearch's indexer with each vector's texts fitted to the document budget
-    (`search.limits.fit`), and the plain body text (kept for fuzzy matching) cut to it."""
+    """modelsearch's indexer with each field weighted by its class (`search.fields`:
+    title A, summary and keywords B, …), the terms of the legal acts the document
+    refers to added with weight B (`search.acts`), each vector's texts fitted to the
+    document budget (`search.limits.fit`), and the plain body text (kept for fuzzy
+    matching) cut to it."""
+
+    def prepare_field(self, obj, field):
+        for current, weight, value in super().prepare_field(obj, field):
+            if isinstance(current, SearchField):
+                weight = fields.class_of(current.field_name)
+            yield current, weight, value
+
+    @cached_property
+    def body(self):
+        texts = []
+        for field in self.search_fields:
+            for current, weight, value in self.prepare_field(self.obj, field):
+                if isinstance(current, SearchField) and current.field_name != "title":
+                    texts.append((value, weight))
+        found = acts.terms(" ".join([self.title_text, *(text for text, _w in texts)]))
+        if found:
+            texts.append((" ".join(found), fields.KEYWORDS))
+        return self.as_vector(texts)
 
     def as_vector(self, texts, for_autocomplete=False):
         texts = list(texts)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from modelsearch.backends.database.sqlite.query import SearchQueryExpression
+from modelsearch.backends.database.sqlite.query import BM25, SearchQueryExpression
 from modelsearch.backends.database.sqlite.sqlite import (
     IndexEntry,
     Lexeme,
@@ -23,11 +23,16 @@ from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteSearchBackend,
     SQLiteSearchQueryCompiler,
 )
+from modelsearch.index import SearchField
 from modelsearch.query import Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
-from search import limits
+from search import acts, fields, limits
 from search.stemming import query_stems, stem_text
+
+# BM25 weights of the FTS5 table's columns (autocomplete, body, title): a title match
+# counts several times a body match (search.fields).
+COLUMN_WEIGHTS = (0.0, 1.0, 6.0)
 
 
 class StemmingObjectIndexer(ObjectIndexer):
@@ -37,7 +42,27 @@ class StemmingObjectIndexer(ObjectIndexer):
 
     @cached_property
     def body(self):
-        return stem_text(limits.cut(super().body, limits.document_max_bytes()))
+        """The body column: each field's text as many times as its class says
+        (search.fields), then the terms of the legal acts the document refers to
+        (search.acts), all cut to the document budget and stemmed."""
+        texts = []
+        for field in self.search_fields:
+            for current, value in self.prepare_field(self.obj, field):
+                if isinstance(current, SearchField) and current.field_name != "title":
+                    repeats = fields.SQLITE_REPEATS[fields.class_of(current.field_name)]
+                    texts.extend([value] * repeats)
+        text = limits.cut(" ".join(texts), limits.document_max_bytes())
+        found = acts.terms(f"{super().title} {text}")
+        return stem_text(text + " " + " ".join(found * 2) if found else text)
+
+
+class WeightedBM25(BM25):
+    """FTS5's bm25() with the column weights of COLUMN_WEIGHTS."""
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        weights = ", ".join(str(weight) for weight in COLUMN_WEIGHTS)
+        return sql[:-1] + f", {weights})", params
 
 
 class StemmingSQLiteIndex(SQLiteIndex):
@@ -100,6 +125,12 @@ class StemmingSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         if isinstance(query, Phrase):
             return SearchQueryExpression(stem_text(query.query_string))
         return super().build_search_query_content(query, config=config)
+
+    def _build_rank_expression(self, vectors, config):
+        # One BM25 over the whole match (the columns weighted), whatever the shape of
+        # the query: modelsearch multiplies one per part of an And, which misorders
+        # BM25's negative scores.
+        return WeightedBM25()
 
 
 class StemmingSQLiteSearchBackend(SQLiteSearchBackend):

@@ -127,12 +127,12 @@ def test_api_and_suggestions_apply_the_same_rule(corpus, client):
     assert [item["title"] for item in data["results"]] == [OTHER]
 
 
-def test_anonymous_gets_nothing(corpus, client):
-    # The login wall answers first (a redirect); the views refuse on their own too.
+def test_anonymous_gets_no_api_and_no_internal_article(corpus, client):
+    # The login wall answers first (a redirect); the views refuse on their own too. (The
+    # page is open: it searches the public articles, see below.)
     for name, query in (
         ("search:api", "справка"),
         ("search:suggest", "спр"),
-        ("search:page", "справка"),
     ):
         response = client.get(reverse(name), {"q": query})
         assert response.status_code in (302, 401)
@@ -167,3 +167,20 @@ def test_the_rule_for_an_external_engine_is_plain_data(corpus):
             continue
         for _key, value in leaves(services._materialise(condition)):
             assert not isinstance(value, QuerySet | set | frozenset)
+
+
+def test_anonymous_visitors_search_public_articles_only(corpus, client):
+    # «справки о доходах»: an internal article, a typical answer and a case hold it;
+    # «конфликт интересов»: the public FAQ, and a case.
+    response = client.get(reverse("search:page"), {"q": "конфликт интересов"})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [hit.title for hit in result.hits] == ["Что такое конфликт интересов"]
+    assert result.counts.get("case", 0) == 0 and result.counts.get("typical_answer", 0) == 0
+    html = response.content.decode()
+    assert 'data-kind="case"' not in html and "Аренда квартиры" not in html
+    for query in ("справки о доходах", "срок представления", "методичка", "квартиры подрядчика"):
+        result = client.get(reverse("search:page"), {"q": query, "kind": "case"}).context["result"]
+        assert result.hits == [] and result.total == 0, query
+    # The JSON API stays for signed-in staff.
+    assert client.get(reverse("search:api"), {"q": "конфликт"}).status_code in (302, 401)

@@ -65,3 +65,22 @@ def test_typical_answers_tag_for_the_case_page(corpus, rf):
     )
     assert f'data-id="{corpus.articles.typical.pk}"' in html
     assert "<mark>справки</mark>" in html
+
+
+def test_search_page_offers_the_corrected_query(corpus, client):
+    from urllib.parse import quote_plus
+
+    from search import vocabulary
+
+    vocabulary.rebuild()
+    client.force_login(corpus.users["reader"])
+    # «конфликт» finds one article, «интерисов» is a typo: «Возможно, вы имели в виду».
+    html = client.get(reverse("search:page"), {"q": "конфликт интерисов"}).content.decode()
+    assert "Возможно, вы имели в виду:" in html
+    assert f"q={quote_plus('конфликт интересов')}" in html and "«конфликт интересов»" in html
+    # Typed in the Latin layout: the results of the Russian words, and it says so.
+    response = client.get(reverse("search:page"), {"q": "gjlfhrb"})
+    html = response.content.decode()
+    assert "Показаны результаты по запросу «подарки»" in html
+    assert response.context["result"].total >= 1
+    assert 'value="gjlfhrb"' in html  # what was typed stays in the box

@@ -1,6 +1,7 @@
 """`manage.py update_index`: Wagtail's command, preceded by a rebuild of every case's
 search document from the cases table, so one command rebuilds everything (pages,
-documents, images, cases) in every configured backend.
+documents, images, cases) in every configured backend, and followed by a rebuild of
+the vocabulary of typo suggestions (`search.vocabulary`).
 
 A document the database refuses is skipped, not fatal: it is recorded
 (`search.failures`; admin: Settings → Search index failures), listed at the end of the
@@ -11,6 +12,7 @@ one document. Anything else (the database or Elasticsearch unreachable) still fa
 from django.utils import timezone
 from wagtail.search.management.commands.update_index import Command as WagtailCommand
 
+from search import vocabulary
 from search.documents import sync_all
 from search.models import IndexFailure
 
@@ -27,6 +29,9 @@ class Command(WagtailCommand):
         if options.get("verbosity", 1) > 0:
             self.stdout.write(f"Case search documents: {count}")
         super().handle(**options)
+        words = vocabulary.rebuild()
+        if options.get("verbosity", 1) > 0:
+            self.stdout.write(f"Vocabulary of the knowledge base: {words} words")
         self.report_failures(started)
 
     def report_failures(self, since) -> None:
