@@ -186,11 +186,21 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
+    """A letter on one channel. `status` "sent" is an e-mail the mail server accepted
+    (not known to have reached the mailbox); "delivered" a letter placed in the portal,
+    or marked by a person as posted, handed over or told on `handed_on`. `state` says it
+    in words («Отправлено (принято почтовым сервером) 05.12.2026», «Прочитано …»,
+    «Вручено лично …»)."""
+
+    state = serializers.CharField(read_only=True)
+    attempts = serializers.IntegerField(read_only=True)
+    last_error = serializers.CharField(read_only=True)
+
     class Meta:
         model = Delivery
         fields = [
-            "id", "purpose", "channel", "contact", "status", "attempts", "last_error",
-            "sent_at", "delivered_at", "note", "created_at",
+            "id", "purpose", "channel", "contact", "status", "state", "attempts", "last_error",
+            "sent_at", "delivered_at", "handed_on", "note", "created_at",
         ]  # fmt: skip
 
 
@@ -554,6 +564,13 @@ class DeliveryActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["retry", "delivered"])
     note = serializers.CharField(
         required=False, allow_blank=True, default="", validators=[limits.comment]
+    )
+    on = serializers.DateField(
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text="`delivered`: the day the letter was posted, handed over or told "
+        "(default today; not in the future, not before the letter's date).",
     )
 
 
@@ -963,7 +980,8 @@ class CaseViewSet(
         case = self.get_object()
         if not permissions.can_handle(request.user, case):
             raise PermissionDenied
-        return Response(DeliverySerializer(case.deliveries.all(), many=True).data)
+        items = case.deliveries.select_related("outgoing", "answer")
+        return Response(DeliverySerializer(items, many=True).data)
 
     @extend_schema(
         request=DeliveryActionSerializer,
@@ -971,8 +989,9 @@ class CaseViewSet(
     )
     @action(detail=True, methods=["post"], url_path="deliveries/act")
     def delivery_act(self, request, pk=None):
-        """Retry a failed e-mail, or mark a letter delivered (post, pickup, other means)."""
-        from cases import delivery as outbox
+        """Retry a failed e-mail, or mark a letter posted, handed over, told by phone or
+        sent by other means, on a day (`on`, default today)."""
+        from cases import delivery
 
         case = self.get_object()
         if not permissions.can_manage_delivery(request.user, case):
@@ -984,9 +1003,9 @@ class CaseViewSet(
         if item is None:
             raise NotFound
         if data["action"] == "retry":
-            item = outbox.retry(item, request.user)
+            item = delivery.retry(item, request.user)
         else:
-            item = outbox.mark_delivered(item, request.user, data["note"])
+            item = _call(delivery.mark_delivered, item, request.user, data["note"], on=data["on"])
         return Response(DeliverySerializer(item).data)
 
     @extend_schema(request=QuestionSerializer, responses=answers(CASE, *ACTION_ERRORS))

@@ -8,4 +8,5 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cases import signals  # noqa: F401  (connects the receivers)
+        # The receivers, and the kinds of mail the desk sends registered with the outbox.
+        from cases import delivery, signals, tasks  # noqa: F401

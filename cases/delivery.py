@@ -1,70 +1,52 @@
 """Delivery of letters to the client: answers and notices, on the chosen channel and the
 additional one, with nothing lost (DESIGN.md "Answers").
 
-The outbox pattern:
-
 1. ``queue_letters`` creates one ``Delivery`` row per channel in the transaction that
-   decides to write (registering the answer, asking a question, extending, forwarding);
-   the task is sent only when that transaction commits (``transaction.on_commit``).
-2. ``attempt(delivery_id)`` (run by the ``cases.deliver`` task) locks the row with
-   SELECT … FOR UPDATE SKIP LOCKED, returns at once if it is already sent, and sends:
-   e-mail through Django's mail framework with a Message-ID stored on the row (a repeated
-   try of the same letter carries the same Message-ID); the portal shows the letter to
-   the client at once; post, pickup and phone wait for a person (printable letter), who
-   marks them delivered. Each try is logged (``DeliveryAttempt``).
-3. A failed e-mail is retried by the task with exponential backoff; the beat task
-   ``cases.redispatch_deliveries`` sends again every row still queued or failed after
-   CASES_DELIVERY_REDISPATCH_MINUTES — so a letter whose task never reached the broker
-   (broker down) goes out when the broker is back. After CASES_DELIVERY_MAX_ATTEMPTS
-   tries a delivery stays failed in the "delivery problems" queue until a person retries
-   it or marks it delivered by other means.
+   decides to write (registering the answer, asking a question, extending, forwarding,
+   re-dating). The e-mail is queued in the outbox (``intranet.outbox``), which sends it
+   once that transaction commits, tries again with backoff, keeps every try and the
+   Message-ID, and sends again what was left behind (broker down); the delivery follows
+   its message (``_follow``, registered with the outbox): "sent" when the mail server
+   accepted it, "failed" while it is not. The portal shows the letter as soon as the
+   transaction commits: its delivery is marked then and there. Post, pickup and phone
+   wait for the registrar (printable letter), who marks each with the day it was
+   posted, handed over or told.
+2. A failed e-mail stays failed in the "delivery problems" queue until a person sends
+   it again (``retry``) or marks it sent by other means (``mark_delivered``, which
+   closes its outbox message).
+3. The first answer letter done makes the case "sent", the last one closes it; each is
+   on the case's timeline in honest words: an e-mail "sent (accepted by the mail
+   server)", never "delivered".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.choices import ReplyChannel, Status
 from cases.models import (
     Case,
     CaseEvent,
     Delivery,
-    DeliveryAttempt,
     DeliveryPurpose,
     DeliveryStatus,
     EventKind,
 )
+from intranet import outbox
+from intranet.models import MessageStatus, OutgoingMessage
 from intranet.security import client_text
 
-logger = logging.getLogger(__name__)
+LETTER = "cases.letter"
 
 HAND_CHANNELS = frozenset({ReplyChannel.POST, ReplyChannel.PICKUP, ReplyChannel.PHONE})
 AUTO_CHANNELS = frozenset({ReplyChannel.EMAIL, ReplyChannel.PORTAL})
-
-
-def max_attempts() -> int:
-    return int(getattr(settings, "CASES_DELIVERY_MAX_ATTEMPTS", 8))
-
-
-def retry_base_seconds() -> int:
-    return int(getattr(settings, "CASES_DELIVERY_RETRY_BASE_SECONDS", 60))
-
-
-def backoff(retries: int) -> int:
-    """Seconds before try number `retries + 1`: base, 2×base, 4×base, … at most 1 hour."""
-    return min(retry_base_seconds() * (2**retries), 3600)
-
-
-def redispatch_minutes() -> int:
-    return int(getattr(settings, "CASES_DELIVERY_REDISPATCH_MINUTES", 10))
 
 
 def channels_of(case: Case) -> list[tuple[str, str]]:
@@ -91,17 +73,42 @@ def channels_of(case: Case) -> list[tuple[str, str]]:
     return result
 
 
+def _answer_files(answer) -> list[outbox.Attachment]:
+    if answer is None:
+        return []
+    files = []
+    for attachment in answer.attachments.all():
+        with attachment.file.open("rb") as handle:
+            files.append(
+                outbox.Attachment(
+                    attachment.original_name,
+                    handle.read(),
+                    attachment.content_type or "application/octet-stream",
+                )
+            )
+    return files
+
+
 def queue_letters(
-    case: Case, *, purpose: str, subject: str, body: str, answer=None
+    case: Case,
+    *,
+    purpose: str,
+    subject: str,
+    body: str,
+    answer=None,
+    attachments: list[outbox.Attachment] | tuple = (),
 ) -> list[Delivery]:
-    """Create the outbox rows for one letter on every channel of the case, and send
-    them once the current transaction commits. Call inside the deciding transaction.
-    The letter is plain text and carries what people typed (names, questions, reasons,
-    the answer): it goes out without bidi, zero-width or control characters
-    (intranet.security.client_text), whatever its parts were."""
+    """Create the delivery rows for one letter on every channel of the case; the e-mail
+    goes to the outbox, sent once the current transaction commits, with the answer's
+    files and `attachments` (e.g. the letter as a PDF). Call inside the deciding
+    transaction, with the case it locked. The letter is plain text and carries what
+    people typed (names, questions, reasons, the answer): it goes out without bidi,
+    zero-width or control characters (intranet.security.client_text), whatever its
+    parts were."""
     subject, body = client_text(subject), client_text(body)
-    deliveries = [
-        Delivery.objects.create(
+    deliveries = []
+    for channel, contact in channels_of(case):
+        delivery = Delivery(
             case=case,
             answer=answer,
             purpose=purpose,
@@ -110,108 +117,90 @@ def queue_letters(
             subject=subject[:255],
             body=body,
         )
-        for channel, contact in channels_of(case)
-    ]
-    ids = [d.pk for d in deliveries if d.channel in AUTO_CHANNELS]
-    if ids:
-        transaction.on_commit(lambda: dispatch(ids))
+        if channel == ReplyChannel.EMAIL:
+            delivery.outgoing = _queue_email(delivery, [*_answer_files(answer), *attachments])
+        delivery.save()
+        deliveries.append(delivery)
+    for delivery in deliveries:
+        if delivery.channel == ReplyChannel.PORTAL:
+            _place_in_portal(delivery, case)
     return deliveries
 
 
-def dispatch(ids, queue: str | None = None) -> int:
-    """Send the delivery task for each id (to `queue`, default: the default queue). A
-    broker that is down is logged, not raised: the rows stay queued and the beat task
-    sends them later. Returns how many went."""
-    from cases.tasks import deliver
-
-    options = {"queue": queue} if queue else {}
-    sent = 0
-    for pk in ids:
-        try:
-            deliver.apply_async((pk,), retry=False, **options)
-        except Exception:
-            logger.warning("delivery %s: broker unavailable, left for redispatch", pk)
-            continue
-        sent += 1
-    return sent
-
-
-def _log(delivery: Delivery, status: str, error: str = "") -> None:
-    DeliveryAttempt.objects.create(delivery=delivery, status=status, error=error[:2000])
-
-
-def _email(delivery: Delivery) -> None:
-    message = EmailMessage(
-        delivery.subject,
-        delivery.body,
-        to=[delivery.contact],
-        headers={"Message-ID": delivery.message_id},
+def _queue_email(delivery: Delivery, attachments) -> OutgoingMessage:
+    return outbox.queue(
+        kind=LETTER,
+        to=delivery.contact,
+        subject=delivery.subject,
+        body=delivery.body,
+        attachments=attachments,
     )
-    if delivery.answer_id:
-        for attachment in delivery.answer.attachments.all():
-            with attachment.file.open("rb") as handle:
-                message.attach(
-                    attachment.original_name,
-                    handle.read(),
-                    attachment.content_type or "application/octet-stream",
-                )
-    get_connection(fail_silently=False).send_messages([message])
 
 
-def attempt(delivery_id: int) -> str:
-    """One try to deliver. Returns "done" (already sent), "busy" (another worker has
-    it), "sent", "delivered" (portal), "manual" (waits for a person), "failed"."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("case", "answer")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None:
-            return "busy"
-        if delivery.is_done:
-            return "done"
-        if delivery.channel in HAND_CHANNELS:
-            return "manual"
-        now = timezone.now()
-        delivery.attempts += 1
-        if delivery.channel == ReplyChannel.PORTAL:
-            delivery.status = DeliveryStatus.DELIVERED
-            delivery.delivered_at = delivery.sent_at = now
-            delivery.last_error = ""
-            delivery.save()
-            _log(delivery, DeliveryStatus.DELIVERED)
-            _after_done(delivery)
-            return "delivered"
-        if not delivery.message_id:
-            domain = getattr(settings, "CASES_MESSAGE_ID_DOMAIN", "intranet.local")
-            delivery.message_id = make_msgid(f"case{delivery.case_id}.d{delivery.pk}", domain)
-        try:
-            if not delivery.contact:
-                raise ValueError(_("No e-mail address for the answer."))
-            _email(delivery)
-        except Exception as exc:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            delivery.next_attempt_at = now + dt.timedelta(seconds=backoff(delivery.attempts))
-            delivery.save()
-            _log(delivery, DeliveryStatus.FAILED, delivery.last_error)
-            return "failed"
+def _place_in_portal(delivery: Delivery, case: Case | None = None) -> None:
+    """The letter is in the client's portal once the transaction commits."""
+    now = timezone.now()
+    delivery.status = DeliveryStatus.DELIVERED
+    delivery.delivered_at = delivery.sent_at = now
+    delivery.save()
+    _after_done(delivery, case=case)
+
+
+def _follow(message: OutgoingMessage) -> None:
+    """The outbox changed the status of a letter's e-mail: the delivery follows, and a
+    sent one is recorded on the timeline (called in the outbox's transaction)."""
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("answer")
+        .filter(outgoing=message)
+        .first()
+    )
+    if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
+        return
+    if message.status == MessageStatus.SENT:
+        if delivery.status == DeliveryStatus.SENT:
+            return
         delivery.status = DeliveryStatus.SENT
-        delivery.sent_at = now
-        delivery.last_error = ""
-        delivery.next_attempt_at = None
+        delivery.sent_at = message.sent_at
         delivery.save()
-        _log(delivery, DeliveryStatus.SENT)
         _after_done(delivery)
-        return "sent"
+    elif message.status in {MessageStatus.FAILED, MessageStatus.QUEUED}:
+        delivery.status = message.status
+        delivery.save()
+    # Closed in the outbox by a person: the delivery stays as it is, in the delivery
+    # problems if it failed, until the registrar marks it.
 
 
-def _after_done(delivery: Delivery, actor=None) -> None:
-    """Record the delivery on the timeline and move the case on: the first answer
-    delivery makes it "sent", the last one closes it."""
-    case = Case.objects.select_for_update().get(pk=delivery.case_id)
+outbox.register(LETTER, gettext_lazy("Letter to a client (cases desk)"), on_change=_follow)
+
+
+def _timeline_message(delivery: Delivery) -> str:
+    """What the client and the desk read on the timeline: no more than is known."""
+    values = {
+        "what": delivery.get_purpose_display(),
+        "contact": delivery.contact,
+        "date": f"{delivery.handed_on:%d.%m.%Y}" if delivery.handed_on else "",
+    }
+    if delivery.status == DeliveryStatus.SENT:
+        message = _("%(what)s sent by e-mail to %(contact)s (accepted by the mail server).")
+    elif delivery.channel == ReplyChannel.PORTAL:
+        message = _("%(what)s placed in the portal.")
+    elif delivery.channel == ReplyChannel.POST:
+        message = _("%(what)s sent by post on %(date)s.")
+    elif delivery.channel == ReplyChannel.PICKUP:
+        message = _("%(what)s handed over in person on %(date)s.")
+    elif delivery.channel == ReplyChannel.PHONE:
+        message = _("%(what)s told by phone on %(date)s.")
+    else:
+        message = _("%(what)s sent by other means on %(date)s.")
+    return message % values
+
+
+def _after_done(delivery: Delivery, actor=None, case: Case | None = None) -> None:
+    """Record the letter on the timeline and move the case on: the first answer letter
+    done makes it "sent", the last one closes it. `case`: the caller's locked case."""
+    if case is None:
+        case = Case.objects.select_for_update().get(pk=delivery.case_id)
     previous = case.status
     if delivery.purpose == DeliveryPurpose.ANSWER:
         pending = (
@@ -225,18 +214,9 @@ def _after_done(delivery: Delivery, actor=None) -> None:
                 case.closed_at = timezone.now()
             case.save(update_fields=["status", "closed_at", "updated_at"])
     with translation.override(settings.LANGUAGE_CODE):
-        if delivery.status == DeliveryStatus.SENT:
-            message = _("%(what)s sent: %(channel)s %(contact)s.")
-        else:
-            message = _("%(what)s delivered: %(channel)s %(contact)s.")
-        message = message % {
-            "what": delivery.get_purpose_display(),
-            "channel": delivery.get_channel_display(),
-            "contact": delivery.contact,
-        }
-        message = message.replace(" .", ".")  # no contact (the portal)
+        message = _timeline_message(delivery)
         if case.status == Status.CLOSED and previous != Status.CLOSED:
-            message += " " + _("The answer has reached the client on every channel: closed.")
+            message += " " + _("The answer has gone out on every channel: the case is closed.")
     CaseEvent.objects.create(
         case=case,
         kind=EventKind.DELIVERY,
@@ -250,49 +230,69 @@ def _after_done(delivery: Delivery, actor=None) -> None:
     )
 
 
-def due_for_redispatch(now=None):
-    """Queued or failed automatic deliveries untouched for the redispatch interval and
-    not past the attempt limit."""
-    now = now or timezone.now()
-    limit = now - dt.timedelta(minutes=redispatch_minutes())
-    return Delivery.objects.filter(
-        status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
-        channel__in=AUTO_CHANNELS,
-        updated_at__lte=limit,
-        attempts__lt=max_attempts(),
-    )
-
-
-@transaction.atomic
 def retry(delivery: Delivery, by) -> Delivery:
-    """A person sends a failed delivery again (after fixing the address, say)."""
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    """A person sends a failed e-mail again (after the mail server is back, say): the
+    outbox tries it afresh with the same Message-ID."""
     if delivery.is_done or delivery.channel in HAND_CHANNELS:
         return delivery
-    delivery.status = DeliveryStatus.QUEUED
-    delivery.attempts = 0
-    delivery.save()
-    _log(
-        delivery, DeliveryStatus.QUEUED, _("Sent again by %(name)s.") % {"name": by.get_full_name()}
-    )
-    pk = delivery.pk
-    transaction.on_commit(lambda: dispatch([pk]))
+    with transaction.atomic():
+        if delivery.outgoing_id:
+            # The message first, then (in the outbox's follow-up) the delivery: the
+            # order every sending takes, so the two never wait on each other.
+            outbox.retry(delivery.outgoing, by)
+        else:
+            # A delivery queued before the outbox existed: its e-mail is made now.
+            delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+            if delivery.is_done:
+                return delivery
+            if delivery.channel == ReplyChannel.PORTAL:
+                _place_in_portal(delivery)
+                return delivery
+            delivery.outgoing = _queue_email(delivery, _answer_files(delivery.answer))
+            delivery.status = DeliveryStatus.QUEUED
+            delivery.save()
+    delivery.refresh_from_db()
     return delivery
 
 
+def letter_date(delivery: Delivery) -> dt.date:
+    """The day the letter was registered (an answer's outgoing date), else made."""
+    if delivery.answer_id and delivery.answer.outgoing_date:
+        return delivery.answer.outgoing_date
+    return timezone.localdate(delivery.created_at)
+
+
+def check_handed_on(delivery: Delivery, on: dt.date) -> None:
+    """The day a person gives for a letter: not in the future, not before the letter."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    registered = letter_date(delivery)
+    if on < registered:
+        raise ValidationError(
+            {
+                "on": _("The letter is dated %(date)s: the date cannot be earlier.")
+                % {"date": f"{registered:%d.%m.%Y}"}
+            }
+        )
+
+
 @transaction.atomic
-def mark_delivered(delivery: Delivery, by, note: str = "") -> Delivery:
-    """A person records that the letter reached the client: handed over at the
-    reception point, posted, told by phone, or sent by other means after a failure."""
+def mark_delivered(delivery: Delivery, by, note: str = "", on: dt.date | None = None) -> Delivery:
+    """A person records that the letter went out, on the day `on` (default today): posted,
+    handed over at the reception point, told by phone, or an e-mail that failed sent by
+    other means (its outbox message is closed)."""
+    on = on or timezone.localdate()
+    check_handed_on(delivery, on)
+    if delivery.outgoing_id:
+        outbox.cancel(delivery.outgoing, by, client_text(note))  # the message first
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.is_done:
         return delivery
-    now = timezone.now()
     delivery.status = DeliveryStatus.DELIVERED
-    delivery.delivered_at = now
+    delivery.delivered_at = timezone.now()
+    delivery.handed_on = on
     delivery.delivered_by = by
     delivery.note = client_text(note)
     delivery.save()
-    _log(delivery, DeliveryStatus.DELIVERED, delivery.note)
     _after_done(delivery, actor=by)
     return delivery

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import limits, permissions, uploads
 from cases.choices import Channel, ClientKind, Regime, ReplyChannel
+from cases.delivery import check_handed_on
 from cases.models import AnswerKind, NoAnswerGround
 from cases.topics import Topic
 from intranet import roles
 from intranet.accounts.models import User
-from intranet.forms import ClientTextField, DateTimeField
+from intranet.forms import ClientTextField, DateField, DateTimeField
 from intranet.models import Unit
 
 # The largest key a database row can have (a signed 64-bit integer). A larger number
@@ -532,3 +533,31 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[limits.comment],
     )
+
+
+class DeliveryMarkForm(forms.Form):
+    """A registrar marks a letter as posted, handed over in person, told by phone, or an
+    e-mail that failed as sent by other means, with the day it happened (today unless
+    said otherwise; never in the future, never before the letter's date)."""
+
+    on = DateField(label=_("Date"))
+    note = ClientTextField(
+        label=_("Note"),
+        required=False,
+        validators=[limits.comment],
+        widget=forms.TextInput(attrs={"placeholder": _("how it was sent or handed over")}),
+    )
+
+    def __init__(self, *args, delivery, **kwargs):
+        kwargs.setdefault("prefix", f"delivery-{delivery.pk}")
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.delivery = delivery
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        try:
+            check_handed_on(self.delivery, on)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["on"]) from None
+        return on

@@ -418,7 +418,7 @@ class EventKind(models.TextChoices):
     APPROVED = "approved", _("Answer approved")
     RETURNED = "returned", _("Answer returned for rework")
     ANSWER_REGISTERED = "answer_registered", _("Answer registered")
-    DELIVERY = "delivery", _("Delivery")
+    DELIVERY = "delivery", _("Letter to the client")
     CLOSED = "closed", _("Closed")
     READ = "read", _("The client read the answer")
     RATED = "rated", _("The client rated the answer")
@@ -724,18 +724,23 @@ class DeliveryPurpose(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
+    """Where a letter is on one channel. "sent" is an e-mail the mail server accepted
+    (nobody knows whether it reached the mailbox); "handed over" is a letter placed in
+    the portal, or one a person posted, handed over or told by phone, on the date they
+    give. `Delivery.state` says it in words for each channel."""
+
     QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    DELIVERED = "delivered", _("Delivered")
+    SENT = "sent", _("Sent (accepted by the mail server)")
+    FAILED = "failed", _("Not sent: error")
+    DELIVERED = "delivered", _("Handed over")
 
 
 DONE_DELIVERY_STATUSES = frozenset({DeliveryStatus.SENT, DeliveryStatus.DELIVERED})
 
 
 class Delivery(models.Model):
-    """One letter to the client on one channel: the outbox row. Created in the
-    transaction that decides to write to the client; sent by cases.delivery."""
+    """One letter to the client on one channel. Created in the transaction that decides
+    to write to the client (cases.delivery); its e-mail is sent by the outbox."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="deliveries"
@@ -756,17 +761,25 @@ class Delivery(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    # The e-mail channel's letter in the outbox (intranet.outbox), which sends it and
+    # keeps its tries; the delivery follows its status (cases.delivery).
+    outgoing = models.OneToOneField(
+        "intranet.OutgoingMessage",
+        verbose_name=_("e-mail"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+    # The day the letter was posted, handed over or told, as the registrar gives it.
+    handed_on = models.DateField(_("date sent or handed over"), null=True, blank=True)
     delivered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("marked delivered by"),
+        verbose_name=_("marked by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -792,24 +805,51 @@ class Delivery(models.Model):
         """Post, pickup and phone are delivered by a person."""
         return self.channel in {ReplyChannel.POST, ReplyChannel.PICKUP, ReplyChannel.PHONE}
 
+    @property
+    def attempts(self) -> int:
+        """Tries to send the e-mail (since a person last sent it again)."""
+        return self.outgoing.attempts if self.outgoing_id else 0
 
-class DeliveryAttempt(models.Model):
-    """One try to deliver: the log the workspace shows for a delivery."""
+    @property
+    def last_error(self) -> str:
+        if self.outgoing_id and self.status == DeliveryStatus.FAILED:
+            return self.outgoing.last_error
+        return ""
 
-    delivery = models.ForeignKey(
-        Delivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="log"
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices)
-    error = models.TextField(_("error"), blank=True)
+    @property
+    def state(self) -> str:
+        """The state in words, as honest as what is known: an e-mail is "sent" when the
+        mail server accepted it, a letter in the portal "read" once the client opened
+        the answer, post and pickup on the date the registrar gave."""
+        if self.status == DeliveryStatus.QUEUED:
+            if self.needs_hands:
+                return str(_("Waiting for the registrar"))
+            return str(_("Queued"))
+        if self.status == DeliveryStatus.FAILED:
+            return str(_("Not sent: error"))
+        if self.status == DeliveryStatus.SENT:
+            return _("Sent (accepted by the mail server) %(date)s") % {"date": _day(self.sent_at)}
+        if self.channel == ReplyChannel.PORTAL:
+            read_at = self.answer.read_at if self.answer_id else None
+            if read_at:
+                return _("Read %(date)s") % {"date": _day(read_at)}
+            return _("Placed in the portal %(date)s") % {"date": _day(self.delivered_at)}
+        day = f"{self.handed_on:%d.%m.%Y}" if self.handed_on else _day(self.delivered_at)
+        return HANDED_OVER[self.channel] % {"date": day}
 
-    class Meta:
-        verbose_name = _("delivery attempt")
-        verbose_name_plural = _("delivery attempts")
-        ordering = ["at", "pk"]
 
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.status}"
+def _day(moment) -> str:
+    return f"{timezone.localtime(moment):%d.%m.%Y}" if moment else ""
+
+
+# What a person marked, by channel (an e-mail: sent by other means after a failure).
+HANDED_OVER = {
+    ReplyChannel.POST: _("Sent by post %(date)s"),
+    ReplyChannel.PICKUP: _("Handed over in person %(date)s"),
+    ReplyChannel.PHONE: _("Told by phone %(date)s"),
+    ReplyChannel.EMAIL: _("Sent by other means %(date)s"),
+    ReplyChannel.PORTAL: _("Placed in the portal %(date)s"),
+}
 
 
 class Rating(models.Model):

@@ -1,7 +1,8 @@
 """Receivers of the cases desk for changes elsewhere in the intranet.
 
 A production calendar exception added, changed or removed in the admin re-dates the
-running cases it affects (`cases.redating`), once the change is committed."""
+running cases it affects (`cases.redating`), once the change is committed. A delivery
+deleted with its case (a retention act) takes its e-mail out of the outbox."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from cases.models import Delivery
+from intranet import outbox
 from intranet.models import CalendarOverride
 
 # The state of an exception before its save: (date, working), keyed by its pk.
@@ -50,3 +53,9 @@ def _after_commit(old, new) -> None:
         redating.redate(days, before, after, change=redating.describe_change(old, new))
 
     transaction.on_commit(run)
+
+
+@receiver(post_delete, sender=Delivery, dispatch_uid="cases.delivery_deleted")
+def _delivery_deleted(sender, instance: Delivery, **kwargs):
+    if instance.outgoing_id:
+        outbox.discard([instance.outgoing_id])

@@ -3,6 +3,8 @@
 - Every working day at CASES_DIGEST_HOUR: one digest mail per executor, co-executor
   and head of unit, listing their open cases that are overdue or due within 3 working
   days (never one mail per case).
+  The digests go through the outbox (intranet.outbox), one message per person and
+  day: a second run of the day queues nothing new, one bad address stops nobody else.
 - Every night: files uploaded with a form that was never completed are deleted."""
 
 from __future__ import annotations
@@ -13,24 +15,26 @@ import logging
 from celery import shared_task
 from celery.schedules import crontab
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from cases import deadlines
 from cases.choices import DeadlineState
 from cases.models import Attachment, Case
+from intranet import outbox
 from intranet.accounts.models import User
 from intranet.celery import beat_entries
 from intranet.workdays import get_calendar
 
 DIGEST_TASK = "cases.send_deadline_digest"
 PURGE_TASK = "cases.purge_orphan_attachments"
-DELIVER_TASK = "cases.deliver"
-REDISPATCH_TASK = "cases.redispatch_deliveries"
+DIGEST_MAIL = "cases.digest"
 
 logger = logging.getLogger(__name__)
+
+outbox.register(DIGEST_MAIL, _("Digest of cases due soon and overdue"))
 
 
 def digest_recipients(today: dt.date, calendar=None) -> dict[int, dict]:
@@ -59,13 +63,13 @@ def digest_recipients(today: dt.date, calendar=None) -> dict[int, dict]:
 
 @shared_task(name=DIGEST_TASK)
 def send_deadline_digest(today: str | None = None, force: bool = False) -> dict:
-    """Send the digests; returns who got one (usernames) and how many cases each.
+    """Queue the digests; returns who gets one (usernames) and how many cases each.
     Skips non-working days unless `force`."""
     calendar = get_calendar()
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     if not force and not calendar.is_working_day(day):
         return {"skipped": "non-working day", "recipients": {}}
-    messages, sent_to, no_address = [], {}, []
+    sent_to, no_address = {}, []
     with translation.override(settings.LANGUAGE_CODE):
         for entry in digest_recipients(day, calendar).values():
             user = entry["user"]
@@ -75,10 +79,9 @@ def send_deadline_digest(today: str | None = None, force: bool = False) -> dict:
             context = {**entry, "today": day}
             subject = render_to_string("cases/email/digest_subject.txt", context).strip()
             body = render_to_string("cases/email/digest.txt", context)
-            messages.append(EmailMessage(subject, body, to=[user.email]))
+            outbox.queue(kind=DIGEST_MAIL, to=user.email, subject=subject, body=body,
+                         key=f"{DIGEST_MAIL}:{day.isoformat()}:{user.pk}")  # fmt: skip
             sent_to[user.username] = len(entry["overdue"]) + len(entry["due_soon"])
-    if messages:
-        get_connection().send_messages(messages)
     return {"recipients": sent_to, "without_email": sorted(no_address)}
 
 
@@ -94,46 +97,6 @@ def purge_orphan_attachments(hours: int = 24) -> int:
     return count
 
 
-@shared_task(bind=True, name=DELIVER_TASK, acks_late=True)
-def deliver(self, delivery_id: int) -> str:
-    """Deliver one outbox row (see cases.delivery). A failed e-mail is retried with
-    exponential backoff; past the limit it stays failed for a person to act on.
-
-    Acknowledged late: a worker that dies while sending leaves the message with the
-    broker, which gives it to another worker (on Redis, after the visibility timeout);
-    `attempt` is idempotent, so the letter still goes once. Such a run is logged."""
-    from cases import delivery
-
-    if (self.request.delivery_info or {}).get("redelivered"):
-        logger.warning(
-            "delivery %s: task %s redelivered by the broker (a worker stopped before "
-            "acknowledging it)",
-            delivery_id,
-            self.request.id,
-        )
-    outcome = delivery.attempt(delivery_id)
-    if (
-        outcome == "failed"
-        and not self.request.is_eager
-        and self.request.retries + 1 < delivery.max_attempts()
-    ):
-        raise self.retry(countdown=delivery.backoff(self.request.retries), max_retries=None)
-    return outcome
-
-
-@shared_task(bind=True, name=REDISPATCH_TASK)
-def redispatch_deliveries(self) -> int:
-    """Send again the deliveries left queued or failed: a task lost while the broker
-    was down, a worker that died, retries that ran out before the mail server was back.
-    The tasks go to the queue this one came from."""
-    from cases import delivery
-
-    ids = list(delivery.due_for_redispatch().values_list("pk", flat=True)[:500])
-    info = self.request.delivery_info or {}
-    queue = None if self.request.is_eager else info.get("routing_key")
-    return delivery.dispatch(ids, queue=queue)
-
-
 @beat_entries
 def setup_periodic_tasks(sender, **kwargs):
     hour = getattr(settings, "CASES_DIGEST_HOUR", 8)
@@ -142,9 +105,4 @@ def setup_periodic_tasks(sender, **kwargs):
     )
     sender.add_periodic_task(
         crontab(hour=3, minute=30), purge_orphan_attachments.s(), name="cases: orphan uploads"
-    )
-    sender.add_periodic_task(
-        60.0 * getattr(settings, "CASES_DELIVERY_REDISPATCH_EVERY_MINUTES", 5),
-        redispatch_deliveries.s(),
-        name="cases: deliveries left in the outbox",
     )

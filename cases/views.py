@@ -487,7 +487,7 @@ def _answer_context(request, case, forms: dict) -> dict:
         and permissions.can_register_answer(user, case),
         "needs_approval": answer is not None and services.needs_approval(case, answer.kind),
         "can_manage_delivery": permissions.can_manage_delivery(user, case),
-        "deliveries": case.deliveries.prefetch_related("log").order_by("created_at", "pk"),
+        "deliveries": _deliveries(case, forms, permissions.can_manage_delivery(user, case)),
         "clarifications": case.clarifications.select_related("asked_by"),
         "body_requests": case.body_requests.all(),
         "forwarding": getattr(case, "forwarding", None),
@@ -528,6 +528,19 @@ def _answer_context(request, case, forms: dict) -> dict:
     if can_approve:
         context["review_form"] = forms.get("review") or CommentForm()
     return context
+
+
+def _deliveries(case, forms: dict, can_manage: bool) -> list:
+    """The letters to the client with their state; a registrar's mark form on each one
+    a person still has to mark (bound with the errors after a refused mark)."""
+    from cases.forms import DeliveryMarkForm
+
+    items = list(case.deliveries.select_related("outgoing", "answer").order_by("created_at", "pk"))
+    for item in items:
+        item.mark_form = None
+        if can_manage and not item.is_done:
+            item.mark_form = forms.get(f"delivery-{item.pk}") or DeliveryMarkForm(delivery=item)
+    return items
 
 
 def _typical_answers(request, case, query: str):
@@ -764,16 +777,28 @@ def _delivery(request, pk: int, delivery_pk: int):
 
 @require_POST
 def delivery_action(request, pk: int, delivery_pk: int):
-    from cases import delivery as outbox
+    """Send a failed e-mail again, or mark a letter sent or handed over on a day (the
+    form again with its errors when the day is refused, the note kept)."""
+    from cases import delivery
+    from cases.forms import DeliveryMarkForm
 
     case, item = _delivery(request, pk, delivery_pk)
     if request.POST.get("action") == "retry":
-        outbox.retry(item, request.user)
-        messages.success(request, _("Sent again."))
-    else:
-        outbox.mark_delivered(item, request.user, request.POST.get("note", ""))
-        messages.success(request, _("Marked delivered."))
-    return redirect(case.get_absolute_url() + "#deliveries")
+        delivery.retry(item, request.user)
+        messages.success(request, _("Queued to be sent again."))
+        return redirect(case.get_absolute_url() + "#deliveries")
+    form = DeliveryMarkForm(request.POST, delivery=item)
+    if form.is_valid():
+        try:
+            item = delivery.mark_delivered(
+                item, request.user, form.cleaned_data["note"], on=form.cleaned_data["on"]
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Marked: %(state)s.") % {"state": item.state})
+            return redirect(case.get_absolute_url() + "#deliveries")
+    return _render_case(request, case, status=400, forms={f"delivery-{item.pk}": form})
 
 
 def delivery_print(request, pk: int, delivery_pk: int):

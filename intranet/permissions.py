@@ -38,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"cases.{p}_topicroute" for p in MODEL_PERMS],
         *[f"cases.{p}_unitcasesettings" for p in MODEL_PERMS],
         "audit.view_auditevent",
+        "intranet.view_outgoingmessage",
+        "intranet.change_outgoingmessage",
         "wagtailcore.change_site",
     ],
 }

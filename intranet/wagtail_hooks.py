@@ -1,12 +1,27 @@
 from django.contrib.auth.views import redirect_to_login
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
+from intranet.audit.views import ReadOnlyPermissionPolicy
+from intranet.models import OutgoingMessage
+from intranet.outbox_admin import OutgoingMessageViewSet
 from intranet.viewsets import OrganisationGroup
+
+# Wagtail's own views only read the outbox; sending again and closing are the outbox
+# admin's own views, with their own permission (intranet.outbox_admin).
+register_permission_policy(
+    OutgoingMessage, ReadOnlyPermissionPolicy(OutgoingMessage), exact_class=True
+)
 
 
 @hooks.register("register_admin_viewset")
 def register_organisation():
     return OrganisationGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox():
+    return OutgoingMessageViewSet("outbox")
 
 
 @hooks.register("before_serve_page")

@@ -20,6 +20,7 @@ class KbConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import api, signals, tasks  # noqa: F401  (endpoint, receivers, beat entry)
+        # The endpoint, the receivers, the beat entry, the kinds of mail of the outbox.
+        from . import api, services, signals, tasks  # noqa: F401
 
         post_migrate.connect(_sync_permissions, dispatch_uid="kb-role-permissions")

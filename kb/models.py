@@ -817,7 +817,15 @@ class Notification(models.Model):
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # The same text by e-mail, in the outbox (intranet.outbox), which sends it.
+    message = models.ForeignKey(
+        "intranet.OutgoingMessage",
+        verbose_name=_("e-mail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 """Multi-model operations of the knowledge base, one transaction each: flagging articles
-when a cited act changes, notifying the owners, the daily review digest, feedback."""
+when a cited act changes, notifying the owners, the daily review digest, feedback. Mail
+goes through the outbox (intranet.outbox)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,23 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from intranet import links
+from intranet import links, outbox
 from intranet.security import client_text
 
 from .models import ArticleFeedback, ArticlePage, KBDigestLog, LegalAct, Notification
 from .ownership import unit_recipients
+
+NOTIFICATION = "kb.notification"
+REVIEW_DIGEST = "kb.digest"
+
+outbox.register(NOTIFICATION, gettext_lazy("Knowledge base notice"))
+outbox.register(REVIEW_DIGEST, gettext_lazy("Knowledge base review digest"))
 
 
 def admin_edit_url(page) -> str:
@@ -28,32 +35,21 @@ def admin_edit_url(page) -> str:
 
 
 def notify(users, subject: str, body: str, url: str = "", email: bool = True) -> list:
-    """Create an in-app notification for each user; if `email`, mail the same text
-    after the transaction commits (through Celery when a broker is configured)."""
-    notes = [
-        Notification.objects.create(recipient=user, subject=subject, body=body, url=url)
-        for user in users
-    ]
-    if email and notes:
-        ids = [note.pk for note in notes]
-
-        def queue():
-            from .tasks import send_notification_emails
-
-            send_notification_emails.delay(ids)
-
-        transaction.on_commit(queue)
+    """Create an in-app notification for each user; if `email`, the same text is
+    queued in the outbox for those with an address, sent once the transaction
+    commits."""
+    notes = []
+    for user in users:
+        message = None
+        if email and user.email:
+            text = body if not url else f"{body}\n\n{url}"
+            message = outbox.queue(kind=NOTIFICATION, to=user.email, subject=subject, body=text)
+        notes.append(
+            Notification.objects.create(
+                recipient=user, subject=subject, body=body, url=url, message=message
+            )
+        )
     return notes
-
-
-def send_notification_email(note: Notification) -> bool:
-    """Mail one notification (once); False when the recipient has no address."""
-    if note.emailed_at is not None or not note.recipient.email:
-        return False
-    body = note.body if not note.url else f"{note.body}\n\n{note.url}"
-    send_mail(note.subject, body, None, [note.recipient.email])
-    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
-    return True
 
 
 # ------------------------------------------------------------- amended legal acts
@@ -170,17 +166,18 @@ def send_review_digests(today: dt.date | None = None) -> int:
                         "count": len(items)
                     }
                     body = _digest_text(items, today)
+                    message = None
+                    if user.email:
+                        message = outbox.queue(
+                            kind=REVIEW_DIGEST, to=user.email, subject=subject, body=body
+                        )
                     Notification.objects.create(
                         recipient=user,
                         subject=subject,
                         body=body,
                         url=admin_edit_url(items[0]),
-                        emailed_at=timezone.now() if user.email else None,
+                        message=message,
                     )
-                    if user.email:
-                        # Inside the transaction: if the mail fails, the log row goes too
-                        # and tomorrow's (or a retried) run sends it.
-                        send_mail(subject, body, None, [user.email])
                     sent += 1
             except IntegrityError:
                 # A concurrent run recorded this person's digest first.

@@ -19,17 +19,6 @@ def send_review_digests(today: str | None = None) -> int:
     return run(dt.date.fromisoformat(today) if today else None)
 
 
-@shared_task(name="kb.send_notification_emails")
-def send_notification_emails(notification_ids: list[int]) -> int:
-    from .models import Notification
-    from .services import send_notification_email
-
-    sent = 0
-    for note in Notification.objects.select_related("recipient").filter(pk__in=notification_ids):
-        sent += send_notification_email(note)
-    return sent
-
-
 @beat_entries
 def register_periodic_tasks(sender, **kwargs):
     # 07:00 Moscow time, before the working day starts.

@@ -9,3 +9,6 @@ class ConsultationsConfig(AppConfig):
     label = "consultations"
     verbose_name = _("Consultation line")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cases.consultations import digest  # noqa: F401  (its kind of mail, registered)

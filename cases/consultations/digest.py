@@ -1,19 +1,26 @@
-"""Each unit's editors and head get the new gaps of their own unit, once."""
+"""Each unit's editors and head get the new gaps of their own unit, once: one message
+per person through the outbox (intranet.outbox), queued in the transaction that records
+the gaps as notified."""
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.consultations import gaps
 from cases.consultations.models import GapNotice
-from intranet import links
+from intranet import links, outbox
+
+GAP_DIGEST = "consultations.gaps"
+
+outbox.register(GAP_DIGEST, gettext_lazy("Knowledge gaps of a unit"))
 
 
 def send_gap_digests() -> int:
-    """Mails one digest per unit with new gaps; returns the number of letters sent."""
+    """Queues one digest per unit with new gaps, to each of its editors and heads;
+    returns the number of units written to."""
     from intranet.models import Unit
     from kb.ownership import unit_recipients
 
@@ -49,11 +56,8 @@ def send_gap_digests() -> int:
                 ],
                 ignore_conflicts=True,
             )
-            send_mail(
-                _("Knowledge gaps of %(unit)s") % {"unit": unit},
-                body,
-                None,
-                recipients,
-            )
+            subject = _("Knowledge gaps of %(unit)s") % {"unit": unit}
+            for recipient in recipients:
+                outbox.queue(kind=GAP_DIGEST, to=recipient, subject=subject, body=body)
         letters += 1
     return letters

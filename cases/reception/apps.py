@@ -10,3 +10,6 @@ class ReceptionConfig(AppConfig):
     label = "reception"
     verbose_name = _("Personal reception")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cases.reception import reminders  # noqa: F401  (its kinds of mail, registered)

@@ -115,7 +115,7 @@ def _past_visit(planner, day, users, username, topic, question, outcome, message
         point=planner.point, starts_at=slot.starts, ends_at=slot.ends, client=client,
         topic=topic, question=question, reminder_channel=ReminderChannel.EMAIL,
         reminder_contact=client.email, unit=services.unit_for_topic(topic), created_at=booked_at,
-        reminder_sent_at=slot.starts - dt.timedelta(hours=20), reminder_attempts=1,
+        reminder_sent_at=slot.starts - dt.timedelta(hours=20),
     )  # fmt: skip
     BookingEvent.objects.create(
         booking=booking, kind=EventKind.BOOKED, actor=client, at=booked_at,

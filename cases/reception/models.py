@@ -107,8 +107,15 @@ class Booking(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
-    reminder_attempts = models.PositiveSmallIntegerField(_("reminder attempts"), default=0)
-    reminder_error = models.TextField(_("last reminder error"), blank=True)
+    # The e-mail reminder in the outbox (intranet.outbox), which sends and retries it.
+    reminder_message = models.ForeignKey(
+        "intranet.OutgoingMessage",
+        verbose_name=_("reminder e-mail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = BookingQuerySet.as_manager()
 

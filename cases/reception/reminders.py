@@ -1,60 +1,48 @@
 """Informing visitors (seed 000 §2.1): the day before the visit each booked visitor gets a
 reminder on the channel they chose, once.
 
-- e-mail: through Django's mail framework (whatever EMAIL_BACKEND / EMAIL_URL the
-  deployment uses, as the answers' deliveries in `cases.delivery`), with a Message-ID of
-  its own; a failure is recorded on the booking and tried again by the next run, at most
-  MAX_ATTEMPTS times;
+- e-mail: queued in the outbox (`intranet.outbox`), which sends it, tries again with
+  backoff and keeps each try; the booking holds the message (`reminder_message`) and is
+  marked reminded when the mail server accepts it (`_follow`). The message's key (the
+  booking and the time of its visit) makes a second run, or two runs at once, queue
+  nothing more; a moved booking gets a new reminder and its old one is closed;
 - portal: the reminder is shown on the visitor's "my bookings" page;
 - phone: nobody can phone automatically: the visitor is marked "to call" on the
   registrar's list of the day, and the registrar records the call.
 
-`reminder_sent_at` is set in the transaction that holds the booking's row lock (SELECT …
-FOR UPDATE SKIP LOCKED), so two runs at once never send the same reminder twice."""
+A registrar who moves or cancels a client's booking tells the client by e-mail, through
+the outbox too (`notify_change`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.reception.models import Booking, BookingEvent, EventKind, ReminderChannel
-from intranet import links
+from intranet import links, outbox
+from intranet.models import MessageStatus, OutgoingMessage
 
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
+REMINDER = "reception.reminder"
+CHANGE = "reception.change"
 
 
 def due(day: dt.date):
-    """Active bookings on `day` whose reminder has not gone out."""
+    """Active bookings on `day` whose reminder has been neither given nor queued."""
     tz = timezone.get_current_timezone()
     low = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     return Booking.objects.active().filter(
         starts_at__gte=low,
         starts_at__lt=low + dt.timedelta(days=1),
         reminder_sent_at__isnull=True,
-        reminder_attempts__lt=MAX_ATTEMPTS,
+        reminder_message__isnull=True,
     )
-
-
-def _mail(booking: Booking, subject: str, body: str) -> None:
-    domain = getattr(settings, "CASES_MESSAGE_ID_DOMAIN", "intranet.local")
-    message = EmailMessage(
-        subject,
-        body,
-        to=[booking.reminder_contact],
-        headers={"Message-ID": make_msgid(f"reception{booking.pk}", domain)},
-    )
-    get_connection(fail_silently=False).send_messages([message])
 
 
 def _letter(booking: Booking) -> tuple[str, str]:
@@ -64,46 +52,58 @@ def _letter(booking: Booking) -> tuple[str, str]:
 
 
 def remind(booking_id: int, now: dt.datetime | None = None) -> str:
-    """One reminder: "sent", "portal", "phone" (left for the registrar), "done" (already
-    sent), "busy" (another run has it), "failed"."""
+    """One reminder: "queued" (e-mail, in the outbox), "portal", "phone" (left for the
+    registrar), "done" (already given, queued or no longer active)."""
     now = now or timezone.now()
+    booking = Booking.objects.select_related("point", "client").filter(pk=booking_id).first()
+    if (
+        booking is None
+        or booking.reminder_sent_at is not None
+        or booking.reminder_message_id is not None
+        or not booking.is_active
+    ):
+        return "done"
+    if booking.reminder_channel == ReminderChannel.PHONE:
+        return "phone"
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("point", "client")
-            .filter(pk=booking_id)
-            .first()
-        )
-        if booking is None:
-            return "busy"
-        if booking.reminder_sent_at is not None or not booking.is_active:
-            return "done"
-        if booking.reminder_channel == ReminderChannel.PHONE:
-            return "phone"
         if booking.reminder_channel == ReminderChannel.PORTAL:
-            booking.reminder_sent_at = now
-            booking.save(update_fields=["reminder_sent_at", "updated_at"])
+            # A conditional update: of two runs at once, one records the reminder.
+            if not Booking.objects.filter(pk=booking.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now, updated_at=now
+            ):
+                return "done"
             _record(booking, _("Reminder shown in the portal."), now)
             return "portal"
-        booking.reminder_attempts += 1
-        try:
-            if not booking.reminder_contact:
-                raise ValueError(_("No e-mail address for the reminder."))
-            with translation.override(settings.LANGUAGE_CODE):
-                subject, body = _letter(booking)
-            _mail(booking, subject, body)
-        except Exception as exc:
-            booking.reminder_error = f"{type(exc).__name__}: {exc}"[:2000]
-            booking.save(update_fields=["reminder_attempts", "reminder_error", "updated_at"])
-            logger.warning("reception reminder %s failed: %s", booking.pk, booking.reminder_error)
-            return "failed"
-        booking.reminder_sent_at, booking.reminder_error = now, ""
-        booking.save(
-            update_fields=["reminder_sent_at", "reminder_attempts", "reminder_error", "updated_at"]
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, body = _letter(booking)
+        message = outbox.queue(
+            kind=REMINDER,
+            to=booking.reminder_contact,
+            subject=subject,
+            body=body,
+            key=f"{REMINDER}:{booking.pk}:{booking.starts_at:%Y%m%dT%H%M%z}",
         )
-        _record(booking, _("Reminder sent by e-mail to %(to)s.")
-                % {"to": booking.reminder_contact}, now)  # fmt: skip
-        return "sent"
+        Booking.objects.filter(pk=booking.pk).update(reminder_message=message, updated_at=now)
+    return "queued"
+
+
+def _follow(message: OutgoingMessage) -> None:
+    """The mail server accepted a reminder: the booking is reminded (once)."""
+    if message.status != MessageStatus.SENT:
+        return
+    booking = Booking.objects.filter(reminder_message=message, reminder_sent_at__isnull=True)
+    booking = booking.first()
+    if booking is None:
+        return  # moved or reminded meanwhile
+    Booking.objects.filter(pk=booking.pk).update(
+        reminder_sent_at=message.sent_at, updated_at=timezone.now()
+    )
+    _record(booking, _("Reminder sent by e-mail to %(to)s.") % {"to": message.recipient},
+            message.sent_at)  # fmt: skip
+
+
+outbox.register(REMINDER, gettext_lazy("Reminder of a reception visit"), on_change=_follow)
+outbox.register(CHANGE, gettext_lazy("Reception booking changed by a registrar"))
 
 
 def _record(booking: Booking, message: str, now) -> None:
@@ -124,19 +124,22 @@ def send_reminders(today: dt.date | None = None, now: dt.datetime | None = None)
     return counts
 
 
-def notify_change(booking_id: int, message: str) -> None:
+def withdraw(message_id: int | None, by) -> None:
+    """Close a reminder not yet sent: its booking was moved or cancelled."""
+    message = OutgoingMessage.objects.filter(pk=message_id).first() if message_id else None
+    if message is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            outbox.cancel(message, by, _("The booking has changed."))
+
+
+def notify_change(booking: Booking, message: str) -> None:
     """Tell the visitor that a registrar cancelled or moved their booking: an e-mail
-    when e-mail is their channel (otherwise the change is on their "my bookings" page)."""
-    booking = Booking.objects.select_related("point").filter(pk=booking_id).first()
-    if booking is None or booking.reminder_channel != ReminderChannel.EMAIL:
-        return
-    if not booking.reminder_contact:
+    when e-mail is their channel (otherwise the change is on their "my bookings" page).
+    Call inside the transaction of the change: it goes once that commits."""
+    if booking.reminder_channel != ReminderChannel.EMAIL or not booking.reminder_contact:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Your reception booking has changed")
         body = "\n\n".join([str(message), booking.point.title, booking.point.address,
                             links.absolute(reverse("reception:mine"))])  # fmt: skip
-    try:
-        _mail(booking, subject, body)
-    except Exception:
-        logger.warning("reception change notice %s not sent", booking_id, exc_info=True)
+    outbox.queue(kind=CHANGE, to=booking.reminder_contact, subject=subject, body=body)

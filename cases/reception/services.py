@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cases import permissions
 from cases.choices import Channel, ReplyChannel
+from cases.reception import reminders
 from cases.reception.models import (
     Booking,
     BookingEvent,
@@ -169,6 +170,7 @@ def cancel(booking: Booking, by, *, shown_starts: str, reason: str = "") -> Book
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "cancelled_at", "updated_at"])
+        _withdraw_reminder(booking, by)
         message = _("Cancelled the visit of %(when)s.") % {"when": when(booking)}
         reason = client_text(reason)
         if reason:
@@ -198,8 +200,8 @@ def reschedule(booking: Booking, by, starts: dt.datetime, *, shown_starts: str,
             old = booking.starts_at
             booking.starts_at, booking.ends_at = slot.starts, slot.ends
             # The reminder is for the new date.
-            booking.reminder_sent_at, booking.reminder_attempts = None, 0
-            booking.reminder_error = ""
+            _withdraw_reminder(booking, by)
+            booking.reminder_sent_at = booking.reminder_message = None
             booking.save()
             message = _("Moved from %(old)s to %(new)s.") % {"old": when(old),
                                                                "new": when(booking)}  # fmt: skip
@@ -226,12 +228,16 @@ def _check_shown(booking: Booking, shown_starts: str) -> None:
 
 def _notify_if_not_own(booking: Booking, by, message: str) -> None:
     """A registrar changed the client's booking: tell the client."""
-    if by.pk == booking.client_id:
-        return
-    from cases.reception import reminders
+    if by.pk != booking.client_id:
+        reminders.notify_change(booking, message)
 
-    pk = booking.pk
-    transaction.on_commit(lambda: reminders.notify_change(pk, message))
+
+def _withdraw_reminder(booking: Booking, by) -> None:
+    """A reminder queued for the booking's old time is closed once the change is
+    committed, outside the booking's lock (the outbox locks its message first)."""
+    message_id = booking.reminder_message_id
+    if message_id:
+        transaction.on_commit(lambda: reminders.withdraw(message_id, by))
 
 
 def mark_reminded(booking: Booking, by, *, shown_starts: str) -> Booking:
@@ -363,6 +369,6 @@ def day_list(point, day: dt.date):
     return (
         Booking.objects.active()
         .filter(point=point, starts_at__gte=low, starts_at__lt=high)
-        .select_related("client", "card", "card__case", "unit")
+        .select_related("client", "card", "card__case", "unit", "reminder_message")
         .order_by("starts_at")
     )

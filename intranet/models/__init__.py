@@ -2,6 +2,7 @@ from intranet.accounts.models import User
 
 from .calendar import CalendarOverride
 from .org import StaffProfile, Unit
+from .outbox import MessageAttachment, MessageAttempt, MessageStatus, OutgoingMessage
 from .pages import ContentPage, HomePage, StaffDirectoryPage
 from .reception import ReceptionHours, ReceptionPointPage, ReceptionRoom
 
@@ -9,6 +10,10 @@ __all__ = [
     "CalendarOverride",
     "ContentPage",
     "HomePage",
+    "MessageAttachment",
+    "MessageAttempt",
+    "MessageStatus",
+    "OutgoingMessage",
     "ReceptionHours",
     "ReceptionPointPage",
     "ReceptionRoom",

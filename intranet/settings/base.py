@@ -196,6 +196,28 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "intranet@example.gov.ru")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (intranet/outbox.py), every e-mail the portal sends: a failed message is
+# tried again after this many seconds, doubling (at most an hour), up to this many tries,
+# then left for a person (admin: Settings → Outgoing mail); the beat task, every few
+# minutes, sends again what is still queued or failed and due after this many minutes
+# (a broker that was down, a lost task). The CASES_DELIVERY_* names of these values
+# before the outbox served every kind of mail are still read.
+OUTBOX_RETRY_BASE_SECONDS = int(
+    os.environ.get(
+        "OUTBOX_RETRY_BASE_SECONDS", os.environ.get("CASES_DELIVERY_RETRY_BASE_SECONDS", "60")
+    )
+)
+OUTBOX_MAX_ATTEMPTS = int(
+    os.environ.get("OUTBOX_MAX_ATTEMPTS", os.environ.get("CASES_DELIVERY_MAX_ATTEMPTS", "8"))
+)
+OUTBOX_REDISPATCH_MINUTES = int(
+    os.environ.get(
+        "OUTBOX_REDISPATCH_MINUTES", os.environ.get("CASES_DELIVERY_REDISPATCH_MINUTES", "10")
+    )
+)
+OUTBOX_REDISPATCH_EVERY_MINUTES = 5
+# Message-IDs end with this domain; empty: the domain of DEFAULT_FROM_EMAIL.
+OUTBOX_MESSAGE_ID_DOMAIN = ""
 
 # Celery: CELERY_BROKER_URL unset means the embedded default, tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -320,13 +342,6 @@ CASES_ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
 CASES_ATTACHMENT_MAX_COUNT = 10
 # Daily digest of cases due soon and overdue, to executors and heads (Moscow time).
 CASES_DIGEST_HOUR = int(os.environ.get("CASES_DIGEST_HOUR", "8"))
-# Answer delivery (cases/delivery.py): e-mail retries back off from this many seconds
-# (doubling, at most 1 hour), up to this many tries; the beat task sends again what is
-# still queued or failed after this many minutes (a broker that was down, a lost task).
-CASES_DELIVERY_RETRY_BASE_SECONDS = int(os.environ.get("CASES_DELIVERY_RETRY_BASE_SECONDS", "60"))
-CASES_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("CASES_DELIVERY_MAX_ATTEMPTS", "8"))
-CASES_DELIVERY_REDISPATCH_MINUTES = int(os.environ.get("CASES_DELIVERY_REDISPATCH_MINUTES", "10"))
-CASES_DELIVERY_REDISPATCH_EVERY_MINUTES = 5
 # Outgoing numbers of answers: ИСХ-2026-000001.
 CASES_OUTGOING_PREFIX = "ИСХ"
 # Plain-language assistant: the longest sentence without a warning; refusal grounds need

@@ -245,7 +245,7 @@ def test_deliveries_are_created_with_the_registration_even_if_the_broker_is_down
 ):
     from celery import current_app
 
-    from cases import delivery, tasks
+    from intranet import outbox, tasks
 
     _no_approval(org)
     services.save_answer(assigned, org.executor, kind=AnswerKind.MERITS, body="<p>Ответ.</p>")
@@ -254,28 +254,34 @@ def test_deliveries_are_created_with_the_registration_even_if_the_broker_is_down
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("broker down")
 
-    original = tasks.deliver.apply_async
-    tasks.deliver.apply_async = broker_down
+    original = tasks.send_message.apply_async
+    tasks.send_message.apply_async = broker_down
     try:
         with commit():
             answer = services.register_answer(assigned, org.executor)
     finally:
-        tasks.deliver.apply_async = original
+        tasks.send_message.apply_async = original
     assert answer.is_registered and mail.outbox == []
     queued = Delivery.objects.filter(answer=answer, channel="email").get()
     assert queued.status == DeliveryStatus.QUEUED
-    assert not delivery.due_for_redispatch().exists()  # too fresh
-    settings.CASES_DELIVERY_REDISPATCH_MINUTES = 0
+    assert queued.outgoing.status == "queued"
+    # The portal needs no broker: the letter is there once the registration commits.
+    portal = Delivery.objects.get(answer=answer, channel="portal")
+    assert portal.status == DeliveryStatus.DELIVERED
+    assert not outbox.due_for_redispatch().exists()  # too fresh
+    settings.OUTBOX_REDISPATCH_MINUTES = 0
     assert current_app.conf.task_always_eager
-    assert tasks.redispatch_deliveries() == 2  # e-mail and portal
+    assert tasks.redispatch_outbox() == 1  # the e-mail
     assert len(mail.outbox) == 1
-    assert tasks.redispatch_deliveries() == 0
+    queued.refresh_from_db()
+    assert queued.status == DeliveryStatus.SENT
+    assert tasks.redispatch_outbox() == 0
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
 def test_a_repeated_task_never_sends_twice(assigned, org, commit):
-    from cases import tasks
+    from intranet import tasks
 
     _no_approval(org)
     services.save_answer(assigned, org.executor, kind=AnswerKind.MERITS, body="<p>Ответ.</p>")
@@ -283,9 +289,9 @@ def test_a_repeated_task_never_sends_twice(assigned, org, commit):
     with commit():
         answer = services.register_answer(assigned, org.executor)
     email = Delivery.objects.get(answer=answer, channel="email")
-    assert tasks.deliver(email.pk) == "done"
+    assert tasks.send_message(email.outgoing_id) == "done"
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].extra_headers["Message-ID"] == email.message_id
+    assert mail.outbox[0].extra_headers["Message-ID"] == email.outgoing.message_id
 
 
 @pytest.mark.django_db
@@ -313,7 +319,9 @@ def test_a_failed_email_stays_visible_until_a_person_acts(assigned, org, commit,
         list(apply_queue(Case.objects.visible_to(org.executor), "delivery_problems", org.executor))
         == []
     )
-    assert list(email.log.values_list("status", flat=True)) == ["failed", "queued", "sent"]
+    assert list(email.outgoing.log.values_list("status", flat=True)) == ["failed", "queued", "sent"]
+    # The same Message-ID on the try that failed and on the one that went.
+    assert mail.outbox[0].extra_headers["Message-ID"] == email.outgoing.message_id
 
 
 class RefusingBackend:
