@@ -200,21 +200,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # tried again after this many seconds, doubling (at most an hour), up to this many tries,
 # then left for a person (admin: Settings → Outgoing mail); the beat task, every few
 # minutes, sends again what is still queued or failed and due after this many minutes
-# (a broker that was down, a lost task). The CASES_DELIVERY_* names of these values
-# before the outbox served every kind of mail are still read.
-OUTBOX_RETRY_BASE_SECONDS = int(
-    os.environ.get(
-        "OUTBOX_RETRY_BASE_SECONDS", os.environ.get("CASES_DELIVERY_RETRY_BASE_SECONDS", "60")
-    )
-)
-OUTBOX_MAX_ATTEMPTS = int(
-    os.environ.get("OUTBOX_MAX_ATTEMPTS", os.environ.get("CASES_DELIVERY_MAX_ATTEMPTS", "8"))
-)
-OUTBOX_REDISPATCH_MINUTES = int(
-    os.environ.get(
-        "OUTBOX_REDISPATCH_MINUTES", os.environ.get("CASES_DELIVERY_REDISPATCH_MINUTES", "10")
-    )
-)
+# (a broker that was down, a lost task). Named CASES_DELIVERY_* before the outbox
+# served every kind of mail.
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_REDISPATCH_MINUTES = int(os.environ.get("OUTBOX_REDISPATCH_MINUTES", "10"))
 OUTBOX_REDISPATCH_EVERY_MINUTES = 5
 # Message-IDs end with this domain; empty: the domain of DEFAULT_FROM_EMAIL.
 OUTBOX_MESSAGE_ID_DOMAIN = ""

@@ -52,8 +52,8 @@ def smtp(monkeypatch):
     monkeypatch.setenv("TEST_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
     monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")
     monkeypatch.setenv("EMAIL_PORT", str(port))
-    monkeypatch.setenv("CASES_DELIVERY_RETRY_BASE_SECONDS", "1")
-    monkeypatch.setenv("CASES_DELIVERY_REDISPATCH_MINUTES", "0")
+    monkeypatch.setenv("OUTBOX_RETRY_BASE_SECONDS", "1")
+    monkeypatch.setenv("OUTBOX_REDISPATCH_MINUTES", "0")
     try:
         yield handler
     finally:
@@ -97,21 +97,22 @@ def test_nothing_lost_smtp_refusals_and_a_broker_down(
     tests/conftest.py on serialized rollback)."""
     from celery import current_app as app
 
-    from cases.tasks import deliver, redispatch_deliveries
+    from intranet.tasks import redispatch_outbox, send_message
 
     # 1. The SMTP server refuses twice (550), then accepts: retried, one mail only.
     smtp.refuse = 2
     services.register_answer(ready_answer, org.executor)  # commits: the task goes out
     assert wait_for(lambda: email_of(ready_answer).status == DeliveryStatus.SENT)
     email = email_of(ready_answer)
-    assert list(email.log.values_list("status", flat=True)) == ["failed", "failed", "sent"]
-    assert "550" in email.log.first().error
+    log = email.outgoing.log
+    assert list(log.values_list("status", flat=True)) == ["failed", "failed", "sent"]
+    assert "550" in log.first().error
     assert len(smtp.messages) == 1
     assert smtp.messages[0].rcpt_tos == ["client@example.gov.ru"]
-    assert email.message_id in smtp.messages[0].content.decode()
+    assert email.outgoing.message_id in smtp.messages[0].content.decode()
     # The beat task and a repeated task find it sent: no second mail.
-    redispatch_deliveries.delay().get(timeout=30)
-    assert deliver.delay(email.pk).get(timeout=30) == "done"
+    redispatch_outbox.delay().get(timeout=30)
+    assert send_message.delay(email.outgoing_id).get(timeout=30) == "done"
     assert len(smtp.messages) == 1
     # The post letter waits for the registrar; the portal copy is delivered.
     kinds = dict(Delivery.objects.filter(case=ready_answer).values_list("channel", "status"))
@@ -141,7 +142,7 @@ def test_nothing_lost_smtp_refusals_and_a_broker_down(
     assert email_of(case).status == DeliveryStatus.QUEUED
     assert len(smtp.messages) == 1
     # The broker is back: the periodic outbox task picks the letter up.
-    assert redispatch_deliveries.delay().get(timeout=30) >= 1
+    assert redispatch_outbox.delay().get(timeout=30) >= 1
     assert wait_for(lambda: email_of(case).status == DeliveryStatus.SENT)
     assert len(smtp.messages) == 2
     assert smtp.messages[1].rcpt_tos == ["second@example.gov.ru"]

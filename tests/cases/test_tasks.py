@@ -1,6 +1,7 @@
 """The daily digest of cases due soon and overdue: one mail per person."""
 
 import socket
+import time
 
 import pytest
 from django.core import mail
@@ -27,9 +28,11 @@ def digest_cases(org, make_case):
 
 
 @pytest.mark.django_db
-def test_digest_one_mail_per_person(digest_cases, org):
+def test_digest_one_mail_per_person(digest_cases, org, django_capture_on_commit_callbacks):
     soon, late = digest_cases
-    result = send_deadline_digest("2026-03-30")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send_deadline_digest("2026-03-30")
     assert result["recipients"] == {
         "executor": 1, "editor": 1, "head": 1, "executor2": 1, "head2": 1,
     }  # fmt: skip
@@ -40,6 +43,10 @@ def test_digest_one_mail_per_person(digest_cases, org):
     assert soon.registration_number not in to_head2.body
     assert "Просрочено" in to_head2.body
     assert soon.registration_number in by_address["editor@example.gov.ru"].body
+    # Through the outbox, once a day: a second run the same day queues nothing new.
+    with django_capture_on_commit_callbacks(execute=True):
+        send_deadline_digest("2026-03-30")
+    assert len(mail.outbox) == 5
 
 
 @pytest.mark.django_db
@@ -91,6 +98,10 @@ def smtp_server(monkeypatch):
 def test_digest_through_a_real_worker(smtp_server, digest_cases, celery_worker):
     result = send_deadline_digest.delay("2026-03-30").get(timeout=60)
     assert set(result["recipients"]) == {"executor", "editor", "head", "executor2", "head2"}
+    # Queued in the outbox by the task, sent by the worker once committed.
+    deadline = time.monotonic() + 60
+    while len(smtp_server.messages) < 5 and time.monotonic() < deadline:
+        time.sleep(0.3)
     recipients = sorted(addr for env in smtp_server.messages for addr in env.rcpt_tos)
     assert recipients == sorted(
         f"{name}@example.gov.ru" for name in ("executor", "editor", "head", "executor2", "head2")

@@ -24,7 +24,7 @@ from celery.signals import after_task_publish
 
 from cases import services
 from cases.models import Delivery, DeliveryStatus
-from cases.tasks import DELIVER_TASK, REDISPATCH_TASK
+from intranet.tasks import REDISPATCH_TASK, SEND_TASK
 from tests.cases.test_delivery_worker import email_of, free_port, ready_answer, wait_for  # noqa: F401
 from tests.conftest import ROOT, stop_worker, worker_env
 
@@ -130,12 +130,16 @@ def test_worker_killed_mid_delivery_the_letter_goes_once(
         email = email_of(ready_answer)
 
         def sends():
-            return [t for name, t, args in published if (name, args) == (DELIVER_TASK, (email.pk,))]
+            return [
+                t
+                for name, t, args in published
+                if (name, args) == (SEND_TASK, (email.outgoing_id,))
+            ]
 
         assert len(sends()) == 1, published
         task_id = sends()[0]
         assert wait_for(lambda: stalling_smtp.calls == 1, timeout=30), "the letter never left"
-        assert f"cases.deliver[{task_id}] received" in first.log_path.read_text()
+        assert f"{SEND_TASK}[{task_id}] received" in first.log_path.read_text()
         # The task has started (an early acknowledgement would have been sent by now);
         # the worker is inside the SMTP conversation. Kill the whole worker, main process
         # and pool child, without a chance to acknowledge or to put the message back.
@@ -149,7 +153,7 @@ def test_worker_killed_mid_delivery_the_letter_goes_once(
         time.sleep(VISIBILITY_SECONDS)
         second = start_prefork_worker(queue, f"celery-{queue}-second.log")
         assert wait_for(
-            lambda: f"cases.deliver[{task_id}] received" in second.log_path.read_text(),
+            lambda: f"{SEND_TASK}[{task_id}] received" in second.log_path.read_text(),
             timeout=30,
         ), "the broker did not give the unacknowledged delivery task to the new worker"
         assert wait_for(lambda: email_of(ready_answer).status == DeliveryStatus.SENT, timeout=60)
@@ -167,10 +171,10 @@ def test_worker_killed_mid_delivery_the_letter_goes_once(
         assert REDISPATCH_TASK not in {name for name, _tid, _args in published}
         logs = first.log_path.read_text() + second.log_path.read_text()
         assert f"Task {REDISPATCH_TASK}[" not in logs
-        assert logs.count(f"cases.deliver[{task_id}] received") == 2
+        assert logs.count(f"{SEND_TASK}[{task_id}] received") == 2
         email = Delivery.objects.get(pk=email.pk)
         assert email.attempts == 1
-        assert list(email.log.values_list("status", flat=True)) == ["sent"]
+        assert list(email.outgoing.log.values_list("status", flat=True)) == ["sent"]
     finally:
         after_task_publish.disconnect(record)
         if first.poll() is None:

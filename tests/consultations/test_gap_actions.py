@@ -75,13 +75,14 @@ def test_create_faq_draft_refused_for_an_editor_of_another_unit(client, asked):
     assert not ArticlePage.objects.filter(title=gap.sample[:250]).exists()
 
 
-def test_weekly_digest_each_unit_its_own_gaps_and_once(asked):
+def test_weekly_digest_each_unit_its_own_gaps_and_once(asked, django_capture_on_commit_callbacks):
     from intranet.models import Unit
 
     ods = Unit.objects.get(short_name="ОДС")
     oki = Unit.objects.get(short_name="ОКИ")
     mail.outbox.clear()
-    assert send_gap_digests() >= 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_gap_digests() >= 2
     ods_letters = [m for m in mail.outbox if asked["editor"].email in m.to]
     oki_letters = [m for m in mail.outbox if asked["editor2"].email in m.to]
     assert len(ods_letters) == 1 and len(oki_letters) == 1
@@ -91,7 +92,8 @@ def test_weekly_digest_each_unit_its_own_gaps_and_once(asked):
         GapNotice.objects.filter(unit=ods).exists() and GapNotice.objects.filter(unit=oki).exists()
     )
     mail.outbox.clear()
-    assert send_gap_digests() == 0  # sent once
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_gap_digests() == 0  # sent once
     assert mail.outbox == []
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import socket
+import time
 
 import pytest
 from django.core import mail
@@ -39,11 +40,18 @@ def test_next_review_due_is_computed(stale):
     assert not stale["fresh"].is_overdue
 
 
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run the on-commit callbacks (the outbox's sending) of what the block does."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.mark.django_db
-def test_digest_one_per_person_with_their_units_articles_and_no_repeat(kb, stale):
+def test_digest_one_per_person_with_their_units_articles_and_no_repeat(kb, stale, commit):
     users = kb["users"]
     mail.outbox.clear()
-    sent = send_review_digests(TODAY)
+    with commit():
+        sent = send_review_digests(TODAY)
 
     by_recipient = {}
     for message in mail.outbox:
@@ -68,20 +76,27 @@ def test_digest_one_per_person_with_their_units_articles_and_no_repeat(kb, stale
         or Notification.objects.filter(recipient=users["editor"]).exists()
     )
 
+    note = Notification.objects.filter(recipient=users["editor"]).latest("created_at")
+    assert note.message.kind == "kb.digest" and note.message.status == "sent"
+
     mail.outbox.clear()
-    assert send_review_digests(TODAY) == 0, "no repeat the same day"
+    with commit():
+        assert send_review_digests(TODAY) == 0, "no repeat the same day"
     assert mail.outbox == []
-    assert send_review_digests(TODAY + dt.timedelta(days=1)) == sent, "again the next day"
+    with commit():
+        assert send_review_digests(TODAY + dt.timedelta(days=1)) == sent, "again the next day"
+    assert len(mail.outbox) == sent
 
 
 @pytest.mark.django_db
-def test_digest_task_runs_eagerly_and_is_scheduled_daily(kb, stale):
+def test_digest_task_runs_eagerly_and_is_scheduled_daily(kb, stale, commit):
     from intranet.celery import app
     from kb.tasks import REVIEW_DIGEST_SCHEDULE
     from kb.tasks import send_review_digests as task
 
     mail.outbox.clear()
-    assert task.delay(TODAY.isoformat()).get() >= 2  # eager: see conftest.celery_eager
+    with commit():
+        assert task.delay(TODAY.isoformat()).get() >= 2  # eager: see conftest.celery_eager
     assert mail.outbox
     app.loader.import_default_modules()
     app.finalize()
@@ -122,7 +137,7 @@ def test_amended_act_flags_citing_articles_and_notifies_owners(
     assert users["reader"].email not in recipients
     note = Notification.objects.filter(recipient=users["editor2"]).latest("created_at")
     assert "Ссылается на 273-ФЗ" in note.body
-    assert note.emailed_at is not None
+    assert note.message.kind == "kb.notification" and note.message.status == "sent"
 
     # Saving again without a status change does not notify again.
     mail.outbox.clear()
@@ -272,6 +287,10 @@ def test_digest_through_the_real_celery_worker(smtp_sink, celery_worker, kb, sta
     result = task.delay(TODAY.isoformat())
     sent = result.get(timeout=60)
     assert sent >= 2
+    # The task queues them in the outbox; the worker sends each once it is committed.
+    deadline = time.monotonic() + 60
+    while len(smtp_sink.digests()) < sent and time.monotonic() < deadline:
+        time.sleep(0.3)
     digests = smtp_sink.digests()
     recipients = [address for tos, _subject, _message in digests for address in tos]
     assert len(recipients) == len(set(recipients)) == sent, "one digest per person"
@@ -283,4 +302,5 @@ def test_digest_through_the_real_celery_worker(smtp_sink, celery_worker, kb, sta
 
     # The worker refuses to send the same day's digest twice.
     assert task.delay(TODAY.isoformat()).get(timeout=60) == 0
+    time.sleep(1)
     assert len(smtp_sink.digests()) == sent

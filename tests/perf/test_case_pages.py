@@ -1,6 +1,6 @@
 """The case page (staff) and the client's page of a case run the same number of queries
 with 2 or 20 attachments, events, co-executors, clarifications, answer files and
-delivery attempts; submitting a question costs the same whatever the client's history,
+e-mails with their tries; submitting a question costs the same whatever the client's history,
 and each attached file adds a fixed number of queries."""
 
 import pytest
@@ -16,10 +16,10 @@ from cases.models import (
     CaseEvent,
     Clarification,
     Delivery,
-    DeliveryAttempt,
     OtherBodyRequest,
     UnitCaseSettings,
 )
+from intranet.models import MessageAttempt, OutgoingMessage
 from tests.perf.conftest import assert_bounded, measure
 
 pytestmark = pytest.mark.django_db
@@ -66,17 +66,23 @@ def _grow(case, org, start: int, count: int) -> None:
                              original_name=f"приложение {i}.pdf")
             for i in range(start, start + count)
         )  # fmt: skip
-    deliveries = Delivery.objects.bulk_create(
-        Delivery(case=case, answer=answer, purpose="answer", channel=ReplyChannel.EMAIL,
-                 contact="client@example.gov.ru", subject=f"Письмо {i}", body="Текст",
-                 status="failed", attempts=2)
+    emails = OutgoingMessage.objects.bulk_create(
+        OutgoingMessage(kind="cases.letter", recipient="client@example.gov.ru",
+                        subject=f"Письмо {i}", body="Текст", message_id=f"<p{i}.{case.pk}@t>",
+                        status="failed", attempts=2, last_error="timeout")
         for i in range(start, start + count)
     )  # fmt: skip
-    DeliveryAttempt.objects.bulk_create(
-        DeliveryAttempt(delivery=item, status="failed", error="timeout")
-        for item in deliveries
+    MessageAttempt.objects.bulk_create(
+        MessageAttempt(message=email, status="failed", error="timeout")
+        for email in emails
         for _ in range(2)
     )
+    Delivery.objects.bulk_create(
+        Delivery(case=case, answer=answer, purpose="answer", channel=ReplyChannel.EMAIL,
+                 contact="client@example.gov.ru", subject=email.subject, body="Текст",
+                 status="failed", outgoing=email)
+        for email in emails
+    )  # fmt: skip
 
 
 @pytest.fixture
