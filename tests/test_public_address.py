@@ -180,35 +180,44 @@ def test_the_printed_answer_and_its_email_give_the_portals_address(
 # --- the e-mails -----------------------------------------------------------------------
 
 
-def test_the_reception_reminder_links_to_the_address(org, address):
+@pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """The outbox sends what the block queued (once its transaction commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_the_reception_reminder_links_to_the_address(org, address, sent):
     from cases.reception.tasks import send_reminders
 
     _booking(org.client, msk(2026, 12, 1, 9))
-    send_reminders("2026-11-30")
+    with sent():
+        send_reminders("2026-11-30")
     [letter] = mail.outbox
     assert f"{ADDRESS}/cases/reception/mine/" in letter.body
 
 
-def test_the_deadline_digest_links_to_the_address(org, address):
+def test_the_deadline_digest_links_to_the_address(org, address, sent):
     from cases.tasks import send_deadline_digest
 
     case = CaseFactory(state="assigned", at=moscow(2026, 3, 2, 10))
-    send_deadline_digest("2026-03-30")
+    with sent():
+        send_deadline_digest("2026-03-30")
     to_executor = next(m for m in mail.outbox if m.to == [org.executor.email])
     assert f"{ADDRESS}/cases/{case.pk}/" in to_executor.body
 
 
-def test_the_kb_review_digest_links_to_the_admin_at_the_address(demo, address):
+def test_the_kb_review_digest_links_to_the_admin_at_the_address(demo, address, sent):
     from kb.models import ArticlePage
     from kb.services import send_review_digests
 
     flagged = ArticlePage.objects.get(slug="kak-predstavit-spravku")
-    send_review_digests(timezone.localdate())
+    with sent():
+        send_review_digests(timezone.localdate())
     to_editor = next(m for m in mail.outbox if demo["editor"].email in m.to)
     assert f"{ADDRESS}/admin/pages/{flagged.pk}/edit/" in to_editor.body
 
 
-def test_the_gap_digest_links_to_the_address(demo, address):
+def test_the_gap_digest_links_to_the_address(demo, address, sent):
     from cases.consultations.digest import send_gap_digests
     from cases.consultations.models import Consultation
     from cases.topics import Topic
@@ -219,7 +228,8 @@ def test_the_gap_digest_links_to_the_address(demo, address):
             question=f"Как указать в справке криптовалютный кошелёк? (звонок {n})",
             recorded_by=demo["executor"], channel="phone",
         )  # fmt: skip
-    send_gap_digests()
+    with sent():
+        send_gap_digests()
     to_editor = next(m for m in mail.outbox if demo["editor"].email in m.to)
     assert to_editor.body.rstrip().endswith(f"{ADDRESS}/cases/gaps/")
 

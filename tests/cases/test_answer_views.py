@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.choices import ReplyChannel, Status
@@ -112,8 +113,10 @@ def test_print_view_and_mark_delivered_by_the_registrar(org, register_post, clie
     assert page.status_code == 200 and "Ответ по существу." in page.content.decode()
     queue = client.get(reverse("cases:workspace") + "?queue=to_deliver").content.decode()
     assert case.registration_number in queue
+    today = f"{timezone.localdate():%d.%m.%Y}"
     client.post(reverse("cases:delivery", args=[case.pk, post.pk]),
-                {"action": "delivered", "note": "Заказное письмо 19000012345678"})  # fmt: skip
+                {"action": "delivered", f"delivery-{post.pk}-on": today,
+                 f"delivery-{post.pk}-note": "Заказное письмо 19000012345678"})  # fmt: skip
     post.refresh_from_db()
     case.refresh_from_db()
     assert post.status == "delivered" and case.status == Status.CLOSED
