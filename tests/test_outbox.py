@@ -224,3 +224,20 @@ def test_a_message_locked_by_one_worker_is_not_sent_by_another():
     assert outbox.attempt(message.pk) == "sent"
     assert outbox.attempt(message.pk) == "done"
     assert len(mail.outbox) == 1
+
+
+def test_no_code_sends_mail_but_the_outbox():
+    """Every message goes through the outbox: no module of the project calls Django's
+    mail functions itself."""
+    root = Path(__file__).resolve().parent.parent
+    senders = ("send_mail(", "send_mass_mail(", "mail_admins(", "EmailMessage(",
+               "EmailMultiAlternatives(", "get_connection(", ".send_messages(")  # fmt: skip
+    found = [
+        f"{path.relative_to(root)}: {name}"
+        for app in ("intranet", "cases", "kb", "search")
+        for path in (root / app).rglob("*.py")
+        if path != root / "intranet" / "outbox.py"
+        for name in senders
+        if name in path.read_text()
+    ]
+    assert found == []
