@@ -156,6 +156,7 @@ def start_worker(queue: str, extra_env: dict | None = None) -> subprocess.Popen:
     from intranet.celery import app
 
     env = worker_env()
+    env["TEST_CELERY_QUEUE"] = queue  # what the worker sends goes to its own queue
     env.update(extra_env or {})
     log = open(ROOT / "var" / f"celery-{queue}.log", "a")  # noqa: SIM115
     proc = subprocess.Popen(
