@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -35,7 +36,7 @@ def can_act(user) -> bool:
 
 class OutgoingMessageFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
-        label=gettext_lazy("status"), choices=MessageStatus.choices
+        label=capfirst(gettext_lazy("status")), choices=MessageStatus.choices
     )
 
     class Meta:
@@ -113,7 +114,7 @@ class OutgoingMessageViewSet(ModelViewSet):
     list_display = [
         "subject",
         "recipient",
-        Column("kind", label=gettext_lazy("kind"), accessor=_kind),
+        Column("kind", label=capfirst(gettext_lazy("kind")), accessor=_kind),
         "status",
         "attempts",
         "created_at",
