@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases import letters
 from cases.choices import ReplyChannel, Status
 from cases.models import (
     Case,
@@ -92,18 +93,20 @@ def channels_of(case: Case) -> list[tuple[str, str]]:
 
 
 def queue_letters(
-    case: Case, *, purpose: str, subject: str, body: str, answer=None
+    case: Case, *, purpose: str, subject: str, body: str, answer=None, letter=None
 ) -> list[Delivery]:
     """Create the outbox rows for one letter on every channel of the case, and send
     them once the current transaction commits. Call inside the deciding transaction.
     The letter is plain text and carries what people typed (names, questions, reasons,
     the answer): it goes out without bidi, zero-width or control characters
-    (intranet.security.client_text), whatever its parts were."""
+    (intranet.security.client_text), whatever its parts were. `letter` is the
+    OutgoingLetter it is (cases.letters): its PDF goes with the e-mail."""
     subject, body = client_text(subject), client_text(body)
     deliveries = [
         Delivery.objects.create(
             case=case,
             answer=answer,
+            letter=letter,
             purpose=purpose,
             channel=channel,
             contact=contact,
@@ -155,6 +158,9 @@ def _email(delivery: Delivery) -> None:
                     handle.read(),
                     attachment.content_type or "application/octet-stream",
                 )
+    pdf = letters.attachment_for(delivery)
+    if pdf is not None:
+        message.attach(*pdf)
     get_connection(fail_silently=False).send_messages([message])
 
 
@@ -164,7 +170,7 @@ def attempt(delivery_id: int) -> str:
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("case", "answer")
+            .select_related("case", "answer", "letter")
             .filter(pk=delivery_id)
             .first()
         )

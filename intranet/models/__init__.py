@@ -4,8 +4,10 @@ from .calendar import CalendarOverride
 from .org import StaffProfile, Unit
 from .pages import ContentPage, HomePage, StaffDirectoryPage
 from .reception import ReceptionHours, ReceptionPointPage, ReceptionRoom
+from .requisites import BodyRequisites
 
 __all__ = [
+    "BodyRequisites",
     "CalendarOverride",
     "ContentPage",
     "HomePage",
