@@ -318,6 +318,25 @@ def record(letter: Letter, case: Case, *, by=None, answer=None, body_request=Non
     )
 
 
+def issue(
+    kind: str,
+    case: Case,
+    *,
+    number: str,
+    date: dt.date,
+    by=None,
+    signatory=None,
+    answer=None,
+    body_request=None,
+    **context,
+) -> OutgoingLetter:
+    """Render the letter `kind` and keep it as issued under `number` of `date` (the
+    caller takes the number from the counter in the same transaction)."""
+    letter = render(kind, case, number=number, date=date, signatory=signatory,
+                    answer=answer, body_request=body_request, **context)  # fmt: skip
+    return record(letter, case, by=by, answer=answer, body_request=body_request)
+
+
 def of_record(outgoing: OutgoingLetter) -> Letter:
     """The letter as it was issued."""
     return Letter(
