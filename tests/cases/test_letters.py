@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.policy
 import io
 import socket
 
@@ -132,7 +133,9 @@ class Inbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
         return "250 OK"
 
 
@@ -243,7 +246,8 @@ def test_every_letter_is_registered_from_the_one_counter_of_outgoing_numbers(
     assert not Delivery.objects.filter(letter=covering).exists()  # not sent to the client
     assert covering.number in other.events.get(kind=EventKind.FORWARDED).message
     assert issued[1].body_request == case.body_requests.get()
-    assert issued[2].signed_by == org.head and "продлён на 10 дней" in issued[2].text
+    days = case.events.get(kind=EventKind.EXTENDED).data["days"]
+    assert issued[2].signed_by == org.head and f"продлён на {days} д" in issued[2].text
 
     UnitCaseSettings.objects.update_or_create(
         unit=org.units["ОДС"], defaults={"answers_need_approval": False}
