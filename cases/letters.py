@@ -47,11 +47,14 @@ CLIENT_KINDS = frozenset(
     }
 )
 
-# A paragraph the answer's text starts with that is already a greeting (a typical
-# answer's «Уважаемый(ая) {client_name}!»): the letter has its own.
+# A greeting the answer's text starts with (a typical answer's «Уважаемый(ая)
+# {client_name}!»): the letter has its own, so it goes, and so does its paragraph when
+# nothing else is in it; the text after it in the same paragraph stays.
 LEADING_GREETING = re.compile(
-    r"^\s*<p>\s*(?:Уважаем|Здравствуй|Добрый день|Dear |Hello)[^<]{0,200}</p>\s*", re.IGNORECASE
+    r"^(\s*<p[^>]*>)\s*(?:Уважаем|Здравствуй|Добрый день|Dear |Hello)[^<!.?]{0,150}!\s*",
+    re.IGNORECASE,
 )
+EMPTY_PARAGRAPH = re.compile(r"^\s*<p[^>]*>\s*</p>\s*")
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,10 @@ def template_name(kind: str, answer=None) -> str:
 
 def answer_body(answer) -> str:
     """The answer's sanitised HTML without a greeting of its own at the start."""
-    return LEADING_GREETING.sub("", answer.body or "", count=1) if answer is not None else ""
+    if answer is None:
+        return ""
+    body = LEADING_GREETING.sub(r"\1", answer.body or "", count=1)
+    return EMPTY_PARAGRAPH.sub("", body, count=1)
 
 
 def subject_of(kind: str, case: Case, **context) -> str:
