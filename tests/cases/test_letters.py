@@ -9,6 +9,7 @@ import datetime as dt
 import email
 import email.policy
 import io
+import re
 import socket
 
 import pypdf
@@ -18,10 +19,12 @@ from django.core import mail
 from cases import letters, services
 from cases.choices import ClientKind, ReplyChannel
 from cases.models import (
+    Answer,
     AnswerKind,
     Delivery,
     EventKind,
     LetterKind,
+    NoAnswerGround,
     OutgoingLetter,
     UnitCaseSettings,
 )
@@ -79,7 +82,19 @@ def test_every_letter_carries_the_requisites_and_its_own_words(case, org):
         LetterKind.COVERING: ({"forwarding": forwarding}, "обращение Иванова Ивана Ивановича"),
         LetterKind.DOCUMENTS: ({"body_request": request}, "Копия договора"),
     }
-    for kind, (context, words) in kinds.items():
+    answers = {
+        AnswerKind.MERITS: ({"body": "<p>Доход указывают.</p>"}, "Доход указывают."),
+        AnswerKind.REFUSAL: ({"grounds": "Вопрос не о справке."}, "Почему: Вопрос не о справке."),
+        AnswerKind.LINK: ({"link_url": "https://example.gov.ru/kb/a/"}, "https://example.gov.ru/kb/a/"),
+        AnswerKind.NO_ANSWER: ({"no_answer_ground": NoAnswerGround.UNREADABLE},
+                               "оставлено без ответа по основанию: Текст"),
+    }  # fmt: skip
+    for answer_kind, (fields, words) in answers.items():
+        answer = Answer(case=case, kind=answer_kind, **fields)
+        kind = LetterKind.NO_ANSWER if answer_kind == AnswerKind.NO_ANSWER else LetterKind.ANSWER
+        kinds[answer_kind] = ({"answer": answer, "kind": kind}, words)
+    for key, (context, words) in kinds.items():
+        kind = context.pop("kind", key)
         letter = letters.render(kind, case, number="ИСХ-2026-000042", signatory=org.head,
                                 date=dt.date(2026, 3, 5), **context)  # fmt: skip
         for version in (letter.text, letter.html):
@@ -90,6 +105,9 @@ def test_every_letter_carries_the_requisites_and_its_own_words(case, org):
             assert "+7 (812) 539-40-24" in version, kind
             assert words in version.replace("<br>", " "), (kind, version)
             assert "(ая)" not in version
+            if version is letter.text:  # all of it in Russian (addresses aside)
+                rest = re.sub(r"\S+@\S+|https?://\S+", " ", version)
+                assert not re.findall(r"[A-Za-z]{2,}", rest), (kind, version)
             if kind in letters.CLIENT_KINDS:
                 assert "Уважаемый Иван Иванович!" in version, kind
                 assert "Иванову И. И." in version, kind
