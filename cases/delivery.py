@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import letters
 from cases.choices import ReplyChannel, Status
 from cases.models import (
     Case,
@@ -97,6 +98,7 @@ def queue_letters(
     body: str,
     answer=None,
     attachments: list[outbox.Attachment] | tuple = (),
+    letter=None,
 ) -> list[Delivery]:
     """Create the delivery rows for one letter on every channel of the case; the e-mail
     goes to the outbox, sent once the current transaction commits, with the answer's
@@ -104,13 +106,15 @@ def queue_letters(
     transaction, with the case it locked. The letter is plain text and carries what
     people typed (names, questions, reasons, the answer): it goes out without bidi,
     zero-width or control characters (intranet.security.client_text), whatever its
-    parts were."""
+    parts were. `letter` is the OutgoingLetter it is (cases.letters): its PDF goes with
+    the e-mail."""
     subject, body = client_text(subject), client_text(body)
     deliveries = []
     for channel, contact in channels_of(case):
         delivery = Delivery(
             case=case,
             answer=answer,
+            letter=letter,
             purpose=purpose,
             channel=channel,
             contact=contact,
@@ -118,7 +122,11 @@ def queue_letters(
             body=body,
         )
         if channel == ReplyChannel.EMAIL:
-            delivery.outgoing = _queue_email(delivery, [*_answer_files(answer), *attachments])
+            files = [*_answer_files(answer), *attachments]
+            pdf = letters.attachment_for(delivery)
+            if pdf is not None:
+                files.append(outbox.Attachment(*pdf))
+            delivery.outgoing = _queue_email(delivery, files)
         delivery.save()
         deliveries.append(delivery)
     for delivery in deliveries:

@@ -714,6 +714,87 @@ class OtherBodyRequest(models.Model):
         return self.answered_at is None and self.due_date < today_local()
 
 
+class LetterKind(models.TextChoices):
+    """The official letters of the desk (cases.letters, their templates in
+    cases/templates/cases/letters/)."""
+
+    ANSWER = "answer", _("Answer")
+    NO_ANSWER = "no_answer", _("Notice: left without an answer")
+    CLARIFICATION = "clarification", _("Clarification request")
+    EXTENSION = "extension", _("Extension notice")
+    DEADLINE = "deadline", _("Notice: the deadline moved with the calendar")
+    FORWARDING = "forwarding", _("Forwarding notice")
+    COVERING = "covering", _("Covering letter to the competent body")
+    DOCUMENTS = "documents", _("Request for documents to another body")
+
+
+class OutgoingLetter(models.Model):
+    """An official letter as it was issued: its outgoing number and date (one counter
+    for every outgoing letter of the year, cases.services.next_outgoing_number), whom it
+    is to, and its text and HTML as rendered from the templates then, so that the letter
+    printed or downloaded later is the one that was sent."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="letters"
+    )
+    kind = models.CharField(_("kind of letter"), max_length=16, choices=LetterKind.choices)
+    number = models.CharField(
+        _("outgoing number"), max_length=32, unique=True, null=True, blank=True
+    )
+    date = models.DateField(_("outgoing date"))
+    addressee = models.CharField(_("addressee"), max_length=500, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("letter"))
+    answer = models.ForeignKey(
+        Answer,
+        verbose_name=_("answer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="letters",
+    )
+    body_request = models.OneToOneField(
+        OtherBodyRequest,
+        verbose_name=_("request to another body"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="letter",
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outgoing letter")
+        verbose_name_plural = _("outgoing letters")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number or '—'} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:letter_pdf", args=[self.case_id, self.pk])
+
+    def get_client_url(self) -> str:
+        return reverse("cases:client_letter_pdf", args=[self.case_id, self.pk])
+
+
 class DeliveryPurpose(models.TextChoices):
     ANSWER = "answer", _("Answer")
     CLARIFICATION = "clarification", _("Clarification request")
@@ -756,6 +837,14 @@ class Delivery(models.Model):
     purpose = models.CharField(_("purpose"), max_length=16, choices=DeliveryPurpose.choices)
     channel = models.CharField(_("channel"), max_length=16, choices=ReplyChannel.choices)
     contact = models.CharField(_("contact"), max_length=255, blank=True)
+    letter = models.ForeignKey(
+        OutgoingLetter,
+        verbose_name=_("letter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text"))  # plain text of the letter
     status = models.CharField(

@@ -37,8 +37,15 @@ from django.utils.translation import gettext_noop
 
 from cases import deadlines
 from cases.choices import DEADLINE_STATUSES, Status
-from cases.models import Case, CaseEvent, DeliveryPurpose, EventKind, OtherBodyRequest
-from cases.services import _fmt, _letter_header, _your_message  # the letters' own wording
+from cases.models import (
+    Case,
+    CaseEvent,
+    DeliveryPurpose,
+    EventKind,
+    LetterKind,
+    OtherBodyRequest,
+)
+from cases.services.common import _fmt, _issue_letter, _send_letter
 from intranet.workdays import ProductionCalendar, get_calendar
 
 logger = logging.getLogger(__name__)
@@ -155,8 +162,6 @@ def redate(
 def _redate_case(
     pk: int, before: ProductionCalendar, after: ProductionCalendar, change: str
 ) -> bool:
-    from cases import delivery
-
     case = Case.objects.select_for_update().get(pk=pk)
     if case.status not in DEADLINE_STATUSES:
         return False
@@ -179,13 +184,12 @@ def _redate_case(
                   for name, value in moved.items()},
         )  # fmt: skip
         if seen_by_client:
-            delivery.queue_letters(
-                case,
-                purpose=DeliveryPurpose.DEADLINE,
-                subject=_("The answer to your message %(number)s is now due by %(date)s")
-                % {"number": case.registration_number, "date": _fmt(case.due_date)},
-                body=_letter(case, previous["due_date"], change),
-            )
+            # Nobody acted: the notice is signed by the head of the case's unit.
+            head = case.unit.head if case.unit_id else None
+            letter = _issue_letter(LetterKind.DEADLINE, case, by=None, signatory=head,
+                                   new_due=case.due_date, old_due=previous["due_date"],
+                                   change=change)  # fmt: skip
+            _send_letter(case, letter, purpose=DeliveryPurpose.DEADLINE)
     return True
 
 
@@ -218,20 +222,6 @@ LABELS = {
     "target_deadline": gettext_noop("Target date"),
     "due_date": gettext_noop("Deadline"),
 }
-
-
-def _letter(case: Case, old: dt.date | None, change: str) -> str:
-    text = _(
-        "The production calendar has changed (%(change)s), so the time to answer "
-        "%(message)s is counted again: the answer will come by %(new)s (before: "
-        "%(old)s). Nothing is needed from you."
-    ) % {
-        "change": change,
-        "message": _your_message(case),
-        "new": _fmt(case.due_date),
-        "old": _fmt(old),
-    }
-    return "\n\n".join(p for p in [_letter_header(case), text] if p)
 
 
 def _redate_body_requests(

@@ -28,7 +28,13 @@ urlpatterns = [
     path(
         "<int:pk>/deliveries/<int:delivery_pk>/print/", views.delivery_print, name="delivery_print"
     ),
+    path("<int:pk>/letters/<int:letter_pk>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("answer-files/<int:pk>/", views.answer_attachment, name="answer_attachment"),
     path("mine/<int:pk>/reply/", views.client_reply, name="client_reply"),
     path("mine/<int:pk>/rate/", views.rate, name="rate"),
+    path(
+        "mine/<int:pk>/letters/<int:letter_pk>/pdf/",
+        views.client_letter_pdf,
+        name="client_letter_pdf",
+    ),
 ]

@@ -12,13 +12,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import deadlines, limits, permissions, services
+from cases import deadlines, letters, limits, permissions, services
 from cases.choices import DeadlineState, Status, Urgency
 from cases.filters import (
     QUEUE_KEYS,
@@ -31,9 +31,10 @@ from cases.filters import (
     filter_controls,
 )
 from cases.forms import AssignForm, QuestionForm, RegisterForm, UrgencyForm
-from cases.models import Attachment, Case, CaseEvent
+from cases.models import Attachment, Case, CaseEvent, OutgoingLetter
 from cases.templatetags.cases_tags import STATE_CLASSES
 from intranet.security import client_text
+from intranet.uploads import content_disposition
 from intranet.workdays import get_calendar
 
 logger = logging.getLogger(__name__)
@@ -191,11 +192,20 @@ def _render_client(request, case, reply_form=None, rating_form=None, status=200,
         initial = {"score": rating.score, "comment": rating.comment} if rating else {}
         rating_form = RatingForm(initial=initial)
     can_reply = permissions.can_reply(request.user, case)
+    client_letters = list(
+        case.letters.filter(kind__in=letters.CLIENT_KINDS).order_by("created_at", "pk")
+    )
+    answer_letter = next(
+        (item for item in reversed(client_letters) if answer and item.answer_id == answer.pk),
+        None,
+    )
     return render(
         request,
         "cases/client_detail.html",
         {
             "case": case,
+            "client_letters": client_letters,
+            "answer_letter": answer_letter,
             "events": events,
             "answer": answer,
             "rating": rating,
@@ -488,6 +498,7 @@ def _answer_context(request, case, forms: dict) -> dict:
         "needs_approval": answer is not None and services.needs_approval(case, answer.kind),
         "can_manage_delivery": permissions.can_manage_delivery(user, case),
         "deliveries": _deliveries(case, forms, permissions.can_manage_delivery(user, case)),
+        "letters": case.letters.defer("text", "html").order_by("created_at", "pk"),
         "clarifications": case.clarifications.select_related("asked_by"),
         "body_requests": case.body_requests.all(),
         "forwarding": getattr(case, "forwarding", None),
@@ -802,11 +813,45 @@ def delivery_action(request, pk: int, delivery_pk: int):
 
 
 def delivery_print(request, pk: int, delivery_pk: int):
-    """The printable letter for post and personal pickup."""
+    """The printable letter for post and personal pickup: the letter as it was issued
+    (cases.letters), or the delivery's text for a letter queued before letters were
+    kept."""
     case, item = _delivery(request, pk, delivery_pk)
     _audit_read(request, case)
     return render(request, "cases/letter_print.html", {"case": case, "delivery": item,
-                                                        "answer": item.answer})  # fmt: skip
+                                                        "answer": item.answer,
+                                                        "letter": item.letter})  # fmt: skip
+
+
+def _pdf_response(outgoing: OutgoingLetter) -> HttpResponse:
+    """The letter as it was issued, as a PDF download (headers as for stored files:
+    intranet.uploads.serve_attachment)."""
+    letter = letters.of_record(outgoing)
+    response = HttpResponse(letters.pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(letter.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def letter_pdf(request, pk: int, letter_pk: int):
+    """An outgoing letter of the case as PDF, for the staff who see the case as staff
+    (anyone else: not found, as the case itself)."""
+    case = _staff_case(request, pk)
+    if not permissions.can_handle(request.user, case):
+        raise Http404
+    outgoing = get_object_or_404(case.letters, pk=letter_pk)
+    _audit_read(request, case)
+    return _pdf_response(outgoing)
+
+
+def client_letter_pdf(request, pk: int, letter_pk: int):
+    """A letter to the client as PDF, for the client of the case only; a letter to
+    another body (a covering letter, a request for documents) is not theirs."""
+    case = get_object_or_404(Case, pk=pk, client=request.user)
+    outgoing = get_object_or_404(case.letters.filter(kind__in=letters.CLIENT_KINDS), pk=letter_pk)
+    return _pdf_response(outgoing)
 
 
 def answer_attachment(request, pk: int):

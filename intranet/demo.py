@@ -21,6 +21,7 @@ from wagtail.models import Page, Site
 from intranet import links, roles
 from intranet.accounts.models import User
 from intranet.models import (
+    BodyRequisites,
     ContentPage,
     HomePage,
     ReceptionHours,
@@ -256,9 +257,32 @@ def seed(stdout=None) -> dict:
         units = _seed_units()
         users, created = _seed_users(units)
         home = _seed_pages()
+        _seed_requisites()
     if stdout is not None:
         _report(stdout, created)
     return {"units": units, "users": users, "home": home}
+
+
+# The letterhead of the demo body's letters (cases.letters).
+REQUISITES = {
+    "superior_body": "Правительство Ленинградской области",
+    "name": "Администрация Губернатора и Правительства Ленинградской области",
+    "address": "Суворовский пр-кт, д. 67, г. Санкт-Петербург, 191311",
+    "phone": "+7 (812) 539-40-00",
+    "email": "upk@example.gov.ru",
+    "website": "https://example.gov.ru",
+    "codes": "ОКПО 00000000, ОГРН 1000000000000, ИНН/КПП 7800000000/780000000",
+}
+
+
+def _seed_requisites() -> BodyRequisites:
+    """The body's requisites, unless an administrator has already set them."""
+    requisites = BodyRequisites.load()
+    if not requisites.name:
+        for field, value in REQUISITES.items():
+            setattr(requisites, field, value)
+        requisites.save()
+    return requisites
 
 
 def _seed_units() -> dict[str, Unit]:

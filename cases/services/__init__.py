@@ -32,8 +32,6 @@ from cases.services.common import (
     CaseStateError,
     EditConflict,
     _fmt,
-    _letter_header,
-    _your_message,
 )
 from cases.services.handling import (
     ask_clarification,
@@ -73,10 +71,8 @@ __all__ = [
     "RECEIVED_CLOCK_SKEW",
     "CaseStateError",
     "EditConflict",
-    # The letters' wording, shared with cases.redating.
+    # The date format of the timeline, shared with cases.redating.
     "_fmt",
-    "_letter_header",
-    "_your_message",
     "answer_letter",
     "answer_version",
     "approve_answer",

@@ -18,7 +18,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import PageViewRestriction, Site
 
-from cases import deadlines, delivery, permissions, plain_language
+from cases import deadlines, letters, permissions, plain_language
 from cases.choices import Status
 from cases.models import (
     Answer,
@@ -28,6 +28,7 @@ from cases.models import (
     Case,
     DeliveryPurpose,
     EventKind,
+    LetterKind,
     NoAnswerGround,
     Rating,
     UnitCaseSettings,
@@ -37,11 +38,10 @@ from cases.services.common import (
     EditConflict,
     _check_work,
     _fmt,
-    _letter_header,
+    _issue_letter,
     _lock,
-    _portal_url,
     _record,
-    _your_message,
+    _send_letter,
 )
 from cases.services.numbering import next_outgoing_number
 from intranet.security import client_text, plain_text, sanitize_html
@@ -364,63 +364,28 @@ def return_answer(case: Case, by, *, comment: str, at=None):
 
 
 def no_answer_explanation(ground: str) -> str:
-    """What the notice on a 59-FZ art. 11 ground tells the client beyond the ground."""
-    texts = {
-        NoAnswerGround.COURT: _(
-            "Your message is returned. A court decision is appealed only in court: an "
-            "appeal, a cassation or a supervisory complaint is filed through "
-            "the court that took the decision, within the time limits set by procedural "
-            "law and stated in the decision."
-        ),
-        NoAnswerGround.UNREADABLE: _(
-            "The text of your message cannot be read. Once the reason is removed, you may "
-            "send the message again."
-        ),
-        NoAnswerGround.UNCLEAR: _(
-            "We could not understand what your message asks or proposes. Once the reason is "
-            "removed, you may send the message again, stating the substance of your "
-            "question."
-        ),
-        NoAnswerGround.SECRET: _(
-            "An answer on the merits is impossible: it would disclose information "
-            "constituting a state or other secret protected by federal law."
-        ),
-    }
-    return str(texts.get(ground, ""))
+    """What the notice on a 59-FZ art. 11 ground tells the client beyond the ground
+    (the letter's own words: cases.letters)."""
+    return letters.no_answer_explanation(ground)
+
+
+def _letter_kind(answer) -> str:
+    return LetterKind.NO_ANSWER if answer.kind == AnswerKind.NO_ANSWER else LetterKind.ANSWER
+
+
+def _signatory(answer):
+    """Who signs the answer: the head who approved it; an answer the unit lets go
+    without approval, its author (docs/letters.md)."""
+    return answer.approved_by or answer.author
 
 
 def answer_letter(case: Case, answer) -> tuple[str, str]:
-    """Subject and plain text of the answer letter (e-mail body; the print view renders
-    the rich text)."""
-    body_text = plain_text(
-        (answer.body or "").replace("</p>", "\n\n").replace("<br>", "\n").replace("</li>", "\n")
-    )
-    parts = [
-        _("Outgoing no. %(number)s of %(date)s")
-        % {
-            "number": answer.outgoing_number,
-            "date": _fmt(answer.outgoing_date),
-        },
-        _("Answer to %(message)s") % {"message": _your_message(case)},
-    ]
-    if not body_text.startswith(("Уважаем", "Dear")):
-        parts.append(_letter_header(case))
-    if body_text:
-        parts.append(body_text)
-    if answer.kind == AnswerKind.REFUSAL:
-        parts.append(_("Why: %(grounds)s") % {"grounds": answer.grounds})
-    if answer.kind == AnswerKind.LINK:
-        parts.append(_("The answer to your question is published here: %(url)s")
-                     % {"url": answer.link_url})  # fmt: skip
-    if answer.kind == AnswerKind.NO_ANSWER:
-        parts.append(_("Your message is left without an answer on this ground: %(ground)s.")
-                     % {"ground": answer.get_no_answer_ground_display()})  # fmt: skip
-        parts.append(no_answer_explanation(answer.no_answer_ground))
-    url = _portal_url(case)
-    if url:
-        parts.append(_("The answer is also in the portal: %(url)s") % {"url": url})
-    subject = _("Answer to your message %(number)s") % {"number": case.registration_number}
-    return subject, "\n\n".join(p for p in parts if p)
+    """Subject and plain text of the answer letter as it stands (its templates:
+    cases/templates/cases/letters/answer_<kind>.*)."""
+    letter = letters.render(_letter_kind(answer), case, number=answer.outgoing_number or "",
+                            date=answer.outgoing_date, signatory=_signatory(answer),
+                            answer=answer)  # fmt: skip
+    return letter.subject, letter.text
 
 
 @transaction.atomic
@@ -463,14 +428,11 @@ def register_answer(case: Case, by, *, at: dt.datetime | None = None):
                 from_status=previous, at=at,
                 data={"answer": answer.pk, "number": answer.outgoing_number})  # fmt: skip
         if not no_answer or notice_required(answer.no_answer_ground):
-            subject, body = answer_letter(case, answer)
-            delivery.queue_letters(
-                case,
-                purpose=DeliveryPurpose.NO_ANSWER if no_answer else DeliveryPurpose.ANSWER,
-                subject=subject,
-                body=body,
-                answer=answer,
-            )
+            letter = _issue_letter(_letter_kind(answer), case, by=by, at=at,
+                                   number=answer.outgoing_number, signatory=_signatory(answer),
+                                   answer=answer)  # fmt: skip
+            purpose = DeliveryPurpose.NO_ANSWER if no_answer else DeliveryPurpose.ANSWER
+            _send_letter(case, letter, purpose=purpose, answer=answer)
     return answer
 
 

@@ -1,6 +1,6 @@
 """What every stage of a case shares: the errors a step raises, locking a case,
-recording a step on the timeline, the date format and the wording that opens every
-letter to the client."""
+recording a step on the timeline, the date format, and issuing an official letter
+(cases.letters: its templates hold the wording) with its outgoing number."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 
-from cases import permissions
-from cases.models import Case, CaseEvent
-from intranet import links
+from cases import delivery, letters, permissions
+from cases.models import Case, CaseEvent, OutgoingLetter
+from cases.services.numbering import next_outgoing_number
 from intranet.security import client_text
 
 
@@ -76,17 +75,20 @@ def _check_work(case: Case, by) -> Case:
     return case
 
 
-def _letter_header(case: Case) -> str:
-    name = case.client_name
-    return (_("Dear %(name)s,") % {"name": name}) if name else ""
+def _issue_letter(
+    kind: str, case: Case, *, by, at=None, number: str = "", **context
+) -> OutgoingLetter:
+    """Issue the official letter `kind` on `case` (cases.letters): dated the day of
+    `at`, numbered with the next outgoing number of that year unless `number` is given
+    (an answer's own), rendered from its templates and kept as issued. Call inside the
+    deciding transaction: the number and the letter roll back with it."""
+    date = timezone.localdate(at) if at else timezone.localdate()
+    number = number or next_outgoing_number(date.year)
+    return letters.issue(kind, case, number=number, date=date, by=by, **context)
 
 
-def _your_message(case: Case) -> str:
-    return _("your message no. %(number)s of %(date)s") % {
-        "number": case.registration_number or "—",
-        "date": _fmt(timezone.localdate(case.registered_at) if case.registered_at else None),
-    }
-
-
-def _portal_url(case: Case) -> str:
-    return links.absolute(case.get_client_url()) if case.client_id else ""
+def _send_letter(case: Case, letter: OutgoingLetter, *, purpose: str, answer=None) -> None:
+    """Queue `letter` to the client on every channel of the case (cases.delivery): its
+    plain text is the e-mail's body, its PDF goes with it."""
+    delivery.queue_letters(case, purpose=purpose, subject=letter.subject, body=letter.text,
+                           answer=answer, letter=letter)  # fmt: skip

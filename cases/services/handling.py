@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases import deadlines, delivery, permissions
+from cases import deadlines, permissions
 from cases.choices import Status
 from cases.models import (
     Case,
@@ -21,17 +21,17 @@ from cases.models import (
     DeliveryPurpose,
     EventKind,
     Forwarding,
+    LetterKind,
     OtherBodyRequest,
 )
 from cases.services.common import (
     CaseStateError,
     _check_work,
     _fmt,
-    _letter_header,
+    _issue_letter,
     _lock,
-    _portal_url,
     _record,
-    _your_message,
+    _send_letter,
 )
 from intranet import roles
 from intranet.models import StaffProfile, Unit
@@ -227,27 +227,9 @@ def ask_clarification(case: Case, by, *, question: str, at: dt.datetime | None =
     with translation.override(settings.LANGUAGE_CODE):
         _record(case, EventKind.CLARIFICATION, by, question, visible=True,
                 from_status=previous, at=at, data={"clarification": clarification.pk})  # fmt: skip
-        url = _portal_url(case)
-        body = "\n\n".join(
-            part
-            for part in [
-                _letter_header(case),
-                _("To answer %(message)s we need more information from you:")
-                % {"message": _your_message(case)},
-                question,
-                _("Please reply in the portal: %(url)s") % {"url": url}
-                if url
-                else _("Please reply to this letter."),
-            ]
-            if part
-        )
-        delivery.queue_letters(
-            case,
-            purpose=DeliveryPurpose.CLARIFICATION,
-            subject=_("Question about your message %(number)s")
-            % {"number": case.registration_number},
-            body=body,
-        )
+        letter = _issue_letter(LetterKind.CLARIFICATION, case, by=by, at=at, signatory=by,
+                               question=question)  # fmt: skip
+    _send_letter(case, letter, purpose=DeliveryPurpose.CLARIFICATION)
     return clarification
 
 
@@ -365,33 +347,9 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
                 from_status=case.status, at=at,
                 data={"days": real_days, "asked": int(days), "old": str(old),
                       "new": str(new_due)})  # fmt: skip
-        body = "\n\n".join(
-            p
-            for p in [
-                _letter_header(case),
-                ngettext(
-                    "The time to answer %(message)s is extended by %(days)d day, to "
-                    "%(date)s. Reason: %(reason)s",
-                    "The time to answer %(message)s is extended by %(days)d days, to "
-                    "%(date)s. Reason: %(reason)s",
-                    real_days,
-                )
-                % {
-                    "message": _your_message(case),
-                    "days": real_days,
-                    "date": _fmt(new_due),
-                    "reason": reason,
-                },
-            ]
-            if p
-        )
-        delivery.queue_letters(
-            case,
-            purpose=DeliveryPurpose.EXTENSION,
-            subject=_("The answer to your message %(number)s will come by %(date)s")
-            % {"number": case.registration_number, "date": _fmt(new_due)},
-            body=body,
-        )
+        letter = _issue_letter(LetterKind.EXTENSION, case, by=by, at=at, signatory=by,
+                               days=real_days, new_due=new_due, reason=reason)  # fmt: skip
+    _send_letter(case, letter, purpose=DeliveryPurpose.EXTENSION)
     return case
 
 
@@ -437,8 +395,17 @@ def forward(
     case.closed_at = at
     case.save()
     with translation.override(settings.LANGUAGE_CODE):
+        # The covering letter to the body first, then the notice to the client that
+        # names it: each with its own outgoing number.
+        covering = _issue_letter(LetterKind.COVERING, case, by=by, at=at, signatory=by,
+                                 forwarding=forwarding)  # fmt: skip
+        notice = _issue_letter(LetterKind.FORWARDING, case, by=by, at=at, signatory=by,
+                               forwarding=forwarding, covering=covering)  # fmt: skip
         message = _("Forwarded to %(body)s (%(contacts)s).") % {
             "body": forwarding.body_name, "contacts": forwarding.body_contacts,
+        }  # fmt: skip
+        message += " " + _("Covering letter: outgoing no. %(number)s of %(date)s.") % {
+            "number": covering.number, "date": _fmt(covering.date),
         }  # fmt: skip
         reason = (
             ""
@@ -459,31 +426,10 @@ def forward(
             visible=True,
             from_status=previous,
             at=at,
-            data={"notice_due": str(due), "on_time": on_time, "days_late": days_late},
-        )
-        body = "\n\n".join(
-            p
-            for p in [
-                _letter_header(case),
-                _(
-                    "The question in %(message)s is decided by another body, so we have "
-                    "sent your message there: %(body)s, %(contacts)s. They will answer you."
-                )
-                % {
-                    "message": _your_message(case),
-                    "body": forwarding.body_name,
-                    "contacts": forwarding.body_contacts,
-                },
-            ]
-            if p
-        )
-        delivery.queue_letters(
-            case,
-            purpose=DeliveryPurpose.FORWARDING,
-            subject=_("Your message %(number)s has been sent to %(body)s")
-            % {"number": case.registration_number, "body": forwarding.body_name},
-            body=body,
-        )
+            data={"notice_due": str(due), "on_time": on_time, "days_late": days_late,
+                  "covering_letter": covering.pk},
+        )  # fmt: skip
+    _send_letter(case, notice, purpose=DeliveryPurpose.FORWARDING)
     return forwarding
 
 
@@ -501,11 +447,16 @@ def request_documents(case: Case, by, *, body_name: str, what: str, at=None):
         requested_by=by, due_date=due,
     )  # fmt: skip
     with translation.override(settings.LANGUAGE_CODE):
+        letter = _issue_letter(LetterKind.DOCUMENTS, case, by=by, at=at, signatory=by,
+                               body_request=request)  # fmt: skip
         message = _("Documents requested from %(body)s: %(what)s. Reply due by %(date)s.") % {
             "body": request.body_name, "what": request.what, "date": _fmt(due),
         }  # fmt: skip
+        message += " " + _("Request letter: outgoing no. %(number)s of %(date)s.") % {
+            "number": letter.number, "date": _fmt(letter.date),
+        }  # fmt: skip
     _record(case, EventKind.OTHER_BODY, by, message, from_status=case.status, at=at,
-            data={"request": request.pk, "due": str(due)})  # fmt: skip
+            data={"request": request.pk, "due": str(due), "letter": letter.pk})  # fmt: skip
     return request
 
 

@@ -5,8 +5,10 @@ from .org import StaffProfile, Unit
 from .outbox import MessageAttachment, MessageAttempt, MessageStatus, OutgoingMessage
 from .pages import ContentPage, HomePage, StaffDirectoryPage
 from .reception import ReceptionHours, ReceptionPointPage, ReceptionRoom
+from .requisites import BodyRequisites
 
 __all__ = [
+    "BodyRequisites",
     "CalendarOverride",
     "ContentPage",
     "HomePage",

@@ -309,6 +309,11 @@ LOGGING = {
         # through django-tasks; the immediate backend logs every task at INFO.
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
+        # WeasyPrint (the letters' PDF, cases.letters) logs each step of every PDF.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # pymorphy3 (names in letters, intranet.names) logs where its dictionaries are.
+        "pymorphy3": {"level": "WARNING"},
     },
 }
 

@@ -17,6 +17,8 @@ Objects (made by `seed_demo`, found by their subjects in `OBJECTS` below):
     oki      a case of unit ОКИ with no client (another unit's, for ОДС staff)
     attachment, answer_file, body_request  made by the test on `own` / `other`
     delivery the first demo delivery; article the first live KB article
+    letter   an outgoing letter to the client on `own`; conf_letter the same on `conf`;
+             body_letter a covering letter to another body on `own` (made by the test)
 
 `method="post"` rows are POST-only URLs, posted with an empty form: a refused role must be
 refused before anything else; allowed roles get the form's own answer (400, or a redirect
@@ -246,6 +248,14 @@ add("cases:attachment", "attachment", "login no ok no ok ok no ok ok no ok ok")
 add("cases:answer_attachment", "answer_file", "login no no no ok ok no ok ok no ok ok")
 post("cases:delivery", "delivery", "login no no no 400 no 400 no no 400 400 400")
 add("cases:delivery_print", "delivery", "login no no no ok no ok no no ok ok ok")
+# A letter's PDF: the staff who see the case as staff (as cases:detail; its client is
+# not sent to the staff page but refused); the client downloads the letters addressed
+# to them on their own case, never a letter to another body.
+add("cases:letter_pdf", "letter", "login no no no ok ok no ok ok no ok ok")
+add("cases:letter_pdf", "conf_letter", "login no no no no no ok no no ok no no")
+add("cases:client_letter_pdf", "letter", "login no ok no no no no no no no no no")
+add("cases:client_letter_pdf", "conf_letter", "login no no ok no no no no no no no no")
+add("cases:client_letter_pdf", "body_letter", "login no no no no no no no no no no no")
 post("cases:body_reply", "body_request", "login no no no away away no no away no away away")
 post("case-withdraw", "own", "no no ok no no no no no no no no no")
 post("case-withdraw", "other", "no no no ok no no no no no no no no")

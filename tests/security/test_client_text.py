@@ -231,7 +231,10 @@ def test_the_registrar_form_and_the_letter_to_the_client_carry_no_invisible_char
     letters = [m for m in mail.outbox if m.to == ["sidorov@example.org"]]
     assert len(letters) == 1
     letter = letters[0].subject + "\n" + letters[0].body
-    assert "Сидоров Пётр Ильич" in letter and "Уточните, за какой год справка?" in letter
+    # The official letter greets by the first name and patronymic, the addressee in the
+    # dative (cases.letters).
+    assert "Уважаемый Пётр Ильич!" in letter and "Сидорову П. И." in letter
+    assert "Уточните, за какой год справка?" in letter
     assert [f"U+{ord(ch):04X}" for ch in letter if ch in INVISIBLE] == []
     client.force_login(org.executor)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()

@@ -133,6 +133,27 @@ def _reception_objects():
     return {"point": point, "booking": booking}
 
 
+# Letters of the matrix: (the case they are on, their kind).
+LETTERS = {
+    "letter": ("own", "clarification"),
+    "conf_letter": ("conf", "clarification"),
+    "body_letter": ("own", "covering"),
+}
+
+
+def _letter(case, kind):
+    """An outgoing letter on `case`, written as a row (the letters themselves are
+    rendered and tested in tests/cases/test_letters.py)."""
+    from django.utils import timezone
+
+    from cases.models import OutgoingLetter
+
+    return OutgoingLetter.objects.create(
+        case=case, kind=kind, date=timezone.localdate(), subject="Матрица прав",
+        text="Матрица прав", html='<article class="letter"><p>Матрица прав</p></article>',
+    )  # fmt: skip
+
+
 def build_url(name: str, obj: str | None, objects) -> str:
     if obj is None:
         return reverse(name)
@@ -145,6 +166,9 @@ def build_url(name: str, obj: str | None, objects) -> str:
     if obj == "delivery":
         delivery = objects["delivery"]
         return reverse(name, kwargs={"pk": delivery.case_id, "delivery_pk": delivery.pk})
+    if obj in LETTERS:
+        letter = _letter(objects["cases"][LETTERS[obj][0]], LETTERS[obj][1])
+        return reverse(name, kwargs={"pk": letter.case_id, "letter_pk": letter.pk})
     if obj in ("case_file", "act"):
         return reverse(name, kwargs={"pk": objects[obj].pk})
     if obj in ("point", "booking"):
