@@ -15,10 +15,11 @@ from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import deadlines, limits, permissions, richtext, services
+from cases import deadlines, limits, permissions, plain_language, richtext, services
 from cases.choices import DeadlineState, Status, Urgency
 from cases.filters import (
     QUEUE_KEYS,
@@ -30,8 +31,32 @@ from cases.filters import (
     default_queue,
     filter_controls,
 )
-from cases.forms import AssignForm, QuestionForm, RegisterForm, UrgencyForm
-from cases.models import AnswerKind, Attachment, Case, CaseEvent
+from cases.forms import (
+    AnswerForm,
+    AssignForm,
+    BodyRequestForm,
+    ClarificationForm,
+    CommentForm,
+    DeclineExtensionForm,
+    ExtendForm,
+    ExtensionRequestForm,
+    ForwardForm,
+    QuestionForm,
+    RatingForm,
+    RegisterForm,
+    ReplyForm,
+    UrgencyForm,
+)
+from cases.models import (
+    Answer,
+    AnswerAttachment,
+    AnswerKind,
+    AnswerStatus,
+    Attachment,
+    Case,
+    CaseEvent,
+    Rating,
+)
 from cases.templatetags.cases_tags import STATE_CLASSES
 from intranet.security import client_text
 from intranet.workdays import get_calendar
@@ -173,8 +198,6 @@ def client_detail(request, pk: int):
 
 
 def _render_client(request, case, reply_form=None, rating_form=None, status=200, withdraw=None):
-    from cases.forms import RatingForm, ReplyForm
-    from cases.models import Answer, Rating
 
     events = case.events.filter(visible_to_client=True).order_by("at", "pk")
     _annotate_states([case])
@@ -479,9 +502,6 @@ def letter_preview(case, answer) -> dict:
     preview of an unsaved text and for the head who approves. Its subject and its text
     (the e-mail's) with unfilled placeholders marked. The one place the page renders a
     letter: the official letter renderer replaces this function's body."""
-    from django.utils.html import linebreaks
-
-    from cases.models import Answer
 
     letter = Answer(
         case=case,
@@ -540,18 +560,6 @@ def _answer_context(request, case, forms: dict) -> dict:
     """What the case page shows and offers for the answer stage: the actions the user
     may take in the case's state, one of them open (?action=, or the one whose form has
     errors), and the answer's editor, letter, changes and review."""
-    from cases import plain_language
-    from cases.forms import (
-        AnswerForm,
-        BodyRequestForm,
-        ClarificationForm,
-        CommentForm,
-        DeclineExtensionForm,
-        ExtendForm,
-        ExtensionRequestForm,
-        ForwardForm,
-    )
-    from cases.models import Answer, AnswerStatus
 
     user = request.user
     answer = Answer.objects.filter(case=case).prefetch_related("attachments").first()
@@ -712,7 +720,6 @@ def save_answer(request, pk: int):
     same form save nothing: «Предпросмотр письма» (`preview`) shows the letter the text
     makes, and, without JavaScript, `show_kind` shows the fields of the kind chosen;
     both return the page with everything typed still in the form."""
-    from cases.forms import AnswerForm
 
     if request.POST.get("preview") or request.POST.get("show_kind"):
         return _answer_without_saving(request, pk)
@@ -740,8 +747,6 @@ def save_answer(request, pk: int):
 
 
 def _answer_without_saving(request, pk: int):
-    from cases.forms import AnswerForm
-    from cases.models import Answer
 
     case = _staff_case(request, pk)
     if not permissions.can_work_on(request.user, case):
@@ -770,8 +775,6 @@ def insert_typical_answer(request, pk: int):
     as JSON (Accept: application/json) and puts it at the cursor, saving nothing; a form
     posted without JavaScript (the answer form, with what is typed in it) gets it added
     at the end and the draft saved."""
-    from cases.forms import AnswerForm
-    from cases.models import Answer
 
     case = _staff_case(request, pk)
     if not permissions.can_work_on(request.user, case):
@@ -842,7 +845,6 @@ def insert_typical_answer(request, pk: int):
 
 @require_POST
 def approve_answer(request, pk: int):
-    from cases.forms import CommentForm
 
     def run(case, user, data):
         if request.POST.get("decision") == "return":
@@ -873,7 +875,6 @@ def register_answer(request, pk: int):
 
 @require_POST
 def clarify(request, pk: int):
-    from cases.forms import ClarificationForm
 
     return _act(
         request,
@@ -889,7 +890,6 @@ def clarify(request, pk: int):
 def extend(request, pk: int):
     """The head extends the deadline, or (`decision=decline`) declines the executor's
     request for more time with a comment."""
-    from cases.forms import DeclineExtensionForm, ExtendForm
 
     if request.POST.get("decision") == "decline":
         return _act(
@@ -917,7 +917,6 @@ def extend(request, pk: int):
 @require_POST
 def request_extension(request, pk: int):
     """The executor asks the head of the unit for more time, with a reason."""
-    from cases.forms import ExtensionRequestForm
 
     return _act(
         request,
@@ -939,7 +938,6 @@ def _warn_if_late(request, forwarding) -> None:
 
 @require_POST
 def forward(request, pk: int):
-    from cases.forms import ForwardForm
 
     return _act(
         request,
@@ -953,7 +951,6 @@ def forward(request, pk: int):
 
 @require_POST
 def request_documents(request, pk: int):
-    from cases.forms import BodyRequestForm
 
     return _act(
         request,
@@ -1004,7 +1001,6 @@ def delivery_print(request, pk: int, delivery_pk: int):
 
 
 def answer_attachment(request, pk: int):
-    from cases.models import AnswerAttachment
     from intranet.uploads import serve_attachment
 
     item = get_object_or_404(AnswerAttachment.objects.select_related("answer__case"), pk=pk)
@@ -1019,7 +1015,6 @@ def answer_attachment(request, pk: int):
 
 @require_POST
 def client_reply(request, pk: int):
-    from cases.forms import ReplyForm
 
     case = get_object_or_404(Case, pk=pk, client=request.user)
     form = ReplyForm(request.POST)
@@ -1036,7 +1031,6 @@ def client_reply(request, pk: int):
 
 @require_POST
 def rate(request, pk: int):
-    from cases.forms import RatingForm
 
     case = get_object_or_404(Case, pk=pk, client=request.user)
     form = RatingForm(request.POST)
