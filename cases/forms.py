@@ -567,6 +567,7 @@ class ExtensionRequestForm(OwnIdsMixin, forms.Form):
         label=_("Why more time is needed"),
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[limits.comment],
+        error_messages={"required": _("Give the reason for the extension.")},
     )
 
 

@@ -684,10 +684,13 @@ def _typical_answers(request, case, query: str):
         return None
 
 
-def _act(request, pk, func, *, success, form_class=None, form_key="", **kwargs):
+def _act(request, pk, func, *, success, form_class=None, form_key="", allowed=None, **kwargs):
     """Run a service for a staff POST: on success a message and back to the case; on a
-    validation error the case page again with the form and its errors."""
+    validation error the case page again with the form and its errors. `allowed` (a
+    permissions.can_* rule) refuses the user before the form is read."""
     case = _staff_case(request, pk)
+    if allowed is not None and not allowed(request.user, case):
+        raise PermissionDenied
     data = {}
     form = None
     if form_class is not None:
@@ -901,6 +904,7 @@ def extend(request, pk: int):
             success=_("The request for an extension is declined."),
             form_class=DeclineExtensionForm,
             form_key="decline",
+            allowed=permissions.can_extend,
         )
     return _act(
         request,
@@ -927,6 +931,7 @@ def request_extension(request, pk: int):
         success=_("The request for an extension is sent to the head of the unit."),
         form_class=ExtensionRequestForm,
         form_key="extension_request",
+        allowed=permissions.can_work_on,
     )
 
 

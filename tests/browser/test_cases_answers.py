@@ -70,21 +70,24 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         portal.wait_for_load_state("networkidle")
         assert "Ваш ответ отправлен" in portal.content()
 
-        # 3. The executor writes a line, finds a typical answer and inserts it after it;
-        #    the field the case cannot fill is highlighted until it is filled.
+        # 3. The executor writes a line, goes back to the start, finds a typical answer
+        #    and inserts it there, at the cursor; the field the case cannot fill is
+        #    highlighted until it is filled.
         desk.goto(url)
         assert "На себя." in desk.locator("#clarifications").inner_text()
         assert desk.locator("#id_body").is_hidden()  # the editor replaces the textarea
         editor = desk.locator("#answer-editor")
         editor.click()
-        desk.keyboard.type("Добрый день.")
-        desk.keyboard.press("Enter")
+        desk.keyboard.type("Если останутся вопросы, позвоните нам.")
+        desk.keyboard.press("Control+Home")
         desk.fill("#kb-query", "срок справки о доходах")
         desk.get_by_role("button", name="Найти").click()
+        desk.wait_for_selector("#kb-results:not([aria-busy])")
         desk.locator(".insert-typical").first.click()
         desk.wait_for_selector("#answer-editor mark.placeholder")
-        assert "Уважаем" in editor.inner_text() and "{имя_заявителя}" not in editor.inner_text()
-        assert editor.inner_text().index("Добрый день.") < editor.inner_text().index("Уважаем")
+        typed = editor.inner_text()
+        assert "Уважаем" in typed and "{имя_заявителя}" not in typed
+        assert typed.index("Уважаем") < typed.index("Если останутся вопросы")
         assert desk.locator("#answer-editor mark.placeholder").all_inner_texts() == [
             "{срок_представления}"
         ]
@@ -112,7 +115,7 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         desk.get_by_role("button", name="Предпросмотр письма").click()
         desk.wait_for_load_state("networkidle")
         letter = desk.locator("#letter-preview .letter").inner_text()
-        assert "Добрый день." in letter and "30 апреля" in letter
+        assert "30 апреля (обратите внимание)" in letter and "Если останутся вопросы" in letter
         assert not Answer.objects.filter(case=case).exists()
         assert desk.locator("#answer-editor strong").inner_text() == "обратите внимание)"
 
@@ -122,7 +125,8 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         desk.wait_for_load_state("networkidle")
         answer = Answer.objects.get(case=case)
         assert answer.status == AnswerStatus.APPROVAL
-        assert answer.body.startswith("<p>Добрый день.</p><p>Уважаем")
+        assert answer.body.startswith("<p>Уважаем")
+        assert "не позднее 30 апреля (<strong>обратите внимание)</strong>" in answer.body
         assert "<strong>обратите внимание)</strong>" in answer.body
         assert "<ul><li>первый пункт</li></ul>" in answer.body
 

@@ -81,7 +81,8 @@
   function cleanChildren(source, target, doc) {
     Array.prototype.forEach.call(source.childNodes, function (node) {
       if (node.nodeType === 3) {
-        target.appendChild(doc.createTextNode(node.nodeValue));
+        // The browser types a no-break space where a plain one would collapse.
+        target.appendChild(doc.createTextNode(node.nodeValue.replace(/\u00a0/g, " ")));
         return;
       }
       if (node.nodeType !== 1 || DROP[node.nodeName]) { return; }
@@ -177,6 +178,7 @@
 
   var status = box.querySelector(".placeholder-status");
   var lastCount = -1;
+  var prefix = "";  // what was just done, said before the count (a typical answer inserted)
   function refreshPlaceholders() {
     surface.querySelectorAll("mark.placeholder").forEach(function (mark) {
       if (!/^\{[^{}\s]+\}$/.test(mark.textContent)) {
@@ -188,8 +190,10 @@
     });
     markPlaceholders(surface);
     var count = surface.querySelectorAll("mark.placeholder").length;
-    if (status && count !== lastCount) {
-      status.textContent = count ? status.dataset.left.replace("%s", count) : (lastCount > 0 ? status.dataset.done : "");
+    if (status && (count !== lastCount || prefix)) {
+      var says = count ? status.dataset.left + " " + count : (lastCount > 0 ? status.dataset.done : "");
+      status.textContent = prefix ? prefix + " " + says : says;
+      prefix = "";
       lastCount = count;
     }
   }
@@ -469,7 +473,6 @@
   });
 
   // --- typical answers: at the cursor, found without leaving the page --------------------
-  var live = status;
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button.insert-typical");
     if (!button || !window.fetch) { return; }
@@ -485,8 +488,8 @@
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.json();
     }).then(function (data) {
+      prefix = data.message;
       insertBlocks(data.html);
-      if (live) { live.textContent = data.message; lastCount = -1; }
     }).catch(function () {
       // The page's own way: the form goes to the server, which adds the answer.
       button.disabled = false;
