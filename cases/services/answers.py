@@ -18,12 +18,13 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import PageViewRestriction, Site
 
-from cases import deadlines, delivery, permissions, plain_language
+from cases import deadlines, delivery, permissions, plain_language, richtext
 from cases.choices import Status
 from cases.models import (
     Answer,
     AnswerAttachment,
     AnswerKind,
+    AnswerRevision,
     AnswerStatus,
     Case,
     DeliveryPurpose,
@@ -290,6 +291,7 @@ def submit_answer(case: Case, by, at=None):
     if answer.status not in {AnswerStatus.DRAFT, AnswerStatus.RETURNED}:
         raise CaseStateError(_("This answer is not a draft."))
     validate_answer(case, answer)
+    revision = _store_revision(answer, by, at)
     previous = case.status
     if needs_approval(case, answer.kind):
         answer.status = AnswerStatus.APPROVAL
@@ -302,8 +304,26 @@ def submit_answer(case: Case, by, at=None):
         kind = EventKind.SUBMITTED
     answer.save()
     case.save()
-    _record(case, kind, by, message, from_status=previous, at=at)
+    _record(case, kind, by, message, from_status=previous, at=at,
+            data={"answer": answer.pk, "version": revision.number})  # fmt: skip
     return answer
+
+
+def _store_revision(answer: Answer, by, at=None) -> AnswerRevision:
+    """The answer as it is sent on: its next numbered version, which the head's page
+    compares with the one before (cases.views.answer_changes)."""
+    last = answer.revisions.order_by("-number").values_list("number", flat=True).first()
+    return AnswerRevision.objects.create(
+        answer=answer,
+        number=(last or 0) + 1,
+        kind=answer.kind,
+        body=answer.body,
+        grounds=answer.grounds,
+        link_url=answer.link_url,
+        no_answer_ground=answer.no_answer_ground,
+        submitted_by=by,
+        submitted_at=at or timezone.now(),
+    )
 
 
 def _answer_of(case: Case):
@@ -392,9 +412,9 @@ def no_answer_explanation(ground: str) -> str:
 def answer_letter(case: Case, answer) -> tuple[str, str]:
     """Subject and plain text of the answer letter (e-mail body; the print view renders
     the rich text)."""
-    body_text = plain_text(
-        (answer.body or "").replace("</p>", "\n\n").replace("<br>", "\n").replace("</li>", "\n")
-    )
+    # Paragraphs, line breaks, list items and links' addresses as plain text; text the
+    # executor typed that looks like markup stays text.
+    body_text = client_text(richtext.html_to_text(answer.body))
     parts = [
         _("Outgoing no. %(number)s of %(date)s")
         % {
