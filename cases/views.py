@@ -50,7 +50,6 @@ from cases.forms import (
 from cases.models import (
     Answer,
     AnswerAttachment,
-    AnswerKind,
     AnswerStatus,
     Attachment,
     Case,
@@ -571,7 +570,8 @@ def _answer_context(request, case, forms: dict) -> dict:
         "can_work": can_work,
         "can_approve": can_approve,
         "can_extend": permissions.can_extend(user, case),
-        "can_forward": permissions.can_forward(user, case),
+        # can_forward is can_work_on or a registrar's triage: not asked twice.
+        "can_forward": can_work or permissions.can_forward(user, case),
         # Registering is offered once the answer is approved (or marked ready where the
         # unit needs no approval), never as a button that would fail.
         "can_register_answer": status == AnswerStatus.APPROVED
@@ -609,9 +609,7 @@ def _answer_context(request, case, forms: dict) -> dict:
         form = forms.get("answer") or AnswerForm(initial=initial, kind=request.GET.get("kind", ""))
         context["answer_form"] = form
         context["shown_kind"] = form.shown_kind
-        context["approval_kinds"] = [
-            kind for kind, _label in AnswerKind.choices if services.needs_approval(case, kind)
-        ]
+        context["approval_kinds"] = services.approval_kinds(case)
         context["needs_approval"] = form.shown_kind in context["approval_kinds"]
         text = form.cleaned_data.get("body", "") if form.is_bound else form.editor_html
         grounds = form.data.get("grounds", "") if form.is_bound else initial.get("grounds", "")

@@ -8,6 +8,7 @@ they share); everything is imported from here, `cases.services`."""
 from cases.services.answers import (
     answer_letter,
     answer_version,
+    approval_kinds,
     approve_answer,
     fill_typical_answer,
     is_on_public_site,
@@ -82,6 +83,7 @@ __all__ = [
     "_your_message",
     "answer_letter",
     "answer_version",
+    "approval_kinds",
     "approve_answer",
     "ask_clarification",
     "assign",

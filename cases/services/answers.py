@@ -70,6 +70,13 @@ def needs_approval(case: Case, kind: str) -> bool:
     return True if setting is None else setting.answers_need_approval
 
 
+def approval_kinds(case: Case) -> list[str]:
+    """The kinds of answer that go to the head on `case` (needs_approval of each, with
+    one look at the unit's setting)."""
+    unit_rule = needs_approval(case, AnswerKind.MERITS)
+    return [kind for kind in AnswerKind.values if kind == AnswerKind.REFUSAL or unit_rule]
+
+
 def notice_required(ground: str) -> bool:
     """59-FZ art. 11: no notice when there is no name or address to send it to; a
     notice in the other cases (obscene: a warning about abuse of right; unreadable:
