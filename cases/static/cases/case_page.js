@@ -179,16 +179,60 @@
   var status = box.querySelector(".placeholder-status");
   var lastCount = -1;
   var prefix = "";  // what was just done, said before the count (a typical answer inserted)
+  // The caret as character offsets in the editor's text, so that it stays where it
+  // was when marks are put in or taken out around the text being typed.
+  function caretOffsets() {
+    var selection = window.getSelection();
+    if (!selection.rangeCount || !inSurface(selection.anchorNode)) { return null; }
+    var range = selection.getRangeAt(0);
+    function offset(container, at) {
+      var before = document.createRange();
+      before.selectNodeContents(surface);
+      before.setEnd(container, at);
+      return before.toString().length;
+    }
+    return [offset(range.startContainer, range.startOffset), offset(range.endContainer, range.endOffset)];
+  }
+  function restoreCaret(offsets) {
+    if (!offsets) { return; }
+    var walker = document.createTreeWalker(surface, NodeFilter.SHOW_TEXT, null);
+    var seen = 0;
+    var start = null;
+    var end = null;
+    while (walker.nextNode() && !end) {
+      var node = walker.currentNode;
+      var length = node.nodeValue.length;
+      if (!start && offsets[0] <= seen + length) { start = [node, offsets[0] - seen]; }
+      if (start && offsets[1] <= seen + length) { end = [node, offsets[1] - seen]; }
+      seen += length;
+    }
+    if (start && end) {
+      window.getSelection().setBaseAndExtent(start[0], start[1], end[0], end[1]);
+    }
+  }
+
   function refreshPlaceholders() {
-    surface.querySelectorAll("mark.placeholder").forEach(function (mark) {
-      if (!/^\{[^{}\s]+\}$/.test(mark.textContent)) {
+    var stale = Array.prototype.filter.call(surface.querySelectorAll("mark.placeholder"), function (mark) {
+      return !/^\{[^{}\s]+\}$/.test(mark.textContent);
+    });
+    var walker = document.createTreeWalker(surface, NodeFilter.SHOW_TEXT, null);
+    var fresh = false;
+    while (!fresh && walker.nextNode()) {
+      var node = walker.currentNode;
+      fresh = PLACEHOLDER.test(node.nodeValue) && !node.parentNode.closest("mark.placeholder");
+    }
+    if (stale.length || fresh) {
+      var caret = caretOffsets();
+      stale.forEach(function (mark) {
         // Filled (or partly rewritten): no longer a field to fill.
         var parent = mark.parentNode;
         while (mark.firstChild) { parent.insertBefore(mark.firstChild, mark); }
         parent.removeChild(mark);
-      }
-    });
-    markPlaceholders(surface);
+        parent.normalize();
+      });
+      markPlaceholders(surface);
+      restoreCaret(caret);
+    }
     var count = surface.querySelectorAll("mark.placeholder").length;
     if (status && (count !== lastCount || prefix)) {
       var says = count ? status.dataset.left + " " + count : (lastCount > 0 ? status.dataset.done : "");
@@ -236,9 +280,12 @@
     }
   });
   function restore() {
+    var selection = window.getSelection();
+    if (document.activeElement === surface && selection.rangeCount && inSurface(selection.anchorNode)) {
+      return;  // already there (a shortcut typed in the editor): keep the browser's typing style
+    }
     surface.focus();
     if (saved) {
-      var selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(saved);
     }
