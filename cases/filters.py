@@ -9,7 +9,7 @@ import datetime as dt
 from html import escape
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -19,7 +19,7 @@ from django_filters.conf import settings as filters_settings
 
 from cases import permissions
 from cases.choices import OPEN_STATUSES, Channel, Regime, Status, Urgency
-from cases.models import Case
+from cases.models import Case, CaseEvent, EventKind
 from cases.topics import Topic
 from intranet import roles
 from intranet.accounts.models import User
@@ -89,8 +89,24 @@ def apply_queue(queryset, queue: str, user, today=None, calendar=None):
     if queue == "waiting_client":
         return queryset.filter(status=Status.CLARIFICATION)
     if queue == "approval":
-        return queryset.filter(status=Status.APPROVAL)
+        # What waits for the head's decision: answers and executors' extension requests.
+        return queryset.filter(Q(status=Status.APPROVAL) | Q(pk__in=extension_requested()))
     return queryset
+
+
+def extension_requested():
+    """Keys of the cases whose executor asked for more time and the head has not yet
+    extended the deadline or declined the request."""
+    decided = CaseEvent.objects.filter(
+        case_id=OuterRef("case_id"),
+        kind__in=[EventKind.EXTENDED, EventKind.EXTENSION_DECLINED],
+        at__gte=OuterRef("at"),
+    )
+    return (
+        CaseEvent.objects.filter(kind=EventKind.EXTENSION_REQUESTED)
+        .exclude(Exists(decided))
+        .values("case_id")
+    )
 
 
 # Above this many co-executed cases the condition keeps its sub-query (a literal list

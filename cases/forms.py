@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import limits, permissions, uploads
+from cases import limits, permissions, richtext, uploads
 from cases.choices import Channel, ClientKind, Regime, ReplyChannel
 from cases.delivery import check_handed_on
 from cases.models import AnswerKind, NoAnswerGround
@@ -15,6 +15,7 @@ from intranet import roles
 from intranet.accounts.models import User
 from intranet.forms import ClientTextField, DateField, DateTimeField
 from intranet.models import Unit
+from intranet.security import sanitize_html
 
 # The largest key a database row can have (a signed 64-bit integer). A larger number
 # typed into a choice would reach the database, where SQLite refuses it with an
@@ -408,6 +409,19 @@ class MultipleSafeFileField(forms.FileField):
         return cleaned
 
 
+# The kind of answer each kind-specific field belongs to (the page shows only the fields
+# of the kind chosen; a field of another kind is not saved).
+KIND_FIELDS = {
+    "grounds": AnswerKind.REFUSAL,
+    "link_url": AnswerKind.LINK,
+    "no_answer_ground": AnswerKind.NO_ANSWER,
+}
+# How the answer's text is posted: "html" from the editor (JavaScript), "text" from the
+# plain textarea (no JavaScript). A post without it (older forms, scripts) is read as
+# before: HTML when it holds tags, text otherwise.
+BODY_FORMATS = [("text", "text"), ("html", "html")]
+
+
 class AnswerForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of answer"), choices=AnswerKind.choices)
     body = forms.CharField(
@@ -415,7 +429,11 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "class": "answer-body"}),
         validators=[limits.text_with_files],
-        help_text=_("Paragraphs are kept; simple formatting (bold, lists, links) is allowed."),
+        help_text=_("A blank line starts a new paragraph; lines that start with «•», «-» or "
+                    "«1.» become a list."),
+    )  # fmt: skip
+    body_format = forms.ChoiceField(
+        choices=BODY_FORMATS, required=False, initial="text", widget=forms.HiddenInput
     )
     grounds = forms.CharField(
         label=_("Grounds of the refusal, in plain words"),
@@ -437,18 +455,64 @@ class AnswerForm(forms.Form):
     # The version of the answer the form was opened at (services.answer_version).
     version = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, kind: str = "", **kwargs):
+        """Unbound, `initial["body"]` is the stored HTML: the editor starts from it, the
+        plain textarea shows it as text. Bound, the posted text is cleaned at once and
+        then shown the same way, so the textarea never holds markup. `kind` is the kind
+        to show the fields of when the form does not say (the page's ?kind=)."""
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial = dict(self.initial)
+            self.editor_html = sanitize_html(self.initial.get("body", ""))
+            self.initial["body"] = richtext.html_to_text(self.editor_html)
+            self.initial["body_format"] = "text"
+            if kind in AnswerKind.values:
+                self.initial["kind"] = kind
+            return
+        self.editor_html = self._posted_html()
+        self.full_clean()
+        # Shown again (an error, a preview): as text in the textarea, HTML in the editor.
+        self.data = self.data.copy()
+        self.data["body"] = richtext.html_to_text(self.editor_html)
+        self.data["body_format"] = "text"
+
+    def _posted_html(self) -> str:
+        body = self.data.get(self.add_prefix("body"), "")
+        posted = self.data.get(self.add_prefix("body_format"))
+        if posted == "html":
+            return sanitize_html(body)
+        if posted == "text":
+            return richtext.text_to_html(body)
+        return sanitize_html(text_to_html(body))
+
+    @property
+    def shown_kind(self) -> str:
+        """The kind whose fields the page shows."""
+        if self.is_bound:
+            kind = self.data.get(self.add_prefix("kind"))
+            if kind in AnswerKind.values:
+                return kind
+        return self.initial.get("kind") or AnswerKind.MERITS
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["body"] = self.editor_html
+        kind = cleaned.get("kind")
+        for name, owner in KIND_FIELDS.items():
+            if kind and kind != owner and name in cleaned:
+                cleaned[name] = ""
+        return cleaned
+
 
 def text_to_html(text: str) -> str:
-    """Plain text typed in a textarea as paragraphs; HTML is kept (and sanitised later)."""
+    """A body posted without its format (the API, older forms): kept as HTML when it
+    holds tags (sanitised later), otherwise typed text as paragraphs."""
     import re
-
-    from django.utils.html import escape
 
     text = (text or "").strip()
     if not text or re.search(r"<(p|br|ul|ol|strong|em|a|h[2-4]|table)\b", text, re.I):
         return text
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join("<p>" + escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return richtext.text_to_html(text)
 
 
 class CommentForm(forms.Form):
@@ -492,6 +556,30 @@ class ExtendForm(OwnIdsMixin, forms.Form):
     days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30, initial=30)
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), validators=[limits.comment]
+    )
+
+
+class ExtensionRequestForm(OwnIdsMixin, forms.Form):
+    """The executor asks the head of the unit for more time."""
+
+    ids = "extension_request"
+    days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30, initial=30)
+    reason = forms.CharField(
+        label=_("Why more time is needed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[limits.comment],
+        error_messages={"required": _("Give the reason for the extension.")},
+    )
+
+
+class DeclineExtensionForm(OwnIdsMixin, forms.Form):
+    """The head declines an executor's request for more time, saying why."""
+
+    ids = "decline"
+    comment = forms.CharField(
+        label=_("Why the request is declined"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[limits.comment],
     )
 
 

@@ -409,6 +409,8 @@ class EventKind(models.TextChoices):
     CLARIFICATION = "clarification", _("Clarification requested")
     CLIENT_REPLY = "client_reply", _("The client replied")
     EXTENDED = "extended", _("Deadline extended")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested from the head")
+    EXTENSION_DECLINED = "extension_declined", _("Extension request declined")
     REDATED = "redated", _("Dates re-counted on the changed calendar")
     FORWARDED = "forwarded", _("Forwarded to another body")
     OTHER_BODY = "other_body", _("Documents requested from another body")
@@ -612,6 +614,45 @@ class AnswerAttachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:answer_attachment", args=[self.pk])
+
+
+class AnswerRevision(models.Model):
+    """The answer as it was each time it was sent for approval (or marked ready): what
+    the head approves is compared with the version before it."""
+
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    kind = models.CharField(_("kind of answer"), max_length=16, choices=AnswerKind.choices)
+    body = models.TextField(_("answer text"), blank=True)  # sanitised HTML
+    grounds = models.TextField(_("grounds of the refusal, in plain words"), blank=True)
+    link_url = models.CharField(_("link to the published answer"), max_length=500, blank=True)
+    no_answer_ground = models.CharField(
+        _("ground for leaving without an answer"),
+        max_length=16,
+        choices=NoAnswerGround.choices,
+        blank=True,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer version")
+        verbose_name_plural = _("answer versions")
+        ordering = ["answer", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "number"], name="answer_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} v{self.number}"
 
 
 class Clarification(models.Model):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/answer/register/", views.register_answer, name="register_answer"),
     path("<int:pk>/clarify/", views.clarify, name="clarify"),
     path("<int:pk>/extend/", views.extend, name="extend"),
+    path("<int:pk>/extend/request/", views.request_extension, name="extension_request"),
     path("<int:pk>/forward/", views.forward, name="forward"),
     path("<int:pk>/requests/", views.request_documents, name="request_documents"),
     path("<int:pk>/requests/<int:request_pk>/reply/", views.body_reply, name="body_reply"),

@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import deadlines, letters, limits, permissions, services
+from cases import deadlines, letters, limits, permissions, plain_language, richtext, services
 from cases.choices import DeadlineState, Status, Urgency
 from cases.filters import (
     QUEUE_KEYS,
@@ -30,8 +31,32 @@ from cases.filters import (
     default_queue,
     filter_controls,
 )
-from cases.forms import AssignForm, QuestionForm, RegisterForm, UrgencyForm
-from cases.models import Attachment, Case, CaseEvent, OutgoingLetter
+from cases.forms import (
+    AnswerForm,
+    AssignForm,
+    BodyRequestForm,
+    ClarificationForm,
+    CommentForm,
+    DeclineExtensionForm,
+    ExtendForm,
+    ExtensionRequestForm,
+    ForwardForm,
+    QuestionForm,
+    RatingForm,
+    RegisterForm,
+    ReplyForm,
+    UrgencyForm,
+)
+from cases.models import (
+    Answer,
+    AnswerAttachment,
+    AnswerStatus,
+    Attachment,
+    Case,
+    CaseEvent,
+    OutgoingLetter,
+    Rating,
+)
 from cases.templatetags.cases_tags import STATE_CLASSES
 from intranet.security import client_text
 from intranet.uploads import content_disposition
@@ -174,8 +199,6 @@ def client_detail(request, pk: int):
 
 
 def _render_client(request, case, reply_form=None, rating_form=None, status=200, withdraw=None):
-    from cases.forms import RatingForm, ReplyForm
-    from cases.models import Answer, Rating
 
     events = case.events.filter(visible_to_client=True).order_by("at", "pk")
     _annotate_states([case])
@@ -324,7 +347,9 @@ def case_detail(request, pk: int):
     return _render_case(request, case)
 
 
-def _render_case(request, case, urgency_form=None, assign_form=None, status=200, forms=None):
+def _render_case(
+    request, case, urgency_form=None, assign_form=None, status=200, forms=None, extra=None
+):
     user = request.user
     case = (
         Case.objects.select_related(
@@ -377,6 +402,7 @@ def _render_case(request, case, urgency_form=None, assign_form=None, status=200,
             )
             if registered_on
             else None,
+            **(extra or {}),
         },
         status=status,
     )
@@ -466,36 +492,101 @@ def register_message(request):
 # --- part 2: answers, clarifications, extensions, forwarding, deliveries, ratings ------
 
 
-def _answer_context(request, case, forms: dict) -> dict:
-    """What the case page shows and offers for the answer stage."""
-    from cases import plain_language
-    from cases.forms import (
-        AnswerForm,
-        BodyRequestForm,
-        ClarificationForm,
-        CommentForm,
-        ExtendForm,
-        ForwardForm,
+# The case page's actions, one at a time (?action=), in the order of the action bar;
+# the key of each form in `_render_case(forms=...)` opens its action again after an error.
+ACTIONS = ("answer", "clarify", "request", "forward", "extend")
+FORM_ACTIONS = {
+    "answer": "answer",
+    "review": "answer",
+    "clarify": "clarify",
+    "request": "request",
+    "forward": "forward",
+    "extend": "extend",
+    "decline": "extend",
+    "extension_request": "extend",
+}
+
+
+def letter_preview(case, answer) -> dict:
+    """The letter `answer` makes, as the client will receive it: for the executor's
+    preview of an unsaved text and for the head who approves. Its subject and its text
+    (the e-mail's) with unfilled placeholders marked. The one place the page renders a
+    letter: the official letter renderer replaces this function's body."""
+
+    letter = Answer(
+        case=case,
+        kind=answer.kind,
+        body=answer.body,
+        grounds=answer.grounds,
+        link_url=answer.link_url,
+        no_answer_ground=answer.no_answer_ground,
+        outgoing_number=answer.outgoing_number or _("(given at registration)"),
+        outgoing_date=answer.outgoing_date or timezone.localdate(),
     )
-    from cases.models import Answer
+    subject, text = services.answer_letter(case, letter)
+    return {"subject": subject, "html": richtext.mark_placeholders(linebreaks(text))}
+
+
+def answer_changes(answer) -> dict | None:
+    """What changed in `answer` since the version sent before the last one: the head
+    sees it when approving. None for a first version."""
+    revisions = list(answer.revisions.select_related("submitted_by").order_by("-number")[:2])
+    if len(revisions) < 2:
+        return None
+    new, old = revisions
+    old_text, new_text = richtext.html_to_text(old.body), richtext.html_to_text(new.body)
+    return {
+        "old": old,
+        "new": new,
+        "kind_changed": old.kind != new.kind,
+        "body": richtext.word_diff(old_text, new_text)
+        if richtext.changed(old_text, new_text)
+        else None,
+        "grounds": richtext.word_diff(old.grounds, new.grounds)
+        if richtext.changed(old.grounds, new.grounds)
+        else None,
+        "link_changed": old.link_url != new.link_url,
+        "ground_changed": old.no_answer_ground != new.no_answer_ground,
+    }
+
+
+def _action_items(context: dict, can_work: bool) -> list[tuple[str, str]]:
+    items = []
+    if context["answer"] is not None or context.get("answer_form") is not None:
+        items.append(("answer", _("Answer")))
+    if can_work:
+        items.append(("clarify", _("Ask the client")))
+        items.append(("request", _("Request documents")))
+    if context["can_forward"]:
+        items.append(("forward", _("Forward")))
+    if context["can_extend"]:
+        items.append(("extend", _("Extend the deadline")))
+    elif can_work:
+        items.append(("extend", _("Ask for an extension")))
+    return items
+
+
+def _answer_context(request, case, forms: dict) -> dict:
+    """What the case page shows and offers for the answer stage: the actions the user
+    may take in the case's state, one of them open (?action=, or the one whose form has
+    errors), and the answer's editor, letter, changes and review."""
 
     user = request.user
     answer = Answer.objects.filter(case=case).prefetch_related("attachments").first()
     can_work = permissions.can_work_on(user, case)
-    can_approve = (
-        answer is not None and answer.status == "approval" and permissions.can_approve(user, case)
-    )
+    status = answer.status if answer is not None else None
+    can_approve = status == AnswerStatus.APPROVAL and permissions.can_approve(user, case)
     context = {
         "answer": answer,
         "can_work": can_work,
         "can_approve": can_approve,
         "can_extend": permissions.can_extend(user, case),
-        "can_forward": can_work
-        or (permissions.is_registrar(user) and case.status in permissions.TRIAGE_STATUSES),
-        "can_register_answer": answer is not None
-        and answer.status != "registered"
+        # can_forward is can_work_on or a registrar's triage: not asked twice.
+        "can_forward": can_work or permissions.can_forward(user, case),
+        # Registering is offered once the answer is approved (or marked ready where the
+        # unit needs no approval), never as a button that would fail.
+        "can_register_answer": status == AnswerStatus.APPROVED
         and permissions.can_register_answer(user, case),
-        "needs_approval": answer is not None and services.needs_approval(case, answer.kind),
         "can_manage_delivery": permissions.can_manage_delivery(user, case),
         "deliveries": _deliveries(case, forms, permissions.can_manage_delivery(user, case)),
         "letters": case.letters.defer("text", "html").order_by("created_at", "pk"),
@@ -506,38 +597,78 @@ def _answer_context(request, case, forms: dict) -> dict:
         "link_due": services.link_deadline(case),
         "no_answer_dates": services.no_answer_dates(case),
         "rating": getattr(case, "rating", None),
-        "warnings": plain_language.check(answer.body) if answer and answer.body else [],
-        "grounds_warnings": plain_language.check(answer.grounds)
-        if answer and answer.grounds
-        else [],
+        "extension_request": services.pending_extension_request(case),
     }
-    if can_work:
-        initial = {}
+    # The editor is open while the answer is drafted or returned; once it is sent for
+    # approval or approved, the page shows the letter, and ?edit=1 (a link beside it)
+    # opens the editor again (saving takes the answer back to a draft).
+    editing = can_work and (
+        answer is None
+        or status in {AnswerStatus.DRAFT, AnswerStatus.RETURNED}
+        or "answer" in forms
+        or (request.GET.get("edit") and status != AnswerStatus.REGISTERED)
+    )
+    if editing:
+        initial = {"version": services.answer_version(answer)}
         if answer is not None:
-            initial = {
-                "kind": answer.kind,
-                "body": answer.body,
-                "grounds": answer.grounds,
-                "link_url": answer.link_url,
-                "no_answer_ground": answer.no_answer_ground,
-            }
-        initial["version"] = services.answer_version(answer)
-        context["answer_form"] = forms.get("answer") or AnswerForm(initial=initial)
-        context["clarify_form"] = forms.get("clarify") or ClarificationForm()
-        context["request_form"] = forms.get("request") or BodyRequestForm()
+            initial.update(
+                kind=answer.kind,
+                body=answer.body,
+                grounds=answer.grounds,
+                link_url=answer.link_url,
+                no_answer_ground=answer.no_answer_ground,
+            )
+        form = forms.get("answer") or AnswerForm(initial=initial, kind=request.GET.get("kind", ""))
+        context["answer_form"] = form
+        context["shown_kind"] = form.shown_kind
+        context["approval_kinds"] = services.approval_kinds(case)
+        context["needs_approval"] = form.shown_kind in context["approval_kinds"]
+        text = form.cleaned_data.get("body", "") if form.is_bound else form.editor_html
+        grounds = form.data.get("grounds", "") if form.is_bound else initial.get("grounds", "")
+        context["warnings"] = plain_language.check(text) if text else []
+        context["grounds_warnings"] = plain_language.check(grounds) if grounds else []
         query = request.GET.get("kb", "").strip()
         context["kb_query"] = query
         context["kb_hits"] = _typical_answers(request, case, query)
+    elif answer is not None:
+        context["letter"] = letter_preview(case, answer)
+        if status in {AnswerStatus.APPROVAL, AnswerStatus.APPROVED}:
+            context["changes"] = answer_changes(answer)
+            context["can_edit_answer"] = can_work
+    if can_work:
+        context["clarify_form"] = forms.get("clarify") or ClarificationForm()
+        context["request_form"] = forms.get("request") or BodyRequestForm()
     if context["can_forward"]:
         context["forward_form"] = forms.get("forward") or ForwardForm()
-    if context["can_extend"]:
+    if context["can_extend"] or can_work:
         # An overdue, already extended or late-notice case shows why, not a form that
         # can only be refused (the service refuses it all the same).
-        context["extend_refusal"] = "extend" not in forms and services.extension_refusal(case)
-        if not context["extend_refusal"]:
-            context["extend_form"] = forms.get("extend") or ExtendForm()
+        refusal = not ({"extend", "extension_request"} & set(forms)) and (
+            services.extension_refusal(case)
+        )
+        context["extend_refusal"] = refusal
+        if not refusal and context["can_extend"]:
+            pending = context["extension_request"]
+            initial = (
+                {"days": pending.data.get("days"), "reason": pending.reason} if pending else {}
+            )
+            context["extend_form"] = forms.get("extend") or ExtendForm(initial=initial)
+            if pending:
+                context["decline_form"] = forms.get("decline") or DeclineExtensionForm()
+        elif not refusal and not context["extension_request"]:
+            context["extension_request_form"] = (
+                forms.get("extension_request") or ExtensionRequestForm()
+            )
     if can_approve:
         context["review_form"] = forms.get("review") or CommentForm()
+    actions = _action_items(context, can_work)
+    keys = [key for key, _label in actions]
+    active = next((FORM_ACTIONS[key] for key in forms if FORM_ACTIONS.get(key) in keys), None)
+    if active is None:
+        asked = request.GET.get("action", "")
+        active = asked if asked in keys else (keys[0] if keys else "")
+    context["actions"] = actions
+    context["active_action"] = active
     return context
 
 
@@ -576,10 +707,13 @@ def _typical_answers(request, case, query: str):
         return None
 
 
-def _act(request, pk, func, *, success, form_class=None, form_key="", **kwargs):
+def _act(request, pk, func, *, success, form_class=None, form_key="", allowed=None, **kwargs):
     """Run a service for a staff POST: on success a message and back to the case; on a
-    validation error the case page again with the form and its errors."""
+    validation error the case page again with the form and its errors. `allowed` (a
+    permissions.can_* rule) refuses the user before the form is read."""
     case = _staff_case(request, pk)
+    if allowed is not None and not allowed(request.user, case):
+        raise PermissionDenied
     data = {}
     form = None
     if form_class is not None:
@@ -608,14 +742,20 @@ def _act(request, pk, func, *, success, form_class=None, form_key="", **kwargs):
 
 @require_POST
 def save_answer(request, pk: int):
-    from cases.forms import AnswerForm, text_to_html
+    """Save the answer's draft, or save it and send it on (`submit`). Two buttons of the
+    same form save nothing: «Предпросмотр письма» (`preview`) shows the letter the text
+    makes, and, without JavaScript, `show_kind` shows the fields of the kind chosen;
+    both return the page with everything typed still in the form."""
+
+    if request.POST.get("preview") or request.POST.get("show_kind"):
+        return _answer_without_saving(request, pk)
 
     def run(case, user, data):
         services.save_answer(
             case,
             user,
             kind=data["kind"],
-            body=text_to_html(data["body"]),
+            body=data["body"],
             grounds=data["grounds"],
             link_url=data["link_url"],
             no_answer_ground=data["no_answer_ground"],
@@ -632,10 +772,35 @@ def save_answer(request, pk: int):
     return _act(request, pk, run, success=success, form_class=AnswerForm, form_key="answer")
 
 
+def _answer_without_saving(request, pk: int):
+
+    case = _staff_case(request, pk)
+    if not permissions.can_work_on(request.user, case):
+        raise PermissionDenied
+    form = AnswerForm(request.POST, request.FILES)
+    extra = {}
+    if request.POST.get("preview"):
+        data = form.cleaned_data
+        unsaved = Answer(
+            case=case,
+            kind=data.get("kind") or form.shown_kind,
+            body=form.editor_html,
+            grounds=data.get("grounds", ""),
+            link_url=data.get("link_url", ""),
+            no_answer_ground=data.get("no_answer_ground", ""),
+        )
+        extra["preview"] = letter_preview(case, unsaved)
+        if request.FILES:
+            messages.warning(request, _("Files are not kept by the preview: attach them again."))
+    return _render_case(request, case, forms={"answer": form}, extra=extra)
+
+
 @require_POST
 def insert_typical_answer(request, pk: int):
-    """Append a typical answer, its placeholders filled from the case, to the draft."""
-    from cases.models import Answer
+    """A typical answer, its placeholders filled from the case. The editor asks for it
+    as JSON (Accept: application/json) and puts it at the cursor, saving nothing; a form
+    posted without JavaScript (the answer form, with what is typed in it) gets it added
+    at the end and the draft saved."""
 
     case = _staff_case(request, pk)
     if not permissions.can_work_on(request.user, case):
@@ -651,33 +816,61 @@ def insert_typical_answer(request, pk: int):
     if found is None:
         raise Http404
     article, rendered = found
-    from cases.forms import text_to_html
-
-    answer = Answer.objects.filter(case=case).first()
-    body = (answer.body if answer else "") + text_to_html(rendered.text)
-    services.save_answer(
-        case,
-        request.user,
-        kind=answer.kind if answer else "merits",
-        body=body,
-        grounds=answer.grounds if answer else "",
-        link_url=answer.link_url if answer else "",
-        no_answer_ground=answer.no_answer_ground if answer else "",
-    )
+    html = richtext.text_to_html(rendered.text)
     if rendered.missing:
-        messages.warning(
-            request,
-            _("Inserted «%(title)s». Fill in by hand: %(names)s.")
-            % {"title": article.title, "names": ", ".join(rendered.missing)},
-        )
+        message = _("Inserted «%(title)s». Fill in by hand: %(names)s.") % {
+            "title": article.title,
+            "names": ", ".join(rendered.missing),
+        }
     else:
-        messages.success(request, _("Inserted «%(title)s».") % {"title": article.title})
-    return redirect(case.get_absolute_url() + "#answer")
+        message = _("Inserted «%(title)s».") % {"title": article.title}
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(
+            {"html": html, "title": article.title, "missing": rendered.missing, "message": message}
+        )
+    if "kind" in request.POST:
+        form = AnswerForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render_case(request, case, status=400, forms={"answer": form})
+        data = form.cleaned_data
+        version = data["version"] if "version" in request.POST else None
+    else:
+        stored = Answer.objects.filter(case=case).first()
+        data = {
+            "kind": stored.kind if stored else "merits",
+            "body": stored.body if stored else "",
+            "grounds": stored.grounds if stored else "",
+            "link_url": stored.link_url if stored else "",
+            "no_answer_ground": stored.no_answer_ground if stored else "",
+            "attachments": [],
+        }
+        version = None
+    try:
+        services.save_answer(
+            case,
+            request.user,
+            kind=data["kind"],
+            body=data["body"] + html,
+            grounds=data["grounds"],
+            link_url=data["link_url"],
+            no_answer_ground=data["no_answer_ground"],
+            uploads=data["attachments"],
+            version=version,
+        )
+    except ValidationError as exc:
+        if "kind" not in request.POST:
+            raise
+        _errors(form, exc)
+        if isinstance(exc, services.EditConflict):
+            form.data["version"] = exc.current_version
+            return _render_case(request, case, status=409, forms={"answer": form})
+        return _render_case(request, case, status=400, forms={"answer": form})
+    (messages.warning if rendered.missing else messages.success)(request, message)
+    return redirect(case.get_absolute_url() + "?action=answer#answer")
 
 
 @require_POST
 def approve_answer(request, pk: int):
-    from cases.forms import CommentForm
 
     def run(case, user, data):
         if request.POST.get("decision") == "return":
@@ -708,7 +901,6 @@ def register_answer(request, pk: int):
 
 @require_POST
 def clarify(request, pk: int):
-    from cases.forms import ClarificationForm
 
     return _act(
         request,
@@ -722,8 +914,21 @@ def clarify(request, pk: int):
 
 @require_POST
 def extend(request, pk: int):
-    from cases.forms import ExtendForm
+    """The head extends the deadline, or (`decision=decline`) declines the executor's
+    request for more time with a comment."""
 
+    if request.POST.get("decision") == "decline":
+        return _act(
+            request,
+            pk,
+            lambda case, user, data: services.decline_extension(
+                case, user, comment=data["comment"]
+            ),
+            success=_("The request for an extension is declined."),
+            form_class=DeclineExtensionForm,
+            form_key="decline",
+            allowed=permissions.can_extend,
+        )
     return _act(
         request,
         pk,
@@ -736,6 +941,23 @@ def extend(request, pk: int):
     )
 
 
+@require_POST
+def request_extension(request, pk: int):
+    """The executor asks the head of the unit for more time, with a reason."""
+
+    return _act(
+        request,
+        pk,
+        lambda case, user, data: services.request_extension(
+            case, user, days=data["days"], reason=data["reason"]
+        ),
+        success=_("The request for an extension is sent to the head of the unit."),
+        form_class=ExtensionRequestForm,
+        form_key="extension_request",
+        allowed=permissions.can_work_on,
+    )
+
+
 def _warn_if_late(request, forwarding) -> None:
     """A forwarding after its term goes through, with a warning on the page."""
     if not forwarding.on_time:
@@ -744,7 +966,6 @@ def _warn_if_late(request, forwarding) -> None:
 
 @require_POST
 def forward(request, pk: int):
-    from cases.forms import ForwardForm
 
     return _act(
         request,
@@ -758,7 +979,6 @@ def forward(request, pk: int):
 
 @require_POST
 def request_documents(request, pk: int):
-    from cases.forms import BodyRequestForm
 
     return _act(
         request,
@@ -855,7 +1075,6 @@ def client_letter_pdf(request, pk: int, letter_pk: int):
 
 
 def answer_attachment(request, pk: int):
-    from cases.models import AnswerAttachment
     from intranet.uploads import serve_attachment
 
     item = get_object_or_404(AnswerAttachment.objects.select_related("answer__case"), pk=pk)
@@ -870,7 +1089,6 @@ def answer_attachment(request, pk: int):
 
 @require_POST
 def client_reply(request, pk: int):
-    from cases.forms import ReplyForm
 
     case = get_object_or_404(Case, pk=pk, client=request.user)
     form = ReplyForm(request.POST)
@@ -887,7 +1105,6 @@ def client_reply(request, pk: int):
 
 @require_POST
 def rate(request, pk: int):
-    from cases.forms import RatingForm
 
     case = get_object_or_404(Case, pk=pk, client=request.user)
     form = RatingForm(request.POST)

@@ -24,6 +24,7 @@ from cases.models import (
     Answer,
     AnswerAttachment,
     AnswerKind,
+    AnswerRevision,
     AnswerStatus,
     Case,
     DeliveryPurpose,
@@ -67,6 +68,13 @@ def needs_approval(case: Case, kind: str) -> bool:
         return False
     setting = UnitCaseSettings.objects.filter(unit_id=case.unit_id).first()
     return True if setting is None else setting.answers_need_approval
+
+
+def approval_kinds(case: Case) -> list[str]:
+    """The kinds of answer that go to the head on `case` (needs_approval of each, with
+    one look at the unit's setting)."""
+    unit_rule = needs_approval(case, AnswerKind.MERITS)
+    return [kind for kind in AnswerKind.values if kind == AnswerKind.REFUSAL or unit_rule]
 
 
 def notice_required(ground: str) -> bool:
@@ -290,6 +298,7 @@ def submit_answer(case: Case, by, at=None):
     if answer.status not in {AnswerStatus.DRAFT, AnswerStatus.RETURNED}:
         raise CaseStateError(_("This answer is not a draft."))
     validate_answer(case, answer)
+    revision = _store_revision(answer, by, at)
     previous = case.status
     if needs_approval(case, answer.kind):
         answer.status = AnswerStatus.APPROVAL
@@ -302,8 +311,26 @@ def submit_answer(case: Case, by, at=None):
         kind = EventKind.SUBMITTED
     answer.save()
     case.save()
-    _record(case, kind, by, message, from_status=previous, at=at)
+    _record(case, kind, by, message, from_status=previous, at=at,
+            data={"answer": answer.pk, "version": revision.number})  # fmt: skip
     return answer
+
+
+def _store_revision(answer: Answer, by, at=None) -> AnswerRevision:
+    """The answer as it is sent on: its next numbered version, which the head's page
+    compares with the one before (cases.views.answer_changes)."""
+    last = answer.revisions.order_by("-number").values_list("number", flat=True).first()
+    return AnswerRevision.objects.create(
+        answer=answer,
+        number=(last or 0) + 1,
+        kind=answer.kind,
+        body=answer.body,
+        grounds=answer.grounds,
+        link_url=answer.link_url,
+        no_answer_ground=answer.no_answer_ground,
+        submitted_by=by,
+        submitted_at=at or timezone.now(),
+    )
 
 
 def _answer_of(case: Case):

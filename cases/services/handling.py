@@ -1,6 +1,7 @@
 """Handling: routing a case to a unit and executors, the client's withdrawal, a
-question to the client and the reply, the extension of the deadline, forwarding to the
-competent body and requests for documents to other bodies."""
+question to the client and the reply, the extension of the deadline (and the executor's
+request for it), forwarding to the competent body and requests for documents to other
+bodies."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from cases import deadlines, permissions
 from cases.choices import Status
 from cases.models import (
     Case,
+    CaseEvent,
     Clarification,
     DeliveryPurpose,
     EventKind,
@@ -351,6 +353,78 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
                                days=real_days, new_due=new_due, reason=reason)  # fmt: skip
     _send_letter(case, letter, purpose=DeliveryPurpose.EXTENSION)
     return case
+
+
+def pending_extension_request(case: Case) -> CaseEvent | None:
+    """The executor's request for more time that the head has not decided yet (the last
+    of the requests, extensions and declines on the timeline, when it is a request)."""
+    last = (
+        case.events.filter(
+            kind__in=[
+                EventKind.EXTENSION_REQUESTED,
+                EventKind.EXTENDED,
+                EventKind.EXTENSION_DECLINED,
+            ]
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return last if last is not None and last.kind == EventKind.EXTENSION_REQUESTED else None
+
+
+@transaction.atomic
+def request_extension(
+    case: Case, by, *, days: int, reason: str, at: dt.datetime | None = None
+) -> CaseEvent:
+    """Who works on the case asks the head of the unit to extend the deadline, with a
+    reason; the head extends it (`extend`) or declines (`decline_extension`). One
+    request at a time; none when the deadline cannot be extended at all."""
+    case = _lock(case)
+    if not permissions.can_view(by, case):
+        raise Case.DoesNotExist
+    if not permissions.can_work_on(by, case):
+        raise PermissionDenied(_("Only who works on the case may ask for an extension."))
+    reason = client_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= 30:
+        raise ValidationError({"days": _("An extension is 1 to %(days)d days.") % {"days": 30}})
+    if refusal := extension_refusal(case):
+        raise CaseStateError(refusal)
+    if pending_extension_request(case) is not None:
+        raise CaseStateError(_("An extension is already asked for: the head has not decided yet."))
+    with translation.override(settings.LANGUAGE_CODE):
+        message = ngettext(
+            "Asked the head to extend the deadline by %(days)d day.",
+            "Asked the head to extend the deadline by %(days)d days.",
+            days,
+        ) % {"days": days}
+        return _record(case, EventKind.EXTENSION_REQUESTED, by, message, reason=reason,
+                       from_status=case.status, at=at, data={"days": days})  # fmt: skip
+
+
+@transaction.atomic
+def decline_extension(case: Case, by, *, comment: str, at: dt.datetime | None = None) -> CaseEvent:
+    """The head declines the pending request for more time, saying why."""
+    case = _lock(case)
+    if not permissions.can_view(by, case):
+        raise Case.DoesNotExist
+    if not permissions.can_extend(by, case):
+        raise PermissionDenied(_("Only the head of the unit can extend the deadline."))
+    if pending_extension_request(case) is None:
+        raise CaseStateError(_("There is no request for an extension to decide."))
+    comment = client_text(comment)
+    if not comment:
+        raise ValidationError({"comment": _("Say why the request is declined.")})
+    with translation.override(settings.LANGUAGE_CODE):
+        return _record(case, EventKind.EXTENSION_DECLINED, by,
+                       _("The request for an extension is declined."), reason=comment,
+                       from_status=case.status, at=at)  # fmt: skip
 
 
 def forward_deadline(case: Case) -> dt.date | None:

@@ -1,6 +1,8 @@
 """The answer in a real browser: the executor asks the client a question, the client
-replies in the portal, the executor inserts a typical answer from the knowledge base,
-registers and sends it; the client reads it and rates it."""
+replies in the portal; the executor inserts a typical answer from the knowledge base into
+the editor, fills its field, formats the text, previews the letter and sends it for
+approval; the head returns it with a comment, sees what changed in the next version and
+approves it; the answer is registered and sent; the client reads it and rates it."""
 
 import pytest
 
@@ -19,7 +21,7 @@ def assigned_case(demo):
 
     users = {u.username: u for u in User.objects.all()}
     unit = Unit.objects.get(short_name="ОДС")
-    UnitCaseSettings.objects.update_or_create(unit=unit, defaults={"answers_need_approval": False})
+    UnitCaseSettings.objects.update_or_create(unit=unit, defaults={"answers_need_approval": True})
     case = services.submit_question(
         users["client"],
         subject="До какого числа сдавать справку о доходах",
@@ -38,25 +40,25 @@ def _as(browser, login, username):
     return context, page
 
 
-def test_clarify_reply_typical_answer_register_read_and_rate(
+def test_clarify_reply_edit_preview_approve_register_read_and_rate(
     assigned_case, live_server, browser, login
 ):
-    from cases.models import Answer, Rating
+    from cases.models import Answer, AnswerStatus, Rating
 
     case = assigned_case
+    url = f"{live_server.url}{case.get_absolute_url()}"
     desk_context, desk = _as(browser, login, "executor")
     client_context, portal = _as(browser, login, "client")
+    head_context, head = _as(browser, login, "head")
     try:
-        # 1. The executor asks a question.
-        desk.goto(f"{live_server.url}{case.get_absolute_url()}")
+        # 1. The executor asks a question: one action at a time, chosen in the action bar.
+        desk.goto(url)
+        assert desk.locator("#id_question").is_hidden()
+        desk.get_by_role("link", name="Запросить уточнение у заявителя").click()
         desk.fill("#id_question", "Вы подаёте справку на себя или на члена семьи?")
         desk.get_by_role("button", name="Отправить вопрос").click()
         desk.wait_for_load_state("networkidle")
-        assert desk.locator(".case-status").inner_text() == "Ждём ответа заявителя" or (
-            "Вопрос направлен заявителю" in desk.content()
-        )
-        desk.goto(f"{live_server.url}/cases/?queue=waiting_client")
-        assert desk.get_by_role("link", name=case.subject).is_visible()
+        assert "Вопрос направлен заявителю" in desk.content()
 
         # 2. The client replies in the portal.
         portal.goto(f"{live_server.url}{case.get_client_url()}")
@@ -68,32 +70,104 @@ def test_clarify_reply_typical_answer_register_read_and_rate(
         portal.wait_for_load_state("networkidle")
         assert "Ваш ответ отправлен" in portal.content()
 
-        # 3. The executor finds a typical answer and inserts it.
-        desk.goto(f"{live_server.url}{case.get_absolute_url()}")
+        # 3. The executor writes a line, goes back to the start, finds a typical answer
+        #    and inserts it there, at the cursor; the field the case cannot fill is
+        #    highlighted until it is filled.
+        desk.goto(url)
         assert "На себя." in desk.locator("#clarifications").inner_text()
+        assert desk.locator("#id_body").is_hidden()  # the editor replaces the textarea
+        editor = desk.locator("#answer-editor")
+        editor.click()
+        desk.keyboard.type("Если останутся вопросы, позвоните нам.")
+        desk.keyboard.press("Control+Home")
         desk.fill("#kb-query", "срок справки о доходах")
         desk.get_by_role("button", name="Найти").click()
-        desk.wait_for_load_state("networkidle")
+        desk.wait_for_selector("#kb-results:not([aria-busy])")
         desk.locator(".insert-typical").first.click()
+        desk.wait_for_selector("#answer-editor mark.placeholder")
+        typed = editor.inner_text()
+        assert "Уважаем" in typed and "{имя_заявителя}" not in typed
+        assert typed.index("Уважаем") < typed.index("Если останутся вопросы")
+        assert desk.locator("#answer-editor mark.placeholder").all_inner_texts() == [
+            "{срок_представления}"
+        ]
+        assert "Осталось заполнить полей: 1" in desk.locator(".placeholder-status").inner_text()
+        # The typical answer's field is selected: typing fills it.
+        desk.keyboard.type("30 апреля")
+        assert desk.locator("#answer-editor mark.placeholder").count() == 0
+        assert (
+            "Все поля типового ответа заполнены" in desk.locator(".placeholder-status").inner_text()
+        )
+        # Bold from the keyboard, a list from the toolbar.
+        desk.keyboard.type(" (")
+        desk.keyboard.press("Control+b")
+        desk.keyboard.type("обратите внимание")
+        desk.keyboard.press("Control+b")
+        desk.keyboard.type(")")
+        assert editor.locator("b, strong").inner_text() == "обратите внимание"
+        desk.locator("#answer-editor p").last.click()
+        desk.keyboard.press("Control+End")
+        desk.keyboard.press("Enter")
+        desk.keyboard.type("первый пункт")
+        desk.get_by_role("button", name="Маркированный список").click()
+        assert editor.locator("ul li").inner_text() == "первый пункт"
+
+        # 4. The preview shows the letter; what was typed is still in the editor.
+        desk.get_by_role("button", name="Предпросмотр письма").click()
         desk.wait_for_load_state("networkidle")
-        body = desk.locator("#id_body").input_value()
-        assert "Анна" in body or case.client_name.split()[0] in body
-        assert "{имя_заявителя}" not in body
-        # Placeholders the case cannot fill are named; the executor fills them in.
-        body = body.replace("{срок_представления}", "30 апреля").replace("{телефон}", "576-44-01")
-        desk.fill("#id_body", body)
-        desk.get_by_role("button", name="Сохранить и отметить готовым").click()
-        desk.wait_for_load_state("networkidle")
-        desk.get_by_role("button", name="Зарегистрировать и отправить ответ").click()
+        letter = desk.locator("#letter-preview .letter").inner_text()
+        assert "30 апреля (обратите внимание)" in letter and "Если останутся вопросы" in letter
+        assert not Answer.objects.filter(case=case).exists()
+        assert desk.locator("#answer-editor strong").inner_text() == "обратите внимание"
+
+        # 5. Sent for approval (the button offered before approval, never «register»).
+        assert desk.get_by_role("button", name="Зарегистрировать и отправить ответ").count() == 0
+        desk.get_by_role("button", name="Передать на согласование").click()
         desk.wait_for_load_state("networkidle")
         answer = Answer.objects.get(case=case)
-        assert answer.is_registered
-        assert desk.locator(".outgoing-number").inner_text() == answer.outgoing_number
+        assert answer.status == AnswerStatus.APPROVAL
+        assert answer.body.startswith("<p>Уважаем")
+        assert "не позднее 30 апреля (<strong>обратите внимание</strong>)." in answer.body
+        assert "<ul><li>первый пункт</li></ul>" in answer.body
 
-        # 4. The client reads the answer and rates it.
+        # 6. The head reads the letter and returns it with a comment.
+        head.goto(url)
+        assert "30 апреля" in head.locator("#action-answer .letter").inner_text()
+        head.fill("#id_comment", "Добавьте телефон для справок.")
+        head.get_by_role("button", name="Вернуть на доработку").click()
+        head.wait_for_load_state("networkidle")
+
+        # 7. The executor adds it and sends the answer again.
+        desk.goto(url)
+        assert "Добавьте телефон для справок." in desk.locator("#action-answer").inner_text()
+        editor.click()
+        desk.keyboard.press("Control+End")
+        desk.keyboard.press("Enter")
+        desk.keyboard.press("Enter")
+        desk.keyboard.type("Телефон для справок: 576-44-01.")
+        desk.get_by_role("button", name="Передать на согласование").click()
+        desk.wait_for_load_state("networkidle")
+
+        # 8. The head sees what changed, approves and registers the answer.
+        head.goto(url)
+        added = head.locator(".answer-changes ins").all_inner_texts()
+        assert any("576-44-01" in piece for piece in added), added
+        assert "576-44-01" in head.locator("#action-answer .letter").inner_text()
+        head.get_by_role("button", name="Согласовать").click()
+        head.wait_for_load_state("networkidle")
+        head.get_by_role("button", name="Зарегистрировать и отправить ответ").click()
+        head.wait_for_load_state("networkidle")
+        answer.refresh_from_db()
+        assert answer.is_registered and answer.approved_by.username == "head"
+        assert head.locator(".outgoing-number").inner_text() == answer.outgoing_number
+
+        # 9. The client reads the same letter in the portal and rates it.
         portal.goto(f"{live_server.url}{case.get_client_url()}")
         assert answer.outgoing_number in portal.locator("#answer").inner_text()
-        assert "30 апреля" in portal.locator(".answer-text").inner_text()
+        text = portal.locator(".answer-text")
+        assert "30 апреля" in text.inner_text() and "576-44-01" in text.inner_text()
+        assert text.locator("strong").inner_text() == "обратите внимание"
+        assert text.locator("li").inner_text() == "первый пункт"
         portal.locator("#rate input[value='5']").check()
         portal.fill("#id_comment", "Спасибо, всё понятно.")
         portal.get_by_role("button", name="Оценить").click()
@@ -102,6 +176,7 @@ def test_clarify_reply_typical_answer_register_read_and_rate(
     finally:
         desk_context.close()
         client_context.close()
+        head_context.close()
     rating = Rating.objects.get(case=case)
     assert rating.score == 5 and rating.unit.short_name == "ОДС"
     answer.refresh_from_db()
