@@ -9,7 +9,7 @@ Compared with: the same client's cases that are open, or were received in the la
 CASES_REPEAT_WINDOW_DAYS days (30 by default). Similar: the Jaccard similarity of the two
 messages' sets of Russian Snowball stems (PyStemmer, the stemmer the search uses; words of
 three letters or fewer and common function words left out) is at least
-CASES_REPEAT_SIMILARITY (0.4 by default), subject and text together."""
+CASES_REPEAT_SIMILARITY (0.35 by default), subject and text together."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from cases.choices import OPEN_STATUSES, Status
 from cases.models import Case
 
 DEFAULT_WINDOW_DAYS = 30
-DEFAULT_SIMILARITY = 0.4
+DEFAULT_SIMILARITY = 0.35
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words that say nothing of the question itself (request formulas of a letter).
