@@ -280,15 +280,16 @@ def submission_digest(fields: dict, uploads: Iterable = ()) -> str:
 
 def check_submission_limit(client, now: dt.datetime | None = None) -> None:
     """Refuse a question beyond CASES_SUBMISSIONS_PER_HOUR (0: no limit) sent by the
-    client in the last hour, saying when the next one is accepted."""
+    client in the last hour, saying when the next one is accepted. Counted by the time of
+    receipt (a case loaded with its past date, the demo's, is not a recent submission)."""
     limit = submissions_per_hour()
     if limit <= 0:
         return
     now = now or timezone.now()
     recent = list(
-        Case.objects.filter(client=client, created_by=client, created_at__gt=now - HOUR)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
+        Case.objects.filter(client=client, created_by=client, received_at__gt=now - HOUR)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)[:limit]
     )
     if len(recent) >= limit:
         raise SubmissionLimitReached(recent[-1] + HOUR, now)
