@@ -696,6 +696,45 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class TooManySubmissions(APIException):
+    """429 with Retry-After (DRF's handler sets the header from `wait`)."""
+
+    status_code = 429
+    default_code = "submission_limit"
+
+    def __init__(self, detail, wait: int):
+        super().__init__(detail)
+        self.wait = wait
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Any string up to 100 characters, new for each new question (a UUID). "
+    "A retry with the same key and the same body returns the case created the first "
+    "time (200) instead of creating another; the same key with another body is refused "
+    "(409). Kept per user.",
+)
+SUBMIT_RESPONSES = {
+    **answers(CASE, 400, 403, status_code=201),
+    200: OpenApiResponse(
+        CASE, description="A retry with an `Idempotency-Key` already used: the case it created."
+    ),
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="The `Idempotency-Key` was used before with another body; nothing created.",
+    ),
+    429: OpenApiResponse(
+        ErrorSerializer,
+        description="The user sent CASES_SUBMISSIONS_PER_HOUR questions in the last hour: "
+        "`detail` says when the next is accepted, the `Retry-After` header in how many "
+        "seconds.",
+    ),
+}
+
+
 def _call(func, *args, **kwargs):
     """Run a service and turn Django's exceptions into DRF's."""
     try:
@@ -735,7 +774,8 @@ def _is_own_case(user, case) -> bool:
     ),
     create=extend_schema(
         request=SubmitSerializer,
-        responses=answers(CASE, 400, 403, status_code=201),
+        parameters=[IDEMPOTENCY_KEY],
+        responses=SUBMIT_RESPONSES,
         summary="Ask a question",
     ),
 )
@@ -854,8 +894,28 @@ class CaseViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         files = data.pop("attachments", [])
-        case = _call(services.submit_question, request.user, uploads=files, **data)
-        return self._detail(case, status.HTTP_201_CREATED)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 100:
+            raise ValidationError(
+                {
+                    "Idempotency-Key": [
+                        _("The Idempotency-Key header is longer than 100 characters.")
+                    ]
+                }
+            )
+        try:
+            case, created = _call(
+                services.submit_once, request.user, submission_key=key, uploads=files, **data
+            )
+        except ValidationError as exc:
+            # _call turned the service's own refusals into a 400: give them their codes.
+            cause = exc.__cause__
+            if isinstance(cause, services.SubmissionLimitReached):
+                raise TooManySubmissions(cause.messages[0], cause.retry_after) from cause
+            if isinstance(cause, services.SubmissionKeyReused):
+                raise Conflict(cause.messages[0]) from cause
+            raise
+        return self._detail(case, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         request=RegisterSerializer,

@@ -45,10 +45,13 @@ class Status(models.TextChoices):
     FORWARDED = "forwarded", _("Forwarded to another body")
     NO_ANSWER = "no_answer", _("Left without an answer")
     WITHDRAWN = "withdrawn", _("Withdrawn by the client")
+    JOINED = "joined", _("Joined to another case")
 
 
 # Statuses in which the case is finished: nothing more happens to it.
-FINAL_STATUSES = frozenset({Status.CLOSED, Status.FORWARDED, Status.NO_ANSWER, Status.WITHDRAWN})
+FINAL_STATUSES = frozenset(
+    {Status.CLOSED, Status.FORWARDED, Status.NO_ANSWER, Status.WITHDRAWN, Status.JOINED}
+)
 OPEN_STATUSES = frozenset(s for s in Status if s not in FINAL_STATUSES)
 # Open statuses whose answer deadline still runs (an answer registered meets it).
 DEADLINE_STATUSES = frozenset(OPEN_STATUSES - {Status.ANSWERED, Status.SENT})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -172,9 +174,16 @@ class QuestionForm(ReplyChannelsMixin, forms.Form):
         required=False,
         help_text=_("Only the executors and the head of the unit will see the question."),
     )
+    # A one-time token, new each time the empty form is shown: sending the same form
+    # twice (back and resubmit, a double click) finds the case it created.
+    submission_token = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=100, initial=""
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_token"] = new_submission_token()
         self.user = user
         self.kept = uploads.kept_for(user, self.data.getlist("kept_attachments")) if (
             self.is_bound and hasattr(self.data, "getlist")
@@ -201,6 +210,10 @@ class QuestionForm(ReplyChannelsMixin, forms.Form):
                 continue
         self.kept = list(self.kept) + stored
         return self.kept
+
+
+def new_submission_token() -> str:
+    return uuid.uuid4().hex
 
 
 class RegisterForm(ReplyChannelsMixin, forms.Form):
@@ -649,3 +662,27 @@ class DeliveryMarkForm(forms.Form):
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["on"]) from None
         return on
+
+
+class LinkForm(forms.Form):
+    """Link the case to a related one, or join it as a duplicate to its original."""
+
+    RELATED, JOIN = "related", "join"
+
+    other = forms.CharField(
+        label=_("Number of the other case"),
+        max_length=64,
+        help_text=_("The registration number, e.g. ОБ-2026-000029."),
+    )
+    action = forms.ChoiceField(
+        label=_("What to do"),
+        widget=forms.RadioSelect,
+        initial=RELATED,
+        choices=[
+            (RELATED, _("Link as a related case")),
+            (JOIN, _("This case is a duplicate: join it to that one")),
+        ],
+    )
+    reason = ClientTextField(
+        label=_("Reason"), required=False, validators=[limits.comment], widget=forms.TextInput
+    )

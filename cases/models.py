@@ -272,6 +272,30 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    # No duplicates (cases.services.intake): the one-time token of the question form or
+    # the API's Idempotency-Key, unique per client, with a digest of what was sent.
+    submission_key = models.CharField(_("submission key"), max_length=100, blank=True)
+    submission_digest = models.CharField(_("submission digest"), max_length=64, blank=True)
+    # A new message like an open or recent case of the same client (59-FZ art. 11 p. 5).
+    possible_repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible repeat of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="possible_repeats",
+    )
+    # A duplicate joined to its original keeps its number, with the JOINED status.
+    joined_to = models.ForeignKey(
+        "self",
+        verbose_name=_("joined to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joined_cases",
+    )
+    related = models.ManyToManyField("self", verbose_name=_("related cases"), blank=True)
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -306,6 +330,12 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=~(Q(client__isnull=False) & Q(external_client__isnull=False)),
                 name="case_one_kind_of_client",
+            ),
+            # Two requests with the same key cannot both create a case.
+            models.UniqueConstraint(
+                fields=["client", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="case_client_submission_key",
             ),
         ]
 
@@ -424,6 +454,9 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     READ = "read", _("The client read the answer")
     RATED = "rated", _("The client rated the answer")
+    LINKED = "linked", _("Linked to a related case")
+    JOINED = "joined", _("Joined to the original case")
+    DUPLICATE_JOINED = "duplicate_joined", _("A duplicate was joined to this case")
 
 
 class CaseEvent(models.Model):
@@ -462,6 +495,18 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    @property
+    def status_change(self) -> str:
+        """The change of status the timeline shows beside the step, or "" when there is
+        none: the same status before and after (a delivery), or a first status that
+        only repeats the step's name (received)."""
+        if not self.to_status or self.to_status == self.from_status:
+            return ""
+        if not self.from_status:
+            after = self.get_to_status_display()
+            return "" if str(after) == str(self.get_kind_display()) else str(after)
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 # --- part 2: answers, clarifications, forwarding, deliveries, ratings -------------------

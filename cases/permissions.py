@@ -153,6 +153,12 @@ def _heads_case_unit(user, case) -> bool:
     return case.unit_id is not None and case.unit_id in headed_subtree_ids(user)
 
 
+def can_link(user, case) -> bool:
+    """Link a case to a related one, or join a duplicate to its original: registrars who
+    see the case as staff, and the heads of its unit."""
+    return (is_registrar(user) and can_handle(user, case)) or _heads_case_unit(user, case)
+
+
 # Statuses in which urgency may still be (re)decided and a case (re)assigned.
 TRIAGE_STATUSES = frozenset({Status.REGISTERED, Status.TRIAGED, Status.ASSIGNED})
 

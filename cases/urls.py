@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/urgency/", views.decide_urgency, name="urgency"),
     path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/links/", views.case_links, name="links"),
     path("<int:pk>/answer/", views.save_answer, name="answer"),
     path("<int:pk>/answer/insert/", views.insert_typical_answer, name="insert_typical"),
     path("<int:pk>/answer/review/", views.approve_answer, name="review"),

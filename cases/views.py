@@ -41,11 +41,13 @@ from cases.forms import (
     ExtendForm,
     ExtensionRequestForm,
     ForwardForm,
+    LinkForm,
     QuestionForm,
     RatingForm,
     RegisterForm,
     ReplyForm,
     UrgencyForm,
+    new_submission_token,
 )
 from cases.models import (
     Answer,
@@ -143,8 +145,9 @@ def new_question(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case = services.submit_question(
+                case, created = services.submit_once(
                     request.user,
+                    submission_key=data["submission_token"],
                     subject=data["subject"],
                     text=data["text"],
                     topic=data["topic"],
@@ -157,14 +160,30 @@ def new_question(request):
                     uploads=data["attachments"],
                     kept=form.kept,
                 )
+            except services.SubmissionKeyReused as exc:
+                # This form was sent before and its text changed since: keep what is
+                # typed, with a new token, so that sending again makes a new question.
+                form.data = form.data.copy()
+                form.data["submission_token"] = new_submission_token()
+                form.add_error(
+                    None,
+                    _(
+                        "This form was already sent: question %(number)s. If this is "
+                        "another question, check it and send it again."
+                    )
+                    % {"number": exc.case.registration_number or "—"},
+                )
             except ValidationError as exc:
                 _errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("Your question is registered under number %(number)s.")
-                    % {"number": case.registration_number or "—"},
-                )
+                if created:
+                    message = _("Your question is registered under number %(number)s.")
+                else:
+                    message = _(
+                        "This question was already sent and is registered under number "
+                        "%(number)s: it is not sent again."
+                    )
+                messages.success(request, message % {"number": case.registration_number or "—"})
                 return redirect(case.get_client_url())
         form.keep_uploads()
         if request.FILES:
@@ -1117,3 +1136,32 @@ def rate(request, pk: int):
             messages.success(request, _("Thank you for your rating."))
             return redirect(case.get_client_url())
     return _render_client(request, case, rating_form=form, status=400)
+
+
+@require_POST
+def case_links(request, pk: int):
+    """Link a case to a related one, or join it as a duplicate (registrars, heads). On an
+    error the case page comes back with the form as typed (cases/includes/links.html)."""
+    case = _staff_case(request, pk)
+    if not permissions.can_link(request.user, case):
+        raise PermissionDenied
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        other = services.case_by_number(data["other"])
+        if other is None or not permissions.can_view(request.user, other):
+            form.add_error("other", _("No case with this number among those you can see."))
+        else:
+            try:
+                if data["action"] == LinkForm.JOIN:
+                    services.join_duplicate(case, request.user, other, reason=data["reason"])
+                    success = _("The case is joined to %(number)s.")
+                else:
+                    services.link_related(case, request.user, other)
+                    success = _("The cases are linked: %(number)s.")
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                return _back_to_case(request, case, success % {"number": data["other"]})
+    request.link_form = form
+    return _render_case(request, case, status=400)

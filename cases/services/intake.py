@@ -5,17 +5,20 @@ urgency decided."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import math
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases import deadlines, permissions, triage
+from cases import deadlines, permissions, repeats, triage
 from cases import uploads as upload_rules
-from cases.choices import Channel, Regime, ReplyChannel, Status, Urgency
+from cases.choices import FINAL_STATUSES, Channel, Regime, ReplyChannel, Status, Urgency
 from cases.models import Attachment, Case, EventKind, ExternalClient, TopicRoute
 from cases.services.common import CaseStateError, _fmt, _lock, _record
 from cases.services.numbering import next_registration_number
@@ -119,6 +122,8 @@ def _new_case(
     is_confidential=False,
     uploads: Iterable = (),
     kept: Iterable[Attachment] = (),
+    submission_key: str = "",
+    submission_digest: str = "",
 ) -> Case:
     received_at = received_at or timezone.now()
     regime = regime or default_regime(channel)
@@ -148,7 +153,12 @@ def _new_case(
         registration_deadline=deadlines.registration_due(
             timezone.localdate(received_at), regime, channel=channel
         ),
+        submission_key=submission_key,
+        submission_digest=submission_digest,
     )
+    case.possible_repeat_of = repeats.find_repeat_of(case)
+    if case.possible_repeat_of is not None:
+        case.save(update_fields=["possible_repeat_of"])
     uploads, attachments = list(uploads), list(kept)
     if len(attachments) + len(uploads) > upload_rules.max_count():
         raise ValidationError(
@@ -182,9 +192,12 @@ def submit_question(
     uploads: Iterable = (),
     kept: Iterable[Attachment] = (),
     at: dt.datetime | None = None,
+    submission_key: str = "",
+    submission_digest: str = "",
 ) -> Case:
     """An internal client's question from the portal: received, and registered at once
-    (unless CASES_AUTO_REGISTER_PORTAL is off)."""
+    (unless CASES_AUTO_REGISTER_PORTAL is off). The portal's form and the API call it
+    through `submit_once`, which adds the idempotency and the hourly limit."""
     if not permissions.can_submit(client):
         raise PermissionDenied
     case = _new_case(
@@ -204,10 +217,203 @@ def submit_question(
         is_confidential=is_confidential,
         uploads=uploads,
         kept=kept,
+        submission_key=submission_key,
+        submission_digest=submission_digest,
     )
     if getattr(settings, "CASES_AUTO_REGISTER_PORTAL", True):
         _register(case, None, at=at)
     return case
+
+
+# --- no duplicates, no floods ------------------------------------------------------------
+
+DEFAULT_SUBMISSIONS_PER_HOUR = 10
+
+
+class SubmissionLimitReached(ValidationError):
+    """The client sent CASES_SUBMISSIONS_PER_HOUR questions in the last hour."""
+
+    def __init__(self, retry_at: dt.datetime, now: dt.datetime):
+        self.retry_at = retry_at
+        self.retry_after = max(1, math.ceil((retry_at - now).total_seconds()))
+        local = timezone.localtime(retry_at)
+        super().__init__(
+            _(
+                "You have sent %(count)d questions in the last hour, the most accepted. "
+                "You can send the next one after %(time)s (%(date)s)."
+            )
+            % {
+                "count": submissions_per_hour(),
+                "time": local.strftime("%H:%M"),
+                "date": local.strftime("%d.%m.%Y"),
+            },
+            code="submission_limit",
+        )
+
+
+class SubmissionKeyReused(ValidationError):
+    """The key of an earlier submission came with a different message."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        super().__init__(
+            _(
+                "This submission key was already used for question %(number)s with "
+                "different content. Use a new key for a new question."
+            )
+            % {"number": case.registration_number or case.pk},
+            code="submission_key_reused",
+        )
+
+
+def submissions_per_hour() -> int:
+    return int(getattr(settings, "CASES_SUBMISSIONS_PER_HOUR", DEFAULT_SUBMISSIONS_PER_HOUR))
+
+
+def submission_digest(fields: dict, uploads: Iterable = ()) -> str:
+    """What identifies the content of a submission: its fields and its files' names and
+    sizes (a retry sends the same, an edited message does not)."""
+    content = {k: str(v) for k, v in sorted(fields.items()) if k != "kept"}
+    content["files"] = sorted(f"{getattr(f, 'name', '')}:{getattr(f, 'size', 0)}" for f in uploads)
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def check_submission_limit(client, now: dt.datetime | None = None) -> None:
+    """Refuse a question beyond CASES_SUBMISSIONS_PER_HOUR (0: no limit) sent by the
+    client in the last hour, saying when the next one is accepted. Counted by the time of
+    receipt (a case loaded with its past date, the demo's, is not a recent submission)."""
+    limit = submissions_per_hour()
+    if limit <= 0:
+        return
+    now = now or timezone.now()
+    recent = list(
+        Case.objects.filter(client=client, created_by=client, received_at__gt=now - HOUR)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)[:limit]
+    )
+    if len(recent) >= limit:
+        raise SubmissionLimitReached(recent[-1] + HOUR, now)
+
+
+HOUR = dt.timedelta(hours=1)
+
+
+def _earlier_submission(client, key: str, digest: str) -> Case | None:
+    case = Case.objects.filter(client=client, submission_key=key).first()
+    if case is not None and digest and case.submission_digest != digest:
+        raise SubmissionKeyReused(case)
+    return case
+
+
+def submit_once(client, *, submission_key: str = "", **fields) -> tuple[Case, bool]:
+    """The portal's form and the API: `submit_question` at most once per key and client
+    (the form's one-time token, the API's Idempotency-Key), and at most
+    CASES_SUBMISSIONS_PER_HOUR questions an hour. Returns the case and whether it was
+    created now; the same key again returns the earlier case, the same key with another
+    content raises SubmissionKeyReused. Two requests at once with one key: the database's
+    unique (client, key) lets one create, the other gets the case it created."""
+    if not permissions.can_submit(client):
+        raise PermissionDenied
+    key = (submission_key or "").strip()[:100]
+    digest = submission_digest(fields, fields.get("uploads", ())) if key else ""
+    if key and (case := _earlier_submission(client, key, digest)) is not None:
+        return case, False
+    check_submission_limit(client)
+    try:
+        case = submit_question(client, submission_key=key, submission_digest=digest, **fields)
+    except IntegrityError:
+        case = _earlier_submission(client, key, digest) if key else None
+        if case is None:
+            raise
+        return case, False
+    return case, True
+
+
+# --- related cases and duplicates ---------------------------------------------------------
+
+
+def _linkable(user, case: Case, other: Case) -> None:
+    if not permissions.can_view(user, case):
+        raise Case.DoesNotExist
+    if not (permissions.can_link(user, case) and permissions.can_view(user, other)):
+        raise PermissionDenied
+    if case.pk == other.pk:
+        raise ValidationError({"other": _("A case cannot be linked to itself.")})
+
+
+def case_by_number(number: str) -> Case | None:
+    number = (number or "").strip()
+    return Case.objects.filter(registration_number__iexact=number).first() if number else None
+
+
+@transaction.atomic
+def link_related(case: Case, by, other: Case, at: dt.datetime | None = None) -> Case:
+    """Mark two cases as related (both ways), with a line on both timelines."""
+    _linkable(by, case, other)
+    if case.related.filter(pk=other.pk).exists():
+        raise ValidationError({"other": _("The cases are already linked.")})
+    case.related.add(other)
+    with translation.override(settings.LANGUAGE_CODE):
+        for one, two in ((case, other), (other, case)):
+            _record(
+                one,
+                EventKind.LINKED,
+                by,
+                _("Related case: %(number)s.") % {"number": two.registration_number or two.pk},
+                from_status=one.status,
+                at=at,
+                data={"case": two.pk},
+            )
+    return case
+
+
+@transaction.atomic
+def join_duplicate(
+    duplicate: Case, by, original: Case, *, reason: str = "", at: dt.datetime | None = None
+) -> Case:
+    """Join a duplicate to its original: the duplicate keeps its registration number in
+    the journal with the JOINED status (never reused), and is answered in the original.
+    Both timelines say so; the client sees it on the duplicate."""
+    _linkable(by, duplicate, original)
+    duplicate, original = _lock(duplicate), _lock(original)
+    if duplicate.status in FINAL_STATUSES:
+        raise CaseStateError(_("Only an open case can be joined to another."))
+    if original.status == Status.JOINED:
+        raise ValidationError(
+            {"other": _("That case is itself joined to another: join to the original.")}
+        )
+    at = at or timezone.now()
+    previous = duplicate.status
+    duplicate.status = Status.JOINED
+    duplicate.joined_to = original
+    duplicate.closed_at = at
+    duplicate.save(update_fields=["status", "joined_to", "closed_at", "updated_at"])
+    duplicate.related.add(original)
+    with translation.override(settings.LANGUAGE_CODE):
+        _record(
+            duplicate,
+            EventKind.JOINED,
+            by,
+            _("Joined to case %(number)s: the answer is given in that case.")
+            % {"number": original.registration_number or original.pk},
+            reason=reason,
+            visible=True,
+            from_status=previous,
+            at=at,
+            data={"case": original.pk},
+        )
+        _record(
+            original,
+            EventKind.DUPLICATE_JOINED,
+            by,
+            _("Case %(number)s is joined to this one as a duplicate.")
+            % {"number": duplicate.registration_number or duplicate.pk},
+            reason=reason,
+            from_status=original.status,
+            at=at,
+            data={"case": duplicate.pk},
+        )
+    return duplicate
 
 
 # A clock a few minutes fast on the registrar's computer is not a date in the future.
