@@ -69,7 +69,6 @@ def test_result_links_count_the_opening_and_lead_to_the_result(corpus, client):
 
 def test_the_redirect_never_reveals_a_hidden_hit(corpus, client):
     from cases.models import Case
-
     from kb.models import ArticlePage
 
     internal = ArticlePage.objects.get(slug="kak-zapolnit-spravki")
