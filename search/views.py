@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from intranet.models import Unit
 from search import readout, services
 
 # The readout's columns, each a sort order (`search.readout.SORTS`).
@@ -68,11 +69,13 @@ def _record(request, params: dict, result) -> None:
     best = next(
         (hit for hit in shown if hit.kind in (services.ARTICLE, services.TYPICAL_ANSWER)), None
     )
-    topic = result.filters.get("topic", "") or (best.topic if best else "")
+    # A topic typed into the address that is not one of the topics is not recorded.
+    topic = result.filters.get("topic", "")
+    topic = topic if topic in services.KB_TOPIC_TO_CASE else (best.topic if best else "")
     unit_id = best.unit_id if best else None
     unit = result.filters.get("unit", "")
     if unit:
-        unit_id = int(unit) if readout.Unit.objects.filter(pk=int(unit)).exists() else None
+        unit_id = int(unit) if Unit.objects.filter(pk=int(unit)).exists() else None
     readout.record_search(
         result.query, found=sum(result.counts.values()), topic=topic, unit_id=unit_id
     )

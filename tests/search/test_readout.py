@@ -5,6 +5,7 @@ personal data, one row per day and query), the counting redirect of the result l
 import pytest
 from django.urls import reverse
 
+from cases.models import TopicRoute
 from search import readout
 from search.models import QueryStat, ResultClick
 
@@ -112,6 +113,9 @@ def test_the_readout_shows_each_unit_its_rows(corpus, client):
     _stat("справка о доходах супруги", unit=units["ОДС"], searches=5, empty=0)
     _stat("подарок на юбилей", unit=units["ОКИ"], searches=3, empty=3)
     _stat("зюзюкабра", searches=2, empty=2)
+    # No unit inferred, a topic routed to ОКИ: for ОКИ.
+    TopicRoute.objects.update_or_create(topic="conflict", defaults={"unit": units["ОКИ"]})
+    _stat("родственник в подчинении", topic="conflict-of-interest", searches=1, empty=1)
     url = reverse("search:readout")
 
     def queries(username, **params):
@@ -121,11 +125,17 @@ def test_the_readout_shows_each_unit_its_rows(corpus, client):
         return [row.query for row in response.context["data"].rows]
 
     assert queries("editor") == ["справка о доходах супруги", "зюзюкабра"]
-    assert queries("head2") == ["подарок на юбилей", "зюзюкабра"]
-    assert queries("admin") == ["справка о доходах супруги", "подарок на юбилей", "зюзюкабра"]
+    assert queries("head2") == ["подарок на юбилей", "зюзюкабра", "родственник в подчинении"]
+    assert queries("admin") == [
+        "справка о доходах супруги",
+        "подарок на юбилей",
+        "зюзюкабра",
+        "родственник в подчинении",
+    ]
     assert queries("admin", sort="empty") == [
         "подарок на юбилей",
         "зюзюкабра",
+        "родственник в подчинении",
         "справка о доходах супруги",
     ]
     assert queries("admin", unit=units["ОКИ"].pk) == ["подарок на юбилей"]
