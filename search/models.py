@@ -206,3 +206,65 @@ class VocabularyWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class QueryStat(models.Model):
+    """How often a query was searched on one day, for the editors' readout of searches
+    that found nothing or where nothing was opened (`search.readout`).
+
+    Aggregated from the start: no user, no session, no raw log. The query is stored
+    normalised, with what may be personal data taken out (e-mail addresses, numbers of
+    more than four digits); the topic and unit are those the search was narrowed to or
+    those of the best knowledge-base hit, when there is one."""
+
+    day = models.DateField(_("day"))
+    query = models.CharField(_("query"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=64, blank=True)
+    unit = models.ForeignKey(
+        "intranet.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    empty = models.PositiveIntegerField(_("found nothing"), default=0)
+    opened = models.PositiveIntegerField(_("results opened"), default=0)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search query statistic")
+        verbose_name_plural = _("search query statistics")
+        indexes = [models.Index(fields=["day", "query"], name="staffsearch_querystat_day")]
+
+    def __str__(self) -> str:
+        return self.query
+
+
+class ResultClick(models.Model):
+    """How often a knowledge-base result was opened from the results of a query on one
+    day (a count only: who opened it is not kept). Cases opened from the results count
+    in `QueryStat.opened` only: their subjects are not for the readout."""
+
+    day = models.DateField(_("day"))
+    query = models.CharField(_("query"), max_length=200)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    clicks = models.PositiveIntegerField(_("opened"), default=0)
+
+    class Meta:
+        verbose_name = _("opened search result")
+        verbose_name_plural = _("opened search results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "query", "page"], name="staffsearch_resultclick_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.query

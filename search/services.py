@@ -91,6 +91,12 @@ class Hit:
     url: str
     snippet: SafeString
     meta: dict = field(default_factory=dict)
+    # Where a knowledge-base hit belongs (its section's unit, its first topic's slug):
+    # what the editors' readout of searches is grouped by (`search.readout`).
+    unit_id: int | None = None
+    topic: str = ""
+    # Set by the page view: the link through the counting redirect (`views.open_result`).
+    open_url: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -939,6 +945,22 @@ def _article_text(article) -> str:
     return limits.cut(text, limits.document_max_bytes())
 
 
+def hit_for(user, kind: str, pk: int, request=None) -> Hit | None:
+    """The hit of `kind` and key `pk` if the user may open it (as the results page would
+    show it), else None. Anonymous visitors open public articles only, as they search."""
+    if kind not in KIND_LABELS or (not user.is_authenticated and kind != ARTICLE):
+        return None
+    hits = _hits(kind, [pk], user, request, set())
+    if not hits:
+        return None
+    hit = hits[0]
+    if kind != CASE:  # an article is opened as an article, a typical answer as one
+        hit.kind = TYPICAL_ANSWER if hit.meta.get("kind") == "typical_answer" else ARTICLE
+        if hit.kind != kind:
+            return None
+    return hit
+
+
 def _hits(kind, ids, user, request, stems, articles=None) -> list[Hit]:
     """Hits for the keys `ids` of `kind` in their order, each re-checked against the
     database. `articles`: a callable giving `visible_articles(user, request)`."""
@@ -988,6 +1010,8 @@ def _article_hits(ids, user, request, stems, articles=None) -> dict[int, Hit]:
                 else "",
                 "audience": article.audience,
             },
+            unit_id=article.owner_unit_id,
+            topic=next((topic.slug for topic in article.topics.all()), ""),
         )
     return hits
 

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from search import services
+from intranet.models import Unit
+from search import readout, services
+
+# The readout's columns, each a sort order (`search.readout.SORTS`).
+READOUT_COLUMNS = [
+    ("searches", _("Searches")),
+    ("empty", _("Found nothing")),
+    ("unopened", _("Nothing opened")),
+    ("opened", _("Results opened")),
+    ("last_seen", _("Last searched")),
+]
 
 
 def _params(request) -> dict:
@@ -37,6 +52,35 @@ def _audit_confidential_hits(request, result) -> None:
         audit.record_confidential_read(request, case, via="search")
 
 
+def _record(request, params: dict, result) -> None:
+    """Count the search for the editors' readout (`search.readout`) and send the result
+    links through the counting redirect. A search is counted once: on its first page of
+    all kinds (a tab or a further page of the same search is not counted again; a
+    filter chosen is another search, counted with its topic and unit)."""
+    shown = [*result.hits, *(hit for hits in result.groups.values() for hit in hits)]
+    for hit in shown:
+        hit.open_url = (
+            reverse("search:open", args=[hit.kind, hit.pk]) + "?" + urlencode({"q": result.query})
+        )
+    if not result.query or params["page"] != 1 or request.GET.get("kind"):
+        return
+    # The topic and unit: those the search was narrowed to, else the best knowledge-base
+    # hit's (the unit owning its section).
+    best = next(
+        (hit for hit in shown if hit.kind in (services.ARTICLE, services.TYPICAL_ANSWER)), None
+    )
+    # A topic typed into the address that is not one of the topics is not recorded.
+    topic = result.filters.get("topic", "")
+    topic = topic if topic in services.KB_TOPIC_TO_CASE else (best.topic if best else "")
+    unit_id = best.unit_id if best else None
+    unit = result.filters.get("unit", "")
+    if unit:
+        unit_id = int(unit) if Unit.objects.filter(pk=int(unit)).exists() else None
+    readout.record_search(
+        result.query, found=sum(result.counts.values()), topic=topic, unit_id=unit_id
+    )
+
+
 def _url(base: dict, **changes) -> str:
     params = {**base, **changes}
     return "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
@@ -50,6 +94,7 @@ def search_page(request):
     params = _params(request)
     result = services.search(request.user, request=request, **params)
     _audit_confidential_hits(request, result)
+    _record(request, params, result)
     current = {"q": result.query, "kind": result.kind, **result.filters}
     for facet in result.facets:
         for value in facet.values:
@@ -133,3 +178,69 @@ def suggest_api(request):
         return _unauthorised()
     items = services.suggest(request.user, request.GET.get("q", ""), request=request)
     return JsonResponse({"results": items}, json_dumps_params={"ensure_ascii": False})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def open_result(request, kind: str, pk: int):
+    """A result link of the search page: counts the opening for the readout and sends
+    the user on to the result. Only what the user may open, and only the result's own
+    address (computed here, never taken from the request): no hidden hit is revealed,
+    and the redirect cannot be aimed elsewhere."""
+    hit = services.hit_for(request.user, kind, pk, request=request)
+    if hit is None or not hit.url:
+        raise Http404
+    if not url_has_allowed_host_and_scheme(
+        hit.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        raise Http404
+    readout.record_click(
+        request.GET.get("q", ""), page_id=None if kind == services.CASE else hit.pk
+    )
+    return HttpResponseRedirect(hit.url)
+
+
+def _choice(value: str, allowed) -> str:
+    return value if value in allowed else ""
+
+
+@login_required
+@require_GET
+def readout_page(request):
+    """Searches that found nothing or where nothing was opened, and the results opened,
+    for the editors and heads of units (their units' rows) and administrators (all)."""
+    units = readout.readable_units(request.user)
+    if units == []:
+        raise PermissionDenied
+    period = request.GET.get("days", "")
+    days = int(period) if period.isdecimal() and int(period) in readout.PERIODS else 0
+    days = days or readout.DEFAULT_PERIOD
+    sort = _choice(request.GET.get("sort", ""), readout.SORTS) or "searches"
+    unit = request.GET.get("unit", "")
+    unit_id = int(unit) if unit.isdecimal() and len(unit) <= 9 else None
+    data = readout.readout(
+        request.user,
+        days=days,
+        topic=request.GET.get("topic", "")[:64],
+        unit_id=unit_id,
+        sort=sort,
+    )
+    current = {
+        "days": days,
+        "topic": request.GET.get("topic", "")[:64],
+        "unit": unit_id or "",
+    }
+    context = {
+        "data": data,
+        "days": days,
+        "periods": readout.PERIODS,
+        "sort": sort,
+        "current": current,
+        "columns": [
+            {"key": key, "label": label, "url": _url(current, sort=key), "active": key == sort}
+            for key, label in READOUT_COLUMNS
+        ],
+        "all_units": units is None,
+    }
+    return render(request, "search/readout.html", context)

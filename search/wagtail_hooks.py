@@ -8,15 +8,21 @@ the next search on the database backends and reaches Elasticsearch with the next
 The search index failures (Settings → Search index failures):
 documents a search backend refused, for administrators to see what is not searchable
 and why. Read-only: a record goes away by itself once its document is indexed
-(`search.tasks.catch_up` retries them, `manage.py update_index` too)."""
+(`search.tasks.catch_up` retries them, `manage.py update_index` too).
 
-from django.urls import path
+The readout of searches («Что ищут»: queries that found nothing or where nothing was
+opened, `search.readout`) is a menu item for those who may open it: the editors and
+heads of units, and administrators."""
+
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from intranet.audit.views import ReadOnlyPermissionPolicy
+from search import readout
 from search.models import IndexFailure, SynonymGroup
 
 register_permission_policy(IndexFailure, ReadOnlyPermissionPolicy(IndexFailure), exact_class=True)
@@ -82,3 +88,15 @@ class SynonymGroupViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_synonyms():
     return SynonymGroupViewSet("search_synonyms")
+
+
+class ReadoutMenuItem(MenuItem):
+    def is_shown(self, request):
+        return readout.readable_units(request.user) != []
+
+
+@hooks.register("register_admin_menu_item")
+def register_readout_link():
+    return ReadoutMenuItem(
+        _("What people search for"), reverse("search:readout"), icon_name="search", order=260
+    )

@@ -130,6 +130,12 @@ add("cases:register", None, "login no no no ok no no no no no no ok")
 add("search:page", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
 add("search:api", None, "login ok ok ok ok ok ok ok ok ok ok ok")
 add("search:suggest", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+# A result link of the search page: on to the result for whoever may open it (anonymous
+# visitors: public articles only; the first article is internal), else 404.
+add("search:open", "article", "no away away away away away away away away away away away")
+# The readout of searches: the editors and heads of units (their units' rows) and
+# administrators (all rows).
+add("search:readout", None, "login no no no no no no ok ok ok ok ok")
 add("case-detail", "own", "no no ok no ok ok no ok ok no ok ok")
 add("case-detail", "other", "no no no ok ok ok no ok ok no ok ok")
 add("case-detail", "conf", "no no no ok no no ok no no ok no no")

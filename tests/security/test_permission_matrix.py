@@ -178,6 +178,8 @@ def build_url(name: str, obj: str | None, objects) -> str:
     if obj == "body_request":
         request = objects["body_request"]
         return reverse(name, kwargs={"pk": request.case_id, "request_pk": request.pk})
+    if obj == "article" and name == "search:open":
+        return reverse(name, kwargs={"kind": "article", "pk": objects["article"].pk})
     if obj == "article":
         key = "page_id" if name == "kb:feedback" else "pk"
         return reverse(name, kwargs={key: objects["article"].pk})
