@@ -4,6 +4,7 @@ and rating it, typical answers filled from the case, and the ratings report."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import unquote, urlparse
@@ -45,6 +46,7 @@ from cases.services.common import (
     _send_letter,
 )
 from cases.services.numbering import next_outgoing_number
+from intranet import names
 from intranet.security import client_text, plain_text, sanitize_html
 from intranet.uploads import safe_filename, validate_upload
 from kb.models import ArticlePage
@@ -540,7 +542,15 @@ def fill_typical_answer(case: Case, user, code: str):
     )
     if article is None:
         return None
-    return article, article.render_answer(typical_answer_values(case))
+    rendered = article.render_answer(typical_answer_values(case))
+    # A typical answer greets «Уважаемый(ая) {имя_заявителя}!»: filled, that reads
+    # «Уважаемый(ая) Иванов Иван Иванович!». The executor gets the greeting of the
+    # official letter instead: first name and patronymic, by gender (intranet.names).
+    if case.client_name:
+        greeting = names.greeting(names.split(case.client_name))
+        text = rendered.text.replace(f"Уважаемый(ая) {case.client_name}!", greeting)
+        rendered = dataclasses.replace(rendered, text=text)
+    return article, rendered
 
 
 def rating_report(since: dt.date | None = None) -> list[dict]:

@@ -230,12 +230,15 @@ def test_a_typical_answer_for_the_editor_and_without_javascript(demo, client, or
 
     article = ArticlePage.objects.live().get(answer_code="ТО-001")
     case = make_case(state="assigned")
+    case.client_name = "Петрова Мария Ивановна"
+    case.save(update_fields=["client_name"])
     client.force_login(org.executor)
     url = reverse("cases:insert_typical", args=[case.pk])
     # The editor asks for it as JSON and puts it at the cursor: nothing is saved.
     response = client.post(url, {"code": "ТО-001"}, HTTP_ACCEPT="application/json")
     data = json.loads(response.content)
-    assert data["html"].startswith("<p>Уважаемый(ая) ")
+    # The greeting of an official letter, not «Уважаемый(ая) Петрова Мария Ивановна!».
+    assert data["html"].startswith("<p>Уважаемая Мария Ивановна!")
     assert "{срок_представления}" in data["html"] and "срок_представления" in data["missing"]
     assert article.title in data["message"]
     assert not Answer.objects.filter(case=case).exists()
@@ -244,7 +247,7 @@ def test_a_typical_answer_for_the_editor_and_without_javascript(demo, client, or
     response = client.post(url, {**_form("Мой текст.\n\nВторой абзац."), "code": "ТО-001"})
     assert response.status_code == 302
     body = Answer.objects.get(case=case).body
-    assert body.startswith("<p>Мой текст.</p><p>Второй абзац.</p><p>Уважаемый(ая) ")
+    assert body.startswith("<p>Мой текст.</p><p>Второй абзац.</p><p>Уважаемая Мария Ивановна!")
 
 
 @pytest.mark.parametrize("who", ["reader", "executor2", "registrar"])
