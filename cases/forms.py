@@ -664,9 +664,10 @@ class DeliveryMarkForm(forms.Form):
         return on
 
 
-class LinkForm(forms.Form):
+class LinkForm(OwnIdsMixin, forms.Form):
     """Link the case to a related one, or join it as a duplicate to its original."""
 
+    ids = "link"
     RELATED, JOIN = "related", "join"
 
     other = forms.CharField(

@@ -159,12 +159,12 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         head.wait_for_load_state("networkidle")
         answer.refresh_from_db()
         assert answer.is_registered and answer.approved_by.username == "head"
-        assert head.locator(".outgoing-number").inner_text() == answer.outgoing_number
+        assert head.locator("#answer .outgoing-number").inner_text() == answer.outgoing_number
 
         # 9. The client reads the same letter in the portal and rates it.
         portal.goto(f"{live_server.url}{case.get_client_url()}")
         assert answer.outgoing_number in portal.locator("#answer").inner_text()
-        text = portal.locator(".answer-text")
+        text = portal.locator("#answer .letter-body")
         assert "30 апреля" in text.inner_text() and "576-44-01" in text.inner_text()
         assert text.locator("strong").inner_text() == "обратите внимание"
         assert text.locator("li").inner_text() == "первый пункт"
