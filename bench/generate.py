@@ -56,6 +56,7 @@ MARKER_TABLE = "bench_dataset"
 CHUNK = 2000
 SECTION_50 = 50  # the section the benchmark opens has exactly this many articles
 ATTACHMENT_PATH = "bench/obrashchenie.pdf"
+BENCH_MESSAGE_ID = "bench-"  # how the bench's e-mails' Message-IDs begin
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def clear(log=print) -> None:
 
     from cases.models import Case, ExternalClient, RegistrationCounter
     from intranet.accounts.models import User
-    from intranet.models import Unit
+    from intranet.models import OutgoingMessage, Unit
     from kb.models import KnowledgeBaseSectionPage
     from search.models import CaseDocument
 
@@ -257,6 +258,7 @@ def clear(log=print) -> None:
         _drop_stale_index_entries()
         for unit in Unit.objects.filter(short_name__in=[short for short, _name in texts.UNITS]):
             unit.delete()
+        OutgoingMessage.objects.filter(message_id__startswith=f"<{BENCH_MESSAGE_ID}").delete()
         write_marker(None)
     log(f"bench data: previous data set deleted in {time.monotonic() - started:.0f} s")
 
@@ -703,6 +705,7 @@ class Plan:
     events: list[dict] = field(default_factory=list)
     answer: dict | None = None
     delivery: dict | None = None
+    email: dict | None = None  # the e-mail's outbox message
     clarification: dict | None = None
     forwarding: dict | None = None
     rating: dict | None = None
@@ -888,6 +891,7 @@ class CaseMaker:
             Forwarding,
             Rating,
         )
+        from intranet.models import OutgoingMessage
 
         made = [self.case(i) for i in range(begin, end)]
         Case.objects.bulk_create([case for case, _plan in made])
@@ -908,10 +912,18 @@ class CaseMaker:
             if plan.co_executor:
                 co_rows.append(through(case_id=case.pk, user_id=plan.co_executor))
         Answer.objects.bulk_create([answer for answer, _plan in answers])
+        emails = [plan.email for _answer, plan in answers if plan.delivery and plan.email]
+        messages = iter(OutgoingMessage.objects.bulk_create(OutgoingMessage(**e) for e in emails))
         for answer, plan in answers:
             if plan.delivery:
+                outgoing = next(messages) if plan.email else None
                 deliveries.append(
-                    Delivery(case_id=answer.case_id, answer_id=answer.pk, **plan.delivery)
+                    Delivery(
+                        case_id=answer.case_id,
+                        answer_id=answer.pk,
+                        outgoing=outgoing,
+                        **plan.delivery,
+                    )
                 )
         CaseEvent.objects.bulk_create(events, batch_size=5000)
         Delivery.objects.bulk_create(deliveries)
@@ -933,6 +945,7 @@ class CaseMaker:
         from django.utils.translation import gettext as _
 
         from cases.choices import Channel, Regime, ReplyChannel, Status
+        from cases.delivery import LETTER
         from cases.models import AnswerKind, Case, EventKind
         from cases.services import default_regime
 
@@ -1319,10 +1332,23 @@ class CaseMaker:
             "subject": f"Ответ на обращение № {number}",
             "body": f"Ответ на ваше обращение № {number} от {received_day:%d.%m.%Y}.",
             "status": "failed" if failed else "queued",
-            "attempts": 0 if hand else 1,
-            "last_error": "550 Mailbox unavailable" if failed else "",
             "created_at": answered,
         }
+        if reply_channel == "email":
+            # The e-mail's tries are the outbox's (intranet.outbox): its message is
+            # written beside the delivery.
+            plan.email = {
+                "kind": LETTER,
+                "recipient": reply_contact,
+                "subject": plan.delivery["subject"],
+                "body": plan.delivery["body"],
+                "message_id": f"<{BENCH_MESSAGE_ID}{hashlib.sha1(number.encode()).hexdigest()}"
+                "@bench.invalid>",
+                "status": "failed" if failed else "queued",
+                "attempts": 1 if failed else 0,
+                "last_error": "550 Mailbox unavailable" if failed else "",
+                "created_at": answered,
+            }
         if failed or done > now:
             return Case(**fields), plan
         plan.delivery.update(
@@ -1330,6 +1356,8 @@ class CaseMaker:
             if hand
             else {"status": "sent", "sent_at": done}
         )
+        if plan.email:
+            plan.email.update(status="sent", attempts=1, sent_at=done)
         message = (
             _("%(what)s delivered: %(channel)s %(contact)s.")
             if hand

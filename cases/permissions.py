@@ -219,7 +219,9 @@ def _executes(user, case) -> bool:
         return False
     if case.executor_id == user.pk:
         return True
-    return case.co_executors.filter(pk=user.pk).exists()
+    # all(): the co-executors prefetched with the case page are read without a query
+    # (asked several times per page); otherwise one query for the case's few co-executors.
+    return any(other.pk == user.pk for other in case.co_executors.all())
 
 
 def can_work_on(user, case) -> bool:

@@ -402,7 +402,7 @@ def _render_case(
             },
         )
     registered_on = timezone.localdate(case.registered_at) if case.registered_at else None
-    context = _answer_context(request, case, forms or {})
+    context = _answer_context(request, case, forms or {}, calendar)
     return render(
         request,
         "cases/case_detail.html",
@@ -585,7 +585,7 @@ def _action_items(context: dict, can_work: bool) -> list[tuple[str, str]]:
     return items
 
 
-def _answer_context(request, case, forms: dict) -> dict:
+def _answer_context(request, case, forms: dict, calendar=None) -> dict:
     """What the case page shows and offers for the answer stage: the actions the user
     may take in the case's state, one of them open (?action=, or the one whose form has
     errors), and the answer's editor, letter, changes and review."""
@@ -612,9 +612,9 @@ def _answer_context(request, case, forms: dict) -> dict:
         "clarifications": case.clarifications.select_related("asked_by"),
         "body_requests": case.body_requests.all(),
         "forwarding": getattr(case, "forwarding", None),
-        "forward_due": services.forward_deadline(case),
-        "link_due": services.link_deadline(case),
-        "no_answer_dates": services.no_answer_dates(case),
+        "forward_due": services.forward_deadline(case, calendar),
+        "link_due": services.link_deadline(case, calendar),
+        "no_answer_dates": services.no_answer_dates(case, calendar),
         "rating": getattr(case, "rating", None),
         "extension_request": services.pending_extension_request(case),
     }
@@ -663,7 +663,7 @@ def _answer_context(request, case, forms: dict) -> dict:
         # An overdue, already extended or late-notice case shows why, not a form that
         # can only be refused (the service refuses it all the same).
         refusal = not ({"extend", "extension_request"} & set(forms)) and (
-            services.extension_refusal(case)
+            services.extension_refusal(case, calendar=calendar)
         )
         context["extend_refusal"] = refusal
         if not refusal and context["can_extend"]:

@@ -49,6 +49,7 @@ from cases.services.numbering import next_outgoing_number
 from intranet import names
 from intranet.security import client_text, plain_text, sanitize_html
 from intranet.uploads import safe_filename, validate_upload
+from intranet.workdays import get_calendar
 from kb.models import ArticlePage
 from kb.typical_answers import placeholders
 
@@ -86,25 +87,29 @@ def notice_required(ground: str) -> bool:
     return bool(ground) and ground != NoAnswerGround.ANONYMOUS
 
 
-def no_answer_notice_deadline(case: Case, ground: str) -> dt.date | None:
+def no_answer_notice_deadline(case: Case, ground: str, calendar=None) -> dt.date | None:
     """The last day of the notice on a 59-FZ art. 11 ground (deadlines.NOTICE_TERMS),
     None without registration or when the law gives no day count."""
     if not case.registered_at or not ground:
         return None
-    return deadlines.no_answer_notice_due(timezone.localdate(case.registered_at), ground)
+    return deadlines.no_answer_notice_due(timezone.localdate(case.registered_at), ground, calendar)
 
 
-def link_deadline(case: Case) -> dt.date | None:
+def link_deadline(case: Case, calendar=None) -> dt.date | None:
     if not case.registered_at:
         return None
-    return deadlines.link_due(timezone.localdate(case.registered_at), case.regime)
+    return deadlines.link_due(timezone.localdate(case.registered_at), case.regime, calendar)
 
 
-def no_answer_dates(case: Case) -> list[tuple[str, dt.date]]:
-    """(label, last day) of each art. 11 ground the law dates, for the case page."""
+def no_answer_dates(case: Case, calendar=None) -> list[tuple[str, dt.date]]:
+    """(label, last day) of each art. 11 ground the law dates, for the case page (the
+    calendar read once for all of them when not given)."""
+    if not case.registered_at:
+        return []
+    calendar = calendar or get_calendar()
     dates = []
     for value, label in NoAnswerGround.choices:
-        due = no_answer_notice_deadline(case, value)
+        due = no_answer_notice_deadline(case, value, calendar)
         if due is not None:
             dates.append((label, due))
     return dates

@@ -427,10 +427,10 @@ def decline_extension(case: Case, by, *, comment: str, at: dt.datetime | None = 
                        from_status=case.status, at=at)  # fmt: skip
 
 
-def forward_deadline(case: Case) -> dt.date | None:
+def forward_deadline(case: Case, calendar=None) -> dt.date | None:
     if not case.registered_at:
         return None
-    return deadlines.forward_due(timezone.localdate(case.registered_at), case.regime)
+    return deadlines.forward_due(timezone.localdate(case.registered_at), case.regime, calendar)
 
 
 @transaction.atomic

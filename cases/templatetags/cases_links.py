@@ -2,6 +2,7 @@
 or joined with, a possible repeat, and the form to link or join (registrars, heads)."""
 
 from django import template
+from django.db.models import Exists, OuterRef, Q
 
 from cases import permissions
 from cases.forms import LinkForm
@@ -12,14 +13,23 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def case_links(context, case):
+    """All the linked cases the user may see in one query (related both ways: the
+    relation is symmetrical, so the pairs from the case are enough)."""
     request = context["request"]
     user = request.user
-    visible = Case.objects.visible_to(user).only("pk", "registration_number", "subject", "status")
     ids = {case.possible_repeat_of_id, case.joined_to_id} - {None}
+    pairs = Case.related.through.objects.filter(from_case_id=case.pk, to_case_id=OuterRef("pk"))
+    linked = list(
+        Case.objects.visible_to(user)
+        .only("pk", "registration_number", "subject", "status", "joined_to")
+        .annotate(is_related=Exists(pairs))
+        .filter(Q(is_related=True) | Q(joined_to=case) | Q(pk__in=ids))
+        .order_by("received_at", "pk")
+    )
     return {
-        "related": list(visible.filter(related=case).order_by("received_at")),
-        "joined": list(visible.filter(joined_to=case).order_by("received_at")),
-        "others": {c.pk: c for c in visible.filter(pk__in=ids)},
+        "related": [c for c in linked if c.is_related],
+        "joined": [c for c in linked if c.joined_to_id == case.pk],
+        "others": {c.pk: c for c in linked if c.pk in ids},
         "form": getattr(request, "link_form", None) or LinkForm()
         if permissions.can_link(user, case)
         else None,

@@ -141,15 +141,18 @@ def test_preview_shows_the_letter_from_unsaved_text(client, org, make_case):
     client.force_login(org.executor)
     response = client.post(
         reverse("cases:answer", args=[case.pk]),
-        _form("<p>Уважаемая {имя}!</p><p>Срок — <strong>30 апреля</strong>.</p>", fmt="html",
-              preview="1"),
+        _form("<p>Уважаемая {имя}!</p><p>Срок — <strong>30 апреля</strong>.</p>"
+              "<p>Сдайте справку в {кабинет}.</p>", fmt="html", preview="1"),
     )  # fmt: skip
     assert response.status_code == 200
     page = soup(response)
     letter = page.select_one("#letter-preview .letter")
     assert "Срок — 30 апреля." in text(letter)
     assert case.registration_number in text(letter.select_one(".letter-subject"))
-    assert letter.select_one("mark.placeholder").get_text() == "{имя}"
+    # The letter's own greeting replaces the one typed (cases.letters); a placeholder
+    # left in the text is marked.
+    assert "Уважаемый Иван Иванович!" in text(letter) and "{имя}" not in text(letter)
+    assert letter.select_one("mark.placeholder").get_text() == "{кабинет}"
     # Nothing saved; what was typed is in the form again.
     assert not Answer.objects.filter(case=case).exists()
     assert "30 апреля" in page.select_one("#answer-editor")["data-html"]
@@ -230,8 +233,11 @@ def test_a_typical_answer_for_the_editor_and_without_javascript(demo, client, or
 
     article = ArticlePage.objects.live().get(answer_code="ТО-001")
     case = make_case(state="assigned")
-    case.client_name = "Петрова Мария Ивановна"
-    case.save(update_fields=["client_name"])
+    # The client's name is the client's (Case.client_name reads the user's full name).
+    case.client.last_name, case.client.first_name = "Петрова", "Мария"
+    case.client.patronymic = "Ивановна"
+    case.client.save(update_fields=["last_name", "first_name", "patronymic"])
+    assert case.client_name == "Петрова Мария Ивановна"
     client.force_login(org.executor)
     url = reverse("cases:insert_typical", args=[case.pk])
     # The editor asks for it as JSON and puts it at the cursor: nothing is saved.
