@@ -37,7 +37,9 @@ def test_executor_drafts_inserts_a_typical_answer_registers_and_client_rates(
                            {"code": article.answer_code})  # fmt: skip
     assert response.status_code == 302
     answer = Answer.objects.get(case=case)
-    assert case.client_name in answer.body and "{имя_заявителя}" not in answer.body
+    # The placeholder filled with the official greeting: first name and patronymic.
+    assert "Уважаемый Иван Иванович!" in answer.body and "{имя_заявителя}" not in answer.body
+    assert "Уважаемый(ая)" not in answer.body
     response = client.post(
         reverse("cases:answer", args=[case.pk]),
         {"kind": "merits",
