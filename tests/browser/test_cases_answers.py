@@ -2,9 +2,15 @@
 replies in the portal; the executor inserts a typical answer from the knowledge base into
 the editor, fills its field, formats the text, previews the letter and sends it for
 approval; the head returns it with a comment, sees what changed in the next version and
-approves it; the answer is registered and sent; the client reads it and rates it."""
+approves it; the answer is registered and sent: the client receives the e-mail with the
+letter's PDF (a real local SMTP server), reads the same letter in the portal, downloads
+the same PDF there and rates the answer."""
+
+import time
 
 import pytest
+
+from tests.mailbox import pdf_text, smtp_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,6 +21,7 @@ pytestmark = [
 @pytest.fixture
 def assigned_case(demo):
     from cases import services
+    from cases.choices import ReplyChannel
     from cases.models import UnitCaseSettings
     from intranet.accounts.models import User
     from intranet.models import Unit
@@ -27,6 +34,8 @@ def assigned_case(demo):
         subject="До какого числа сдавать справку о доходах",
         text="Подскажите срок представления справки о доходах за прошлый год.",
         topic="declarations",
+        reply_channel=ReplyChannel.EMAIL,
+        reply_contact="client-mailbox@example.gov.ru",
     )
     case = services.decide_urgency(case, users["registrar"], urgent=False)
     return services.assign(case, users["registrar"], unit=unit, executor=users["executor"])
@@ -40,10 +49,26 @@ def _as(browser, login, username):
     return context, page
 
 
+@pytest.fixture
+def mailbox(settings):
+    with smtp_server(settings) as inbox:
+        yield inbox
+
+
+def _wait_for_mail(inbox, wanted, seconds: float = 15) -> list:
+    """The messages the local SMTP server accepted that `wanted` picks, once there are any."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [message for message in inbox.messages if wanted(message)]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def test_clarify_reply_edit_preview_approve_register_read_and_rate(
-    assigned_case, live_server, browser, login
+    assigned_case, live_server, browser, login, mailbox
 ):
-    from cases.models import Answer, AnswerStatus, Rating
+    from cases.models import Answer, AnswerStatus, LetterKind, OutgoingLetter, Rating
 
     case = assigned_case
     url = f"{live_server.url}{case.get_absolute_url()}"
@@ -161,11 +186,36 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         assert answer.is_registered and answer.approved_by.username == "head"
         assert head.locator("#answer .outgoing-number").inner_text() == answer.outgoing_number
 
-        # 9. The client reads the same letter in the portal and rates it.
+        # 9. The e-mail reaches the client's mailbox with the letter's PDF: the letterhead,
+        #    the outgoing number, the greeting by first name and patronymic, the head who
+        #    signed, the text the head approved.
+        letter = OutgoingLetter.objects.get(case=case, kind=LetterKind.ANSWER)
+        attachment = f"{letter.number}.pdf"
+        mails = _wait_for_mail(
+            mailbox,
+            lambda m: any(p.get_filename() == attachment for p in m.iter_attachments()),
+        )
+        assert len(mails) == 1, [m["Subject"] for m in mailbox.messages]
+        assert mails[0]["To"] == "client-mailbox@example.gov.ru"
+        [pdf] = [p for p in mails[0].iter_attachments() if p.get_filename() == attachment]
+        mailed = pdf_text(pdf.get_content())
+        head_user = answer.approved_by
+        for words in ("Администрация", letter.number, "Уважаемый Иван Иванович!",
+                      head_user.last_name, "30 апреля", "576-44-01"):  # fmt: skip
+            assert words in mailed, (words, mailed)
+
+        # 10. The client reads the same letter in the portal, downloads the same PDF and
+        #     rates the answer.
         portal.goto(f"{live_server.url}{case.get_client_url()}")
         assert answer.outgoing_number in portal.locator("#answer").inner_text()
         text = portal.locator("#answer .letter-body")
         assert "30 апреля" in text.inner_text() and "576-44-01" in text.inner_text()
+        assert "Уважаемый Иван Иванович!" in portal.locator("#answer").inner_text()
+        link = portal.locator(f"a[href='{letter.get_client_url()}']").first
+        with portal.expect_download() as download_info:
+            link.click()
+        with open(download_info.value.path(), "rb") as downloaded:
+            assert pdf_text(downloaded.read()) == mailed
         assert text.locator("strong").inner_text() == "обратите внимание"
         assert text.locator("li").inner_text() == "первый пункт"
         portal.locator("#rate input[value='5']").check()

@@ -6,13 +6,8 @@ who may download a letter."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
-import io
 import re
-import socket
 
-import pypdf
 import pytest
 from django.core import mail
 
@@ -30,15 +25,9 @@ from cases.models import (
 )
 from intranet.models import BodyRequisites
 from tests.cases.conftest import moscow
+from tests.mailbox import pdf_text, smtp_server
 
 LETTERHEAD = "Администрация Губернатора и Правительства Ленинградской области"
-
-
-def pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF-")
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return " ".join(text.split())  # lines broken by the layout read as one
 
 
 @pytest.fixture
@@ -138,38 +127,10 @@ def test_the_letterhead_is_what_the_admin_set(case, org):
     assert "тел. +7 (812) 000-00-00" in letter.text and LETTERHEAD not in letter.text
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """A local SMTP server's handler that keeps what it accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp(settings):
-    from aiosmtpd.controller import Controller
-
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    try:
+    with smtp_server(settings) as inbox:
         yield inbox
-    finally:
-        controller.stop()
 
 
 @pytest.mark.django_db

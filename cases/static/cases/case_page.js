@@ -272,13 +272,20 @@
   // box or a typical answer's button.
   var saved = null;
   function inSurface(node) { return node && (node === surface || surface.contains(node)); }
-  document.addEventListener("selectionchange", function () {
+  function keepSelection() {
     var selection = window.getSelection();
     if (selection.rangeCount && inSurface(selection.anchorNode)) {
       saved = selection.getRangeAt(0).cloneRange();
       updateToolbar();
     }
-  });
+  }
+  document.addEventListener("selectionchange", keepSelection);
+  // selectionchange arrives later than the key or click that moved the caret: a user who
+  // presses Ctrl+Home and goes straight to the search box would otherwise insert at the
+  // old place. Keys, clicks and leaving the editor keep the caret at once.
+  surface.addEventListener("keyup", keepSelection);
+  surface.addEventListener("mouseup", keepSelection);
+  surface.addEventListener("focusout", keepSelection);
   function restore() {
     var selection = window.getSelection();
     if (document.activeElement === surface && selection.rangeCount && inSurface(selection.anchorNode)) {
