@@ -20,7 +20,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -365,6 +364,10 @@ def pdf(letter: Letter) -> bytes:
     """The letter as an A4 PDF: letterhead on top, the executor at the foot of the last
     page, page numbers from the second page; the fonts (Liberation Serif, DejaVu
     Serif as the fallback) are embedded, so the Cyrillic text reads the same anywhere."""
+    # Imported here, not at the top: WeasyPrint loads Pango and its fonts (about a second
+    # at every start of a process), and most processes never make a PDF.
+    import weasyprint
+
     return weasyprint.HTML(string=document(letter)).write_pdf()
 
 
