@@ -141,6 +141,7 @@ def worker_env() -> dict:
     """The environment of a worker process: this test's settings and database."""
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "intranet.settings.test"
+    env["TEST_SHARED_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)  # intranet/settings/test.py
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.postgresql":
         env["DATABASE_URL"] = (

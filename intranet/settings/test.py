@@ -43,7 +43,10 @@ def _media_root() -> str:
 
 
 _MEDIA_PARENT = "INTRANET_TEST_MEDIA_PARENT"
-MEDIA_ROOT = _media_root()
+# A `celery worker` started by a test shares the test process's files, as workers share
+# the web servers' storage in production: it reads the outbox's stored attachments (the
+# letters' PDFs) and the answers' files where the test wrote them.
+MEDIA_ROOT = os.environ.get("TEST_SHARED_MEDIA_ROOT") or _media_root()
 # Each test process has its own cache (tests/conftest.py empties it before every test),
 # also when CACHE_URL is set: parallel test processes must not share cached fragments.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
