@@ -15,7 +15,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -542,8 +541,10 @@ def letter_preview(case, answer) -> dict:
         outgoing_number=answer.outgoing_number or _("(given at registration)"),
         outgoing_date=answer.outgoing_date or timezone.localdate(),
     )
-    subject, text = services.answer_letter(case, letter)
-    return {"subject": subject, "html": richtext.mark_placeholders(linebreaks(text))}
+    rendered = services.render_answer_letter(case, letter)
+    # The official letter (letterhead, number, addressee, greeting, signature, executor):
+    # the same HTML the PDF is made of and the portal shows.
+    return {"subject": rendered.subject, "html": richtext.mark_placeholders(rendered.html)}
 
 
 def answer_changes(answer) -> dict | None:

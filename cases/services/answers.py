@@ -413,12 +413,18 @@ def _signatory(answer):
     return answer.approved_by or answer.author
 
 
+def render_answer_letter(case: Case, answer) -> letters.Letter:
+    """The official answer letter as it stands (its templates:
+    cases/templates/cases/letters/answer_<kind>.*): the HTML its PDF is made of, the
+    plain text of the e-mail, the subject."""
+    return letters.render(_letter_kind(answer), case, number=answer.outgoing_number or "",
+                          date=answer.outgoing_date, signatory=_signatory(answer),
+                          answer=answer)  # fmt: skip
+
+
 def answer_letter(case: Case, answer) -> tuple[str, str]:
-    """Subject and plain text of the answer letter as it stands (its templates:
-    cases/templates/cases/letters/answer_<kind>.*)."""
-    letter = letters.render(_letter_kind(answer), case, number=answer.outgoing_number or "",
-                            date=answer.outgoing_date, signatory=_signatory(answer),
-                            answer=answer)  # fmt: skip
+    """Subject and plain text of the answer letter as it stands."""
+    letter = render_answer_letter(case, answer)
     return letter.subject, letter.text
 
 

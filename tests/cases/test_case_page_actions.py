@@ -147,7 +147,9 @@ def test_preview_shows_the_letter_from_unsaved_text(client, org, make_case):
     assert response.status_code == 200
     page = soup(response)
     letter = page.select_one("#letter-preview .letter")
-    assert "Срок — 30 апреля." in text(letter)
+    # The official letter as its PDF and the portal show it: letterhead, formatting kept.
+    assert "Срок —" in text(letter) and "Администрация Губернатора" in text(letter)
+    assert letter.select_one(".letter-view strong").get_text() == "30 апреля"
     assert case.registration_number in text(letter.select_one(".letter-subject"))
     # The letter's own greeting replaces the one typed (cases.letters); a placeholder
     # left in the text is marked.
