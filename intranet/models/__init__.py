@@ -2,6 +2,7 @@ from intranet.accounts.models import User
 
 from .calendar import CalendarOverride
 from .org import StaffProfile, Unit
+from .notifications import EmailChoice, Notification, NotificationSettings
 from .outbox import MessageAttachment, MessageAttempt, MessageStatus, OutgoingMessage
 from .pages import ContentPage, HomePage, StaffDirectoryPage
 from .reception import ReceptionHours, ReceptionPointPage, ReceptionRoom
@@ -12,9 +13,12 @@ __all__ = [
     "CalendarOverride",
     "ContentPage",
     "HomePage",
+    "EmailChoice",
     "MessageAttachment",
     "MessageAttempt",
     "MessageStatus",
+    "Notification",
+    "NotificationSettings",
     "OutgoingMessage",
     "ReceptionHours",
     "ReceptionPointPage",
