@@ -4,10 +4,11 @@ and e-mail as each person chose). docs/notifications.md lists every notification
 Steps of a case: every step is recorded on the timeline by ``_record`` in
 cases/services/common.py, which calls ``on_event`` in the same transaction. ``RULES``
 maps an event kind to its rules: who is told (a function of the event and the case) and
-in which words. Wiring a new kind of step is one line in the table, e.g. a client's
+in which words. Wiring a new kind of step is one line in the table (and its words, an
+English msgid marked with gettext_noop and translated in cases/locale), e.g. a client's
 supplement::
 
-    EventKind.SUPPLEMENT: (Rule(executors, _("The client added information to case %(number)s")),),
+    EventKind.SUPPLEMENT: (Rule(executors, SUPPLEMENTED),),
 
 and a step that names its people in its data (a note mentioning a colleague, a
 forwarding request's decision) uses ``from_data("mentioned")`` — the user ids stored
@@ -168,41 +169,36 @@ def _awaits_approval(event: CaseEvent) -> bool:
 
 # ------------------------------------------------------------------- the table
 
+# The words of each notification (English msgids, translated when it is made).
+ASSIGNED = gettext_noop("Case %(number)s is assigned to you: «%(subject)s»")
+CO_ASSIGNED = gettext_noop("You are a co-executor of case %(number)s: «%(subject)s»")
+CLIENT_REPLIED = gettext_noop(
+    "The client replied to the question on case %(number)s: «%(subject)s»"
+)
+WITHDRAWN = gettext_noop("The client withdrew case %(number)s: «%(subject)s»")
+FOR_APPROVAL = gettext_noop("An answer on case %(number)s waits for your approval: «%(subject)s»")
+APPROVED = gettext_noop("The answer on case %(number)s is approved: «%(subject)s»")
+RETURNED = gettext_noop("The answer on case %(number)s is returned for rework: «%(subject)s»")
+EXTENSION_ASKED = gettext_noop(
+    "An extension of the deadline of case %(number)s is asked for: «%(subject)s»"
+)
+EXTENDED = gettext_noop("The deadline of case %(number)s is extended: «%(subject)s»")
+EXTENSION_DECLINED = gettext_noop(
+    "The extension of the deadline of case %(number)s is declined: «%(subject)s»"
+)
+
 RULES: dict[str, tuple[Rule, ...]] = {
-    EventKind.ASSIGNED: (
-        Rule(new_executor, gettext_noop("Case %(number)s is assigned to you: «%(subject)s»")),
-        Rule(new_co_executors, gettext_noop("You are a co-executor of case %(number)s: «%(subject)s»")),
-    ),
-    EventKind.REASSIGNED: (
-        Rule(new_executor, gettext_noop("Case %(number)s is assigned to you: «%(subject)s»")),
-        Rule(new_co_executors, gettext_noop("You are a co-executor of case %(number)s: «%(subject)s»")),
-    ),
-    EventKind.CLIENT_REPLY: (
-        Rule(executors, gettext_noop("The client replied to the question on case %(number)s: «%(subject)s»")),
-    ),
-    EventKind.WITHDRAWN: (
-        Rule(executors_and_head, gettext_noop("The client withdrew case %(number)s: «%(subject)s»")),
-    ),
-    EventKind.SUBMITTED: (
-        Rule(unit_heads, gettext_noop("An answer on case %(number)s waits for your approval: «%(subject)s»"),
-             when=_awaits_approval),
-    ),
-    EventKind.APPROVED: (
-        Rule(executor_and_submitter, gettext_noop("The answer on case %(number)s is approved: «%(subject)s»")),
-    ),
-    EventKind.RETURNED: (
-        Rule(executor_and_submitter, gettext_noop("The answer on case %(number)s is returned for rework: «%(subject)s»")),
-    ),
-    EventKind.EXTENSION_REQUESTED: (
-        Rule(unit_heads, gettext_noop("An extension of the deadline of case %(number)s is asked for: «%(subject)s»")),
-    ),
-    EventKind.EXTENDED: (
-        Rule(extension_requester, gettext_noop("The deadline of case %(number)s is extended: «%(subject)s»")),
-    ),
-    EventKind.EXTENSION_DECLINED: (
-        Rule(extension_requester, gettext_noop("The extension of the deadline of case %(number)s is declined: «%(subject)s»")),
-    ),
-}  # fmt: skip
+    EventKind.ASSIGNED: (Rule(new_executor, ASSIGNED), Rule(new_co_executors, CO_ASSIGNED)),
+    EventKind.REASSIGNED: (Rule(new_executor, ASSIGNED), Rule(new_co_executors, CO_ASSIGNED)),
+    EventKind.CLIENT_REPLY: (Rule(executors, CLIENT_REPLIED),),
+    EventKind.WITHDRAWN: (Rule(executors_and_head, WITHDRAWN),),
+    EventKind.SUBMITTED: (Rule(unit_heads, FOR_APPROVAL, when=_awaits_approval),),
+    EventKind.APPROVED: (Rule(executor_and_submitter, APPROVED),),
+    EventKind.RETURNED: (Rule(executor_and_submitter, RETURNED),),
+    EventKind.EXTENSION_REQUESTED: (Rule(unit_heads, EXTENSION_ASKED),),
+    EventKind.EXTENDED: (Rule(extension_requester, EXTENDED),),
+    EventKind.EXTENSION_DECLINED: (Rule(extension_requester, EXTENSION_DECLINED),),
+}
 
 
 # ------------------------------------------------------------------ the filter
@@ -314,7 +310,6 @@ def delivery_failed(delivery) -> list:
     people = _deliverable(registrars, case)
     with translation.override(settings.LANGUAGE_CODE):
         text = _(
-            "A letter on case %(number)s could not be sent by e-mail to %(contact)s: "
-            "«%(subject)s»"
+            "A letter on case %(number)s could not be sent by e-mail to %(contact)s: «%(subject)s»"
         ) % {**_values(case), "contact": delivery.contact}
     return _send(people, text, case, verb="case.delivery_failed")

@@ -176,7 +176,7 @@ def send_digests(day: dt.date | None = None) -> dict[str, int]:
                     ).strip()
                     body = render_to_string("intranet/email/notification_digest.txt", context)
                     outbox.queue(kind=DIGEST_MAIL, to=user.email, subject=subject, body=body,
-                                 key=f"{DIGEST_MAIL}:{day.isoformat()}:{user.pk}:{items[0].pk}")  # fmt: skip
+                                 key=f"{DIGEST_MAIL}:{day}:{user.pk}:{items[0].pk}")  # fmt: skip
                     sent[user.username] = len(items)
                 Notification.objects.filter(pk__in=[item.pk for item in items]).update(
                     digest_pending=False

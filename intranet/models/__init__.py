@@ -1,8 +1,8 @@
 from intranet.accounts.models import User
 
 from .calendar import CalendarOverride
-from .org import StaffProfile, Unit
 from .notifications import EmailChoice, Notification, NotificationSettings
+from .org import StaffProfile, Unit
 from .outbox import MessageAttachment, MessageAttempt, MessageStatus, OutgoingMessage
 from .pages import ContentPage, HomePage, StaffDirectoryPage
 from .reception import ReceptionHours, ReceptionPointPage, ReceptionRoom
@@ -12,8 +12,8 @@ __all__ = [
     "BodyRequisites",
     "CalendarOverride",
     "ContentPage",
-    "HomePage",
     "EmailChoice",
+    "HomePage",
     "MessageAttachment",
     "MessageAttempt",
     "MessageStatus",

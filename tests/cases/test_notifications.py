@@ -63,7 +63,8 @@ def test_the_clients_reply_tells_the_executors(assigned, org):
     services.ask_clarification(assigned, org.executor, question="За какой год?")
     services.reply_to_clarification(assigned, org.client, text="За 2025 год.")
     assert told("case.client_reply", assigned) == {"executor", "editor"}
-    assert "ответил на запрос уточнения" in Notification.objects.filter(verb="case.client_reply").first().text
+    reply = Notification.objects.filter(verb="case.client_reply").first()
+    assert "ответил на запрос уточнения" in reply.text
     assert not Notification.objects.filter(recipient=org.client).exists()
     assert not Notification.objects.filter(verb="case.client_reply", recipient=org.head).exists()
     # Asking the client is no news to the desk.
@@ -121,16 +122,19 @@ def test_a_return_tells_the_executor_and_the_co_executor_who_sent_it(drafted, or
     services.submit_answer(drafted, org.editor)  # the co-executor sends it
     services.return_answer(drafted, org.head, comment="Добавьте ссылку на закон.")
     assert told("case.returned", drafted) == {"executor", "editor"}
-    assert "возвращён на доработку" in Notification.objects.filter(verb="case.returned").first().text
+    returned = Notification.objects.filter(verb="case.returned").first()
+    assert "возвращён на доработку" in returned.text
     assert not Notification.objects.filter(recipient=org.client).exists()
 
 
 def test_a_request_for_more_time_tells_the_head(assigned, org):
     services.request_extension(assigned, org.executor, days=10, reason="Ждём документы")
     assert told("case.extension_requested", assigned) == {"head"}
-    assert not Notification.objects.exclude(verb="case.assigned").filter(
-        recipient__in=[org.client, org.editor, org.executor]
-    ).exists()
+    assert (
+        not Notification.objects.exclude(verb="case.assigned")
+        .filter(recipient__in=[org.client, org.editor, org.executor])
+        .exists()
+    )
 
 
 def test_the_heads_decision_tells_who_asked(assigned, org):
@@ -203,11 +207,10 @@ def test_a_letter_that_keeps_failing_tells_the_registrar(make_case, org, failing
                                            verb="case.delivery_failed").exists()  # fmt: skip
 
 
-def test_a_failing_letter_of_a_confidential_case_is_not_told_to_registrars(
-    make_case, org, failing
-):
+def test_a_failing_letter_of_a_confidential_case_is_not_told_to_registrars(make_case, org, failing):
     case = make_case(state="assigned", executor="executor", is_confidential=True,
-                     reply_channel=ReplyChannel.EMAIL, reply_contact="bad@example.gov.ru")  # fmt: skip
+                     reply_channel=ReplyChannel.EMAIL,
+                     reply_contact="bad@example.gov.ru")  # fmt: skip
     message = _clarify_by_mail(case, org)
     outbox.attempt(message.pk)
     outbox.attempt(message.pk)
