@@ -34,8 +34,8 @@ DIGEST_MAIL = "intranet.notification_digest"
 outbox.register(NOTICE_MAIL, gettext_lazy("Notification"))
 outbox.register(DIGEST_MAIL, gettext_lazy("Daily digest of notifications"))
 
-__all__ = ["DIGEST_MAIL", "NOTICE_MAIL", "default_email", "email_choices", "notify",
-           "send_digests", "unread_count"]  # fmt: skip
+__all__ = ["DIGEST_MAIL", "NOTICE_MAIL", "default_email", "email_choices", "forget",
+           "notify", "send_digests", "unread_count"]  # fmt: skip
 
 
 def default_email() -> str:
@@ -182,6 +182,15 @@ def send_digests(day: dt.date | None = None) -> dict[str, int]:
                     digest_pending=False
                 )
     return sent
+
+
+def forget(target_type: str, target_id: int) -> int:
+    """Delete the notifications about an object that is gone (a case destroyed under a
+    retention act): their text names it, their link leads nowhere."""
+    deleted, _rows = Notification.objects.filter(
+        target_type=target_type, target_id=target_id
+    ).delete()
+    return deleted
 
 
 def mark_read(user, ids: Iterable[int] | None = None) -> int:

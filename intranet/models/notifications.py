@@ -49,6 +49,8 @@ class Notification(models.Model):
             ),
             # The list page: the recipient's notifications, newest first.
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created"),
+            # Forgetting what a notification is about (a case destroyed).
+            models.Index(fields=["target_type", "target_id"], name="notif_target"),
             # The daily digest: what waits for it.
             models.Index(
                 fields=["recipient"], condition=Q(digest_pending=True), name="notif_digest"

@@ -236,3 +236,31 @@ def test_the_rules_filter_every_recipient(assigned, org, monkeypatch):
     assert timezone.now() - Notification.objects.get(verb="case.note").created_at < dt.timedelta(
         minutes=1
     )
+
+
+def test_a_destroyed_case_takes_its_notifications_with_it(assigned, make_case, org):
+    """A case deleted under a retention act: its notifications name it, so they go too."""
+    other = make_case(state="assigned", executor="executor")
+    assert Notification.objects.filter(target_id=assigned.pk).exists()
+    assigned.delete()
+    assert not Notification.objects.filter(target_type="case", target_id=assigned.pk).exists()
+    assert told("case.assigned", other) == {"executor"}
+
+
+def test_an_event_costs_the_same_queries_for_one_co_executor_or_three(make_case, org):
+    """Bulk: one insert for all recipients, one read of their e-mail choices, no
+    permission query for the people the case names (its executors, its unit's head)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for co in (["editor"], ["editor", "executor2", "editor2"]):
+        case = make_case(state="assigned", executor="executor", co_executors=co)
+        event = case.events.get(kind="assigned")
+        Notification.objects.all().delete()
+        event = type(event).objects.get(pk=event.pk)
+        with CaptureQueriesContext(connection) as queries:
+            made = case_notifications.on_event(event)
+        assert len(made) == 1 + len(co)
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
