@@ -13,7 +13,8 @@ additional one, with nothing lost (DESIGN.md "Answers").
    posted, handed over or told.
 2. A failed e-mail stays failed in the "delivery problems" queue until a person sends
    it again (``retry``) or marks it sent by other means (``mark_delivered``, which
-   closes its outbox message).
+   closes its outbox message). When its last try fails the registrars are notified
+   (cases.notifications.delivery_failed).
 3. The first answer letter done makes the case "sent", the last one closes it; each is
    on the case's timeline in honest words: an e-mail "sent (accepted by the mail
    server)", never "delivered".
@@ -30,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import letters
+from cases import letters, notifications
 from cases.choices import ReplyChannel, Status
 from cases.models import (
     Case,
@@ -175,6 +176,9 @@ def _follow(message: OutgoingMessage) -> None:
     elif message.status in {MessageStatus.FAILED, MessageStatus.QUEUED}:
         delivery.status = message.status
         delivery.save()
+        if message.status == MessageStatus.FAILED and message.attempts >= outbox.max_attempts():
+            # The outbox gave up: the registrars are told (it waits for one of them).
+            notifications.delivery_failed(delivery)
     # Closed in the outbox by a person: the delivery stays as it is, in the delivery
     # problems if it failed, until the registrar marks it.
 

@@ -2,7 +2,8 @@
 
 A production calendar exception added, changed or removed in the admin re-dates the
 running cases it affects (`cases.redating`), once the change is committed. A delivery
-deleted with its case (a retention act) takes its e-mail out of the outbox."""
+deleted with its case (a retention act) takes its e-mail out of the outbox; a case
+deleted takes its notifications (intranet.notifications) with it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from cases.models import Delivery
-from intranet import outbox
+from cases.models import Case, Delivery
+from intranet import notifications, outbox
 from intranet.models import CalendarOverride
 
 # The state of an exception before its save: (date, working), keyed by its pk.
@@ -59,3 +60,8 @@ def _after_commit(old, new) -> None:
 def _delivery_deleted(sender, instance: Delivery, **kwargs):
     if instance.outgoing_id:
         outbox.discard([instance.outgoing_id])
+
+
+@receiver(post_delete, sender=Case, dispatch_uid="cases.case_deleted")
+def _case_deleted(sender, instance: Case, **kwargs):
+    notifications.forget("case", instance.pk)

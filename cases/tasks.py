@@ -5,6 +5,8 @@
   days (never one mail per case).
   The digests go through the outbox (intranet.outbox), one message per person and
   day: a second run of the day queues nothing new, one bad address stops nobody else.
+- Every day at CASES_NOTIFY_DEADLINES_HOUR: notifications of deadlines approaching, due
+  today and overdue (cases.notifications.notify_deadlines), each once per case.
 - Every night: files uploaded with a form that was never completed are deleted."""
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cases import deadlines
+from cases import deadlines, notifications
 from cases.choices import DeadlineState
 from cases.models import Attachment, Case
 from intranet import outbox
@@ -30,6 +32,7 @@ from intranet.workdays import get_calendar
 
 DIGEST_TASK = "cases.send_deadline_digest"
 PURGE_TASK = "cases.purge_orphan_attachments"
+DEADLINE_NOTICES_TASK = "cases.notify_deadlines"
 DIGEST_MAIL = "cases.digest"
 
 logger = logging.getLogger(__name__)
@@ -85,6 +88,14 @@ def send_deadline_digest(today: str | None = None, force: bool = False) -> dict:
     return {"recipients": sent_to, "without_email": sorted(no_address)}
 
 
+@shared_task(name=DEADLINE_NOTICES_TASK)
+def notify_deadlines(today: str | None = None) -> dict:
+    """The deadline notifications of the day (every day: an overdue case is told on a
+    weekend too, and a re-run tells nobody twice)."""
+    day = dt.date.fromisoformat(today) if today else None
+    return notifications.notify_deadlines(day)
+
+
 @shared_task(name=PURGE_TASK)
 def purge_orphan_attachments(hours: int = 24) -> int:
     """Delete kept uploads never attached to a case within `hours`."""
@@ -102,6 +113,11 @@ def setup_periodic_tasks(sender, **kwargs):
     hour = getattr(settings, "CASES_DIGEST_HOUR", 8)
     sender.add_periodic_task(
         crontab(hour=hour, minute=0), send_deadline_digest.s(), name="cases: deadline digest"
+    )
+    sender.add_periodic_task(
+        crontab(hour=getattr(settings, "CASES_NOTIFY_DEADLINES_HOUR", 7), minute=0),
+        notify_deadlines.s(),
+        name="cases: deadline notifications",
     )
     sender.add_periodic_task(
         crontab(hour=3, minute=30), purge_orphan_attachments.s(), name="cases: orphan uploads"

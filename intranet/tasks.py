@@ -1,19 +1,24 @@
-"""Celery tasks of the project itself: the broker's round-trip check and the outbox
-(intranet/outbox.py) with its beat entry."""
+"""Celery tasks of the project itself: the broker's round-trip check, the outbox
+(intranet/outbox.py) with its beat entry, and the daily digest of notifications
+(intranet/notifications.py)."""
 
+import datetime as dt
 import logging
 
 from celery import shared_task
+from celery.schedules import crontab
 from django.conf import settings
 from django.utils import timezone
 
-from intranet import outbox
+from intranet import notifications, outbox
 from intranet.celery import beat_entries
 from intranet.models import OutgoingMessage
 
 SEND_TASK = "intranet.outbox.send"
 REDISPATCH_TASK = "intranet.outbox.redispatch"
 REDISPATCH_SCHEDULE = "outbox: messages left behind"
+NOTIFICATION_DIGEST_TASK = "intranet.notifications.digest"
+NOTIFICATION_DIGEST_SCHEDULE = "notifications: daily digest"
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +68,21 @@ def redispatch_outbox(self) -> int:
     return outbox.dispatch(ids, queue=queue)
 
 
+@shared_task(name=NOTIFICATION_DIGEST_TASK)
+def send_notification_digests(today: str | None = None) -> dict:
+    """The daily digest of notifications, for those who chose it (every day: a
+    notification of a weekend waits no longer than the next morning)."""
+    day = dt.date.fromisoformat(today) if today else None
+    return notifications.send_digests(day)
+
+
 @beat_entries
 def setup_periodic_tasks(sender, **kwargs):
+    sender.add_periodic_task(
+        crontab(hour=notifications.digest_hour(), minute=15),
+        send_notification_digests.s(),
+        name=NOTIFICATION_DIGEST_SCHEDULE,
+    )
     sender.add_periodic_task(
         60.0 * getattr(settings, "OUTBOX_REDISPATCH_EVERY_MINUTES", 5),
         redispatch_outbox.s(),

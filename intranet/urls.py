@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet import exports, views
+from intranet import exports, notification_views, views
 from intranet.accounts.views import PasswordResetView
 from intranet.api import api_router
 from kb import chooser as kb_chooser
@@ -49,6 +49,15 @@ urlpatterns = [
     path("cases/reception/", include("cases.reception.urls")),
     path("cases/", include("cases.urls")),
     path("search/", include("search.urls")),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/",
+        notification_views.open_notification,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/", notification_views.mark_all_read, name="notifications_read_all"
+    ),
 ]
 
 if settings.DEBUG and settings.MEDIA_URL.startswith("/"):

@@ -1,5 +1,6 @@
 """What every stage of a case shares: the errors a step raises, locking a case,
-recording a step on the timeline, the date format, and issuing an official letter
+recording a step on the timeline (and notifying whom it concerns: cases.notifications),
+the date format, and issuing an official letter
 (cases.letters: its templates hold the wording) with its outgoing number."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import formats, timezone
 
-from cases import delivery, letters, permissions
+from cases import delivery, letters, notifications, permissions
 from cases.models import Case, CaseEvent, OutgoingLetter
 from cases.services.numbering import next_outgoing_number
 from intranet.security import client_text
@@ -48,7 +49,7 @@ def _record(
 ) -> CaseEvent:
     # Timeline lines carry what people typed (comments, reasons, questions, names of
     # bodies): no bidi, zero-width or control character reaches the case pages.
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=actor,
@@ -60,6 +61,10 @@ def _record(
         to_status=case.status,
         data=data or {},
     )
+    # In the step's transaction: the notifications roll back with the step, and their
+    # e-mails leave only once it commits (intranet.outbox).
+    notifications.on_event(event)
+    return event
 
 
 def _lock(case: Case) -> Case:

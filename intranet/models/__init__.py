@@ -1,6 +1,7 @@
 from intranet.accounts.models import User
 
 from .calendar import CalendarOverride
+from .notifications import EmailChoice, Notification, NotificationSettings
 from .org import StaffProfile, Unit
 from .outbox import MessageAttachment, MessageAttempt, MessageStatus, OutgoingMessage
 from .pages import ContentPage, HomePage, StaffDirectoryPage
@@ -11,10 +12,13 @@ __all__ = [
     "BodyRequisites",
     "CalendarOverride",
     "ContentPage",
+    "EmailChoice",
     "HomePage",
     "MessageAttachment",
     "MessageAttempt",
     "MessageStatus",
+    "Notification",
+    "NotificationSettings",
     "OutgoingMessage",
     "ReceptionHours",
     "ReceptionPointPage",

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "intranet.context_processors.notifications_bell",
             ],
         },
     },
@@ -208,6 +209,11 @@ OUTBOX_REDISPATCH_MINUTES = int(os.environ.get("OUTBOX_REDISPATCH_MINUTES", "10"
 OUTBOX_REDISPATCH_EVERY_MINUTES = 5
 # Message-IDs end with this domain; empty: the domain of DEFAULT_FROM_EMAIL.
 OUTBOX_MESSAGE_ID_DOMAIN = ""
+# Notifications (intranet/notifications.py, docs/notifications.md): the e-mail of whoever
+# has not chosen ("instant", "digest" or "none"), and the hour (Moscow time) of the daily
+# digest.
+NOTIFICATIONS_DEFAULT_EMAIL = os.environ.get("NOTIFICATIONS_DEFAULT_EMAIL", "digest")
+NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "8"))
 
 # Celery: CELERY_BROKER_URL unset means the embedded default, tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -337,6 +343,10 @@ CASES_ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
 CASES_ATTACHMENT_MAX_COUNT = 10
 # Daily digest of cases due soon and overdue, to executors and heads (Moscow time).
 CASES_DIGEST_HOUR = int(os.environ.get("CASES_DIGEST_HOUR", "8"))
+# Notifications of a deadline (cases/notifications.py): this many working days before it,
+# on the day, and once overdue; the beat task runs every day at this hour (Moscow time).
+CASES_NOTIFY_DAYS_BEFORE = int(os.environ.get("CASES_NOTIFY_DAYS_BEFORE", "2"))
+CASES_NOTIFY_DEADLINES_HOUR = int(os.environ.get("CASES_NOTIFY_DEADLINES_HOUR", "7"))
 # Outgoing numbers of answers: ИСХ-2026-000001.
 CASES_OUTGOING_PREFIX = "ИСХ"
 # Plain-language assistant: the longest sentence without a warning; refusal grounds need

@@ -17,6 +17,7 @@ Objects (made by `seed_demo`, found by their subjects in `OBJECTS` below):
     oki      a case of unit ОКИ with no client (another unit's, for ОДС staff)
     attachment, answer_file, body_request  made by the test on `own` / `other`
     delivery the first demo delivery; article the first live KB article
+    notification  a notification of `executor` about `own` (made by the test)
     letter   an outgoing letter to the client on `own`; conf_letter the same on `conf`;
              body_letter a covering letter to another body on `own` (made by the test)
 
@@ -324,4 +325,12 @@ add("reception:card", "booking", "login no no no ok ok ok ok ok ok ok ok")
 add("reception:reschedule", "booking", "login no ok no ok no no no no no no ok")
 post("reception:cancel", "booking", "login no 400 no 400 no no no no no no 400")
 post("reception:reminded", "booking", "login no no no 400 no no no no no no 400")
+# fmt: on
+# Notifications (intranet.notifications): everybody signed in has their own list and
+# marks their own read; a notification opens (and goes to its case) for its recipient
+# only: anybody else gets 404.
+# fmt: off
+add("notifications", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("notification_open", "notification", "login no no no no away no no no no no no")
+post("notifications_read_all", None, "login away away away away away away away away away away away")
 # fmt: on

@@ -113,8 +113,18 @@ def _objects():
         "act": DestructionAct.objects.create(
             case_file=old_file, drafted_by=cases["own"].executor, reason="Экспертная комиссия"
         ),
+        "notification": _notification(own),
         **_reception_objects(),
     }
+
+
+def _notification(case):
+    """A notification of the case's executor about it (intranet.notifications)."""
+    from intranet.models import Notification
+
+    return Notification.objects.create(
+        recipient=case.executor, verb="matrix", text="Матрица прав", url=case.get_absolute_url()
+    )
 
 
 def _reception_objects():
@@ -173,6 +183,8 @@ def build_url(name: str, obj: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects[obj].pk})
     if obj in ("point", "booking"):
         return reverse(name, kwargs={"pk": objects[obj].pk})
+    if obj == "notification":
+        return reverse(name, kwargs={"pk": objects["notification"].pk})
     if obj == "review":
         return reverse(name, kwargs={"pk": objects["review"].pk})
     if obj == "body_request":
