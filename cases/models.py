@@ -443,6 +443,8 @@ class EventKind(models.TextChoices):
     EXTENSION_DECLINED = "extension_declined", _("Extension request declined")
     REDATED = "redated", _("Dates re-counted on the changed calendar")
     FORWARDED = "forwarded", _("Forwarded to another body")
+    FORWARD_REQUESTED = "forward_requested", _("Forwarding requested from the head")
+    FORWARD_DECLINED = "forward_declined", _("Forwarding request declined")
     OTHER_BODY = "other_body", _("Documents requested from another body")
     OTHER_BODY_REPLY = "other_body_reply", _("Another body replied")
     DRAFTED = "drafted", _("Answer drafted")
