@@ -493,7 +493,11 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_event_case_at"),
+            # The pending requests to the head (cases.services.requests.pending_requests).
+            models.Index(fields=["kind", "case"], name="case_event_kind_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

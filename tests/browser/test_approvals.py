@@ -19,9 +19,7 @@ def _as(browser, login, username):
     return context, page
 
 
-def test_executor_asks_for_an_extension_and_the_head_approves_it(
-    org, live_server, browser, login
-):
+def test_executor_asks_for_an_extension_and_the_head_approves_it(org, live_server, browser, login):
     from cases.models import EventKind
     from tests.cases.factories import CaseFactory
 
@@ -50,9 +48,7 @@ def test_executor_asks_for_an_extension_and_the_head_approves_it(
         assert "Запросов, ожидающих вашего решения, нет." in head.content()
 
         desk.goto(url)
-        assert desk.locator(".case-statutory").inner_text().startswith(
-            new_due.strftime("%d.%m.%Y")
-        )
+        assert desk.locator(".case-statutory").inner_text().startswith(new_due.strftime("%d.%m.%Y"))
         assert "Ответ инспекции задерживается." in desk.locator(".event-extended").inner_text()
     finally:
         desk_context.close()

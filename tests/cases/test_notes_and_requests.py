@@ -21,6 +21,7 @@ def parsed(response) -> BeautifulSoup:
     """A page returned with its form's errors (400), parsed."""
     return BeautifulSoup(response.content.decode(), "html.parser")
 
+
 pytestmark = pytest.mark.django_db
 
 SECRET = "Заявитель сутяжник, сверить с делом 2019 года"
@@ -237,7 +238,9 @@ def test_others_may_not_ask_the_head(case, org):
     assert not case.events.filter(kind=EventKind.FORWARD_REQUESTED).exists()
 
 
-def test_the_queue_reads_a_fixed_number_of_queries(org, make_case, client, django_assert_max_num_queries):
+def test_the_queue_reads_a_fixed_number_of_queries(
+    org, make_case, client, django_assert_max_num_queries
+):
     client.force_login(org.head)
     cases = [make_case(state="assigned", subject=f"Вопрос {n}") for n in range(3)]
     services.request_forwarding(cases[0], org.executor, **FORWARD)

@@ -112,9 +112,13 @@ def _objects():
         "body_request": body_request,
         # The executor's request for more time on `own`, for the head's decision URL.
         "extension_ask": CaseEvent.objects.create(
-            case=own, kind=EventKind.EXTENSION_REQUESTED, actor=own.executor,
-            message="Матрица прав", reason="Матрица прав", data={"days": 5},
-        ),  # fmt: skip
+            case=own,
+            kind=EventKind.EXTENSION_REQUESTED,
+            actor=own.executor,
+            message="Матрица прав",
+            reason="Матрица прав",
+            data={"days": 5},
+        ),
         "review": QualityReview.objects.order_by("pk").first(),
         "case_file": old_file,
         "act": DestructionAct.objects.create(
