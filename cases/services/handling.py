@@ -482,6 +482,25 @@ def decline_extension(case: Case, by, *, comment: str, at: dt.datetime | None = 
                        from_status=case.status, at=at, data=request)  # fmt: skip
 
 
+def pending_forward_request(case: Case) -> CaseEvent | None:
+    """The executor's request to forward the case (cases.services.requests) that the head
+    has not decided yet: the last of the requests, forwardings and declines, when it is a
+    request."""
+    last = (
+        case.events.filter(
+            kind__in=[
+                EventKind.FORWARD_REQUESTED,
+                EventKind.FORWARDED,
+                EventKind.FORWARD_DECLINED,
+            ]
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return last if last is not None and last.kind == EventKind.FORWARD_REQUESTED else None
+
+
 def forward_deadline(case: Case, calendar=None) -> dt.date | None:
     if not case.registered_at:
         return None
@@ -512,6 +531,9 @@ def forward(
             errors[field] = _("This field is required.")
     if errors:
         raise ValidationError(errors)
+    if request is None and (pending := pending_forward_request(case)) is not None:
+        # Forwarded from the case page while an executor's request waits: it answers it.
+        request = {"request": pending.pk, "requested_by": pending.actor_id}
     at = at or timezone.now()
     due = forward_deadline(case)
     days_late = 0 if due is None else max(0, (timezone.localdate(at) - due).days)

@@ -24,6 +24,7 @@ from cases.services.handling import (
     extend,
     forward,
     pending_extension_request,
+    pending_forward_request,
 )
 from intranet.security import client_text
 
@@ -33,18 +34,6 @@ DECISIONS = {
     EventKind.FORWARD_REQUESTED: (EventKind.FORWARDED, EventKind.FORWARD_DECLINED),
 }
 REQUEST_KINDS = tuple(DECISIONS)
-
-
-def pending_forward_request(case: Case) -> CaseEvent | None:
-    """The executor's request to forward the case that the head has not decided yet."""
-    kind = EventKind.FORWARD_REQUESTED
-    last = (
-        case.events.filter(kind__in=[kind, *DECISIONS[kind]])
-        .select_related("actor")
-        .order_by("-at", "-pk")
-        .first()
-    )
-    return last if last is not None and last.kind == EventKind.FORWARD_REQUESTED else None
 
 
 def _asker(event: CaseEvent) -> dict:

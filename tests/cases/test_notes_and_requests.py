@@ -254,3 +254,13 @@ def test_the_queue_reads_a_fixed_number_of_queries(
         page = soup(client.get(reverse("cases:approvals")))
     assert page.select_one(".request-count").get_text() == "(6)"
     assert CaseEvent.objects.filter(kind=EventKind.NOTE).count() == 1
+
+
+def test_forwarding_on_the_case_page_answers_the_pending_request(case, org):
+    asked = services.request_forwarding(case, org.executor, **FORWARD)
+    data = {key: value for key, value in FORWARD.items() if key != "reason"}
+    services.forward(case, org.head, **data)
+    forwarded = case.events.get(kind=EventKind.FORWARDED)
+    assert forwarded.data["request"] == asked.pk
+    assert forwarded.data["requested_by"] == org.executor.pk
+    assert services.pending_forward_request(case) is None
