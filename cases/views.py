@@ -702,6 +702,7 @@ def _answer_context(request, case, forms: dict, calendar=None) -> dict:
             context["extension_request_form"] = (
                 forms.get("extension_request") or ExtensionRequestForm()
             )
+            context["extension_latest"] = services.extension_latest(case, calendar=calendar)
     if can_approve:
         context["review_form"] = forms.get("review") or CommentForm()
     actions = _action_items(context, can_work)

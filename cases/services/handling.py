@@ -305,6 +305,23 @@ def extension_refusal(case: Case, today: dt.date | None = None, calendar=None) -
     return ""
 
 
+def extension_latest(case: Case, today: dt.date | None = None, calendar=None) -> dt.date | None:
+    """The latest deadline an extension of `case` may give today (the longest the law
+    allows), or None when it cannot be extended: the hint beside the proposed date."""
+    rules = deadlines.rules_for(case.regime)
+    if not case.statutory_deadline or rules.extension is None:
+        return None
+    today = today or timezone.localdate()
+    registered = timezone.localdate(case.registered_at) if case.registered_at else None
+    try:
+        return deadlines.extended_due(
+            case.statutory_deadline, case.regime, rules.extension.days, case.extension_count,
+            calendar or get_calendar(), registered=registered, at=today,
+        )  # fmt: skip
+    except deadlines.ExtensionNotAllowed:
+        return None
+
+
 @transaction.atomic
 def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = None) -> Case:
     """The head extends the answer deadline once, by at most 30 days (59-FZ art. 12

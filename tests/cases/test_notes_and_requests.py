@@ -264,3 +264,21 @@ def test_forwarding_on_the_case_page_answers_the_pending_request(case, org):
     assert forwarded.data["request"] == asked.pk
     assert forwarded.data["requested_by"] == org.executor.pk
     assert services.pending_forward_request(case) is None
+
+
+def test_the_executor_is_told_the_latest_date_the_law_allows(case, org, client):
+    client.force_login(org.executor)
+    page = soup(client.get(case.get_absolute_url() + "?action=extend"))
+    latest = services.extension_latest(case)
+    assert latest > case.statutory_deadline
+    hint = page.select_one("#action-extend .extension-latest").get_text()
+    assert hint == f"По закону срок можно продлить не позднее чем до {latest:%d.%m.%Y}."
+    # A day later is refused with the same words, next to the date, the reason kept.
+    after = (latest + dt.timedelta(days=1)).strftime("%d.%m.%Y")
+    response = client.post(reverse("cases:extension_request", args=[case.pk]),
+                           {"until": after, "reason": "Ждём документы"})  # fmt: skip
+    assert response.status_code == 400
+    page = parsed(response)
+    assert page.select_one("#id_extension_request_until")["value"] == after
+    assert "Ждём документы" in page.select_one("#id_extension_request_reason").get_text()
+    assert hint in page.select_one("#action-extend .error").get_text()
