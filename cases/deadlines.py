@@ -430,6 +430,49 @@ def extended_due(
     return new_due
 
 
+class DateNotLater(ExtensionNotAllowed):
+    """The date asked for is not after the current deadline."""
+
+
+class DateBeyondLimit(ExtensionNotAllowed):
+    """The date asked for is later than the law allows; `latest` is the latest date."""
+
+    def __init__(self, latest: dt.date):
+        super().__init__(f"the latest date the law allows is {latest}")
+        self.latest = latest
+
+
+def extension_days_until(
+    current_due: dt.date,
+    regime: str,
+    until: dt.date,
+    extensions_so_far: int = 0,
+    calendar=None,
+    shift=None,
+    *,
+    registered: dt.date | None = None,
+    at: dt.date | None = None,
+) -> int:
+    """The days of extension that move `current_due` to the date `until` an executor
+    proposes: the fewest days whose ``extended_due`` is on or after it (the same date,
+    or the working day it is moved to). Raises what ``extended_due`` raises, DateNotLater
+    for a date not after `current_due` and DateBeyondLimit past the law's limit."""
+    if until <= current_due:
+        raise DateNotLater(f"{until} is not after {current_due}")
+    rules = rules_for(regime)
+    most = rules.extension.days if rules.extension is not None else 1
+    latest = extended_due(current_due, regime, most, extensions_so_far, calendar, shift,
+                          registered=registered, at=at)  # fmt: skip
+    if until > latest:
+        raise DateBeyondLimit(latest)
+    for days in range(1, most + 1):
+        due = extended_due(current_due, regime, days, extensions_so_far, calendar, shift,
+                           registered=registered, at=at)  # fmt: skip
+        if due >= until:
+            return days
+    return most
+
+
 def due_soon_days() -> int:
     return int(getattr(settings, "CASES_DUE_SOON_WORKING_DAYS", 3))
 

@@ -573,15 +573,71 @@ class ExtendForm(OwnIdsMixin, forms.Form):
 
 
 class ExtensionRequestForm(OwnIdsMixin, forms.Form):
-    """The executor asks the head of the unit for more time."""
+    """The executor asks the head of the unit for more time: the new deadline proposed
+    (checked against the law by the service) and why."""
 
     ids = "extension_request"
-    days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30, initial=30)
+    until = DateField(label=_("Proposed new deadline"))
     reason = forms.CharField(
         label=_("Why more time is needed"),
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[limits.comment],
         error_messages={"required": _("Give the reason for the extension.")},
+    )
+
+
+class ForwardRequestForm(OwnIdsMixin, forms.Form):
+    """The executor asks the head to forward the case to another body: the body, its
+    contacts and the covering letter as they will be sent, and why."""
+
+    ids = "forward_request"
+    body_name = forms.CharField(label=_("Competent body"), max_length=255)
+    body_contacts = forms.CharField(
+        label=_("Its contacts"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[limits.comment],
+    )
+    covering_letter = forms.CharField(
+        label=_("Covering letter"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[limits.text],
+    )
+    reason = forms.CharField(
+        label=_("Why the case is outside our competence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[limits.comment],
+    )
+
+
+class DecisionForm(forms.Form):
+    """The head's decision on an executor's request, from the approvals queue."""
+
+    reason = ClientTextField(
+        label=_("Reason of the decision"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[limits.comment],
+        error_messages={"required": _("Give the reason for your decision.")},
+    )
+
+    def __init__(self, *args, request_event, **kwargs):
+        kwargs.setdefault("prefix", f"request-{request_event.pk}")
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(OwnIdsMixin, forms.Form):
+    """An internal note on the case, for the staff only; @login or @Surname mentions a
+    colleague who may open the case."""
+
+    ids = "note"
+    text = forms.CharField(
+        label=_("Internal note"),
+        help_text=_(
+            "Seen only by the staff, never by the client. To mention a colleague who may "
+            "open the case, write @ and their login or surname: @ivanov or @Иванов."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[limits.comment],
+        error_messages={"required": _("Write the note.")},
     )
 
 

@@ -443,6 +443,8 @@ class EventKind(models.TextChoices):
     EXTENSION_DECLINED = "extension_declined", _("Extension request declined")
     REDATED = "redated", _("Dates re-counted on the changed calendar")
     FORWARDED = "forwarded", _("Forwarded to another body")
+    FORWARD_REQUESTED = "forward_requested", _("Forwarding requested from the head")
+    FORWARD_DECLINED = "forward_declined", _("Forwarding request declined")
     OTHER_BODY = "other_body", _("Documents requested from another body")
     OTHER_BODY_REPLY = "other_body_reply", _("Another body replied")
     DRAFTED = "drafted", _("Answer drafted")
@@ -491,7 +493,11 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_event_case_at"),
+            # The pending requests to the head (cases.services.requests.pending_requests).
+            models.Index(fields=["kind", "case"], name="case_event_kind_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

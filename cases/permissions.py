@@ -246,6 +246,23 @@ def can_extend(user, case) -> bool:
     return case.status in WORK_STATUSES and _heads_for(user, case)
 
 
+def can_decide_requests(user, case) -> bool:
+    """Decide an executor's request for an extension or for forwarding: the head of the
+    case's unit (a confidential case: its direct head), while the case is worked on."""
+    return case.status in WORK_STATUSES and _heads_for(user, case)
+
+
+def can_use_approvals(user) -> bool:
+    """The approvals queue (/cases/approvals/): heads of units."""
+    return is_head(user)
+
+
+def can_write_note(user, case) -> bool:
+    """Write an internal note: the staff who see the case as staff (never its client as
+    such)."""
+    return user.is_authenticated and can_handle(user, case)
+
+
 def can_register_answer(user, case) -> bool:
     """Give the answer its outgoing number: registrars, the executor, the head."""
     if case.status not in {Status.DRAFTED, Status.APPROVAL, Status.ASSIGNED}:

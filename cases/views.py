@@ -5,6 +5,7 @@ case page, registration, urgency, routing). Thin: visibility comes from
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django import forms
@@ -36,11 +37,14 @@ from cases.forms import (
     BodyRequestForm,
     ClarificationForm,
     CommentForm,
+    DecisionForm,
     DeclineExtensionForm,
     ExtendForm,
     ExtensionRequestForm,
     ForwardForm,
+    ForwardRequestForm,
     LinkForm,
+    NoteForm,
     QuestionForm,
     RatingForm,
     RegisterForm,
@@ -55,6 +59,7 @@ from cases.models import (
     Attachment,
     Case,
     CaseEvent,
+    EventKind,
     OutgoingLetter,
     Rating,
 )
@@ -512,8 +517,10 @@ def register_message(request):
 
 # The case page's actions, one at a time (?action=), in the order of the action bar;
 # the key of each form in `_render_case(forms=...)` opens its action again after an error.
-ACTIONS = ("answer", "clarify", "request", "forward", "extend")
+ACTIONS = ("answer", "clarify", "request", "forward", "extend", "note")
 FORM_ACTIONS = {
+    "note": "note",
+    "forward_request": "forward",
     "answer": "answer",
     "review": "answer",
     "clarify": "clarify",
@@ -583,7 +590,16 @@ def _action_items(context: dict, can_work: bool) -> list[tuple[str, str]]:
         items.append(("extend", _("Extend the deadline")))
     elif can_work:
         items.append(("extend", _("Ask for an extension")))
+    # The case page is the staff's: everyone on it may write an internal note.
+    items.append(("note", _("Internal note")))
     return items
+
+
+def _requested_until(event) -> dt.date | None:
+    """The deadline an executor's pending request for more time proposes (requests made
+    before the date was asked for hold the days only)."""
+    until = event.data.get("until") if event is not None else None
+    return dt.date.fromisoformat(until) if until else None
 
 
 def _answer_context(request, case, forms: dict, calendar=None) -> dict:
@@ -596,6 +612,7 @@ def _answer_context(request, case, forms: dict, calendar=None) -> dict:
     can_work = permissions.can_work_on(user, case)
     status = answer.status if answer is not None else None
     can_approve = status == AnswerStatus.APPROVAL and permissions.can_approve(user, case)
+    extension_request = services.pending_extension_request(case)
     context = {
         "answer": answer,
         "can_work": can_work,
@@ -617,7 +634,11 @@ def _answer_context(request, case, forms: dict, calendar=None) -> dict:
         "link_due": services.link_deadline(case, calendar),
         "no_answer_dates": services.no_answer_dates(case, calendar),
         "rating": getattr(case, "rating", None),
-        "extension_request": services.pending_extension_request(case),
+        "extension_request": extension_request,
+        "extension_until": _requested_until(extension_request),
+        "forward_request": services.pending_forward_request(case),
+        "can_decide_requests": permissions.can_decide_requests(user, case),
+        "note_form": forms.get("note") or NoteForm(),
     }
     # The editor is open while the answer is drafted or returned; once it is sent for
     # approval or approved, the page shows the letter, and ?edit=1 (a link beside it)
@@ -660,6 +681,9 @@ def _answer_context(request, case, forms: dict, calendar=None) -> dict:
         context["request_form"] = forms.get("request") or BodyRequestForm()
     if context["can_forward"]:
         context["forward_form"] = forms.get("forward") or ForwardForm()
+    if can_work and not context["can_decide_requests"] and not context["forward_request"]:
+        # The executor may also leave the decision to the head (cases.services.requests).
+        context["forward_request_form"] = forms.get("forward_request") or ForwardRequestForm()
     if context["can_extend"] or can_work:
         # An overdue, already extended or late-notice case shows why, not a form that
         # can only be refused (the service refuses it all the same).
@@ -679,6 +703,7 @@ def _answer_context(request, case, forms: dict, calendar=None) -> dict:
             context["extension_request_form"] = (
                 forms.get("extension_request") or ExtensionRequestForm()
             )
+            context["extension_latest"] = services.extension_latest(case, calendar=calendar)
     if can_approve:
         context["review_form"] = forms.get("review") or CommentForm()
     actions = _action_items(context, can_work)
@@ -969,13 +994,122 @@ def request_extension(request, pk: int):
         request,
         pk,
         lambda case, user, data: services.request_extension(
-            case, user, days=data["days"], reason=data["reason"]
+            case, user, until=data["until"], reason=data["reason"]
         ),
         success=_("The request for an extension is sent to the head of the unit."),
         form_class=ExtensionRequestForm,
         form_key="extension_request",
         allowed=permissions.can_work_on,
     )
+
+
+@require_POST
+def request_forwarding(request, pk: int):
+    """The executor asks the head of the unit to forward the case to another body."""
+
+    return _act(
+        request,
+        pk,
+        lambda case, user, data: services.request_forwarding(case, user, **data),
+        success=_("The request to forward the case is sent to the head of the unit."),
+        form_class=ForwardRequestForm,
+        form_key="forward_request",
+        allowed=permissions.can_work_on,
+    )
+
+
+@require_POST
+def add_note(request, pk: int):
+    """An internal note on the case (staff only), with @ mentions of colleagues."""
+
+    return _act(
+        request,
+        pk,
+        lambda case, user, data: services.add_note(case, user, text=data["text"]),
+        success=_("The note is added."),
+        form_class=NoteForm,
+        form_key="note",
+        allowed=permissions.can_write_note,
+    )
+
+
+APPROVALS_LIMIT = 100
+
+
+def approvals(request, forms=None, status=200):
+    """The head's approvals queue: the executors' requests for an extension or for
+    forwarding on the cases of the units they head, each with its decision form, and
+    the answers waiting for their approval (decided on the case page)."""
+    user = request.user
+    if not permissions.can_use_approvals(user):
+        raise PermissionDenied
+    forms = forms or {}
+    pending = services.pending_requests(user)
+    requests = list(pending[:APPROVALS_LIMIT])
+    for item in requests:
+        item.form = forms.get(item.pk) or DecisionForm(request_event=item)
+    answers = list(services.answers_for_approval(user)[:APPROVALS_LIMIT])
+    _annotate_states([item.case for item in requests] + answers)
+    return render(
+        request,
+        "cases/approvals.html",
+        {
+            "requests": requests,
+            "request_count": len(requests) if len(requests) < APPROVALS_LIMIT else pending.count(),
+            "answers": answers,
+            "answer_count": len(answers)
+            if len(answers) < APPROVALS_LIMIT
+            else services.answers_for_approval(user).count(),
+            "limit": APPROVALS_LIMIT,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def decide_request(request, event_pk: int):
+    """The head approves (`decision=approve`) or declines an executor's request from the
+    approvals queue, with a reason; on an error the queue again with the reason typed."""
+    user = request.user
+    if not permissions.can_use_approvals(user):
+        raise PermissionDenied
+    event = get_object_or_404(
+        CaseEvent.objects.select_related("case").filter(kind__in=services.REQUEST_KINDS),
+        pk=event_pk,
+    )
+    if not permissions.can_view(user, event.case):
+        raise Http404
+    if not permissions.can_decide_requests(user, event.case):
+        raise PermissionDenied
+    form = DecisionForm(request.POST, request_event=event)
+    approve = request.POST.get("decision") == "approve"
+    if form.is_valid():
+        try:
+            services.decide(event, user, approve=approve, reason=form.cleaned_data["reason"])
+        except services.CaseStateError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("cases:approvals")
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            if event.kind == EventKind.EXTENSION_REQUESTED:
+                success = (
+                    _("The deadline is extended and the client notified.")
+                    if approve
+                    else _("The request for an extension is declined.")
+                )
+            else:
+                success = (
+                    _("The case is forwarded and the client notified.")
+                    if approve
+                    else _("The request to forward the case is declined.")
+                )
+            messages.success(
+                request, f"{event.case.registration_number or event.case.pk}: {success}"
+            )
+            return redirect("cases:approvals")
+    return approvals(request, forms={event.pk: form}, status=400)
 
 
 def _warn_if_late(request, forwarding) -> None:

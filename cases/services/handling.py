@@ -305,6 +305,23 @@ def extension_refusal(case: Case, today: dt.date | None = None, calendar=None) -
     return ""
 
 
+def extension_latest(case: Case, today: dt.date | None = None, calendar=None) -> dt.date | None:
+    """The latest deadline an extension of `case` may give today (the longest the law
+    allows), or None when it cannot be extended: the hint beside the proposed date."""
+    rules = deadlines.rules_for(case.regime)
+    if not case.statutory_deadline or rules.extension is None:
+        return None
+    today = today or timezone.localdate()
+    registered = timezone.localdate(case.registered_at) if case.registered_at else None
+    try:
+        return deadlines.extended_due(
+            case.statutory_deadline, case.regime, rules.extension.days, case.extension_count,
+            calendar or get_calendar(), registered=registered, at=today,
+        )  # fmt: skip
+    except deadlines.ExtensionNotAllowed:
+        return None
+
+
 @transaction.atomic
 def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = None) -> Case:
     """The head extends the answer deadline once, by at most 30 days (59-FZ art. 12
@@ -336,6 +353,8 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
     # to the next one (CASES_DEADLINE_SHIFT = "following", ГК РФ art. 193) the term is
     # still the days asked, never more than the law's limit, and ends on the new date.
     real_days = min(int(days), (new_due - start).days)
+    # The executor's pending request, if any, is answered by this extension.
+    request = _request_data(case)
     case.statutory_deadline = new_due
     case.target_deadline = None
     case.due_date = new_due
@@ -348,7 +367,7 @@ def extend(case: Case, by, *, days: int, reason: str, at: dt.datetime | None = N
         _record(case, EventKind.EXTENDED, by, message, reason=reason, visible=True,
                 from_status=case.status, at=at,
                 data={"days": real_days, "asked": int(days), "old": str(old),
-                      "new": str(new_due)})  # fmt: skip
+                      "new": str(new_due), **request})  # fmt: skip
         letter = _issue_letter(LetterKind.EXTENSION, case, by=by, at=at, signatory=by,
                                days=real_days, new_due=new_due, reason=reason)  # fmt: skip
     _send_letter(case, letter, purpose=DeliveryPurpose.EXTENSION)
@@ -373,13 +392,53 @@ def pending_extension_request(case: Case) -> CaseEvent | None:
     return last if last is not None and last.kind == EventKind.EXTENSION_REQUESTED else None
 
 
+def _request_data(case: Case) -> dict:
+    """What a head's decision records of the executor's pending request for more time:
+    the request's event and who asked (so that the asker can be told), or nothing."""
+    pending = pending_extension_request(case)
+    if pending is None:
+        return {}
+    return {"request": pending.pk, "requested_by": pending.actor_id}
+
+
+def _days_until(case: Case, until: dt.date, today: dt.date) -> int:
+    """The days of extension that give `case` the deadline `until` the executor proposes
+    (cases.deadlines.extension_days_until), or a clear error on the date field."""
+    registered = timezone.localdate(case.registered_at) if case.registered_at else None
+    try:
+        return deadlines.extension_days_until(
+            case.statutory_deadline, case.regime, until, case.extension_count,
+            get_calendar(), registered=registered, at=today,
+        )  # fmt: skip
+    except deadlines.DateNotLater as exc:
+        message = _("Propose a date after the current deadline %(date)s.") % {
+            "date": _fmt(case.statutory_deadline)
+        }
+        raise ValidationError({"until": message}) from exc
+    except deadlines.DateBeyondLimit as exc:
+        message = _("The law allows an extension until %(date)s at the latest.") % {
+            "date": _fmt(exc.latest)
+        }
+        raise ValidationError({"until": message}) from exc
+    except deadlines.ExtensionNotAllowed as exc:
+        raise ValidationError({"until": _extension_refused(case, exc)}) from exc
+
+
 @transaction.atomic
 def request_extension(
-    case: Case, by, *, days: int, reason: str, at: dt.datetime | None = None
+    case: Case,
+    by,
+    *,
+    reason: str,
+    days: int | None = None,
+    until: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> CaseEvent:
     """Who works on the case asks the head of the unit to extend the deadline, with a
-    reason; the head extends it (`extend`) or declines (`decline_extension`). One
-    request at a time; none when the deadline cannot be extended at all."""
+    reason, by `days` or to the date `until` (checked against the law: no later than the
+    longest extension allowed); the head extends it (`extend`) or declines
+    (`decline_extension`). One request at a time; none when the deadline cannot be
+    extended at all."""
     case = _lock(case)
     if not permissions.can_view(by, case):
         raise Case.DoesNotExist
@@ -388,24 +447,36 @@ def request_extension(
     reason = client_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the extension.")})
+    if refusal := extension_refusal(case):
+        raise CaseStateError(refusal)
+    if pending_extension_request(case) is not None:
+        raise CaseStateError(_("An extension is already asked for: the head has not decided yet."))
+    today = timezone.localdate(at) if at else timezone.localdate()
+    if until is not None:
+        days = _days_until(case, until, today)
     try:
         days = int(days)
     except (TypeError, ValueError):
         days = 0
     if not 1 <= days <= 30:
         raise ValidationError({"days": _("An extension is 1 to %(days)d days.") % {"days": 30}})
-    if refusal := extension_refusal(case):
-        raise CaseStateError(refusal)
-    if pending_extension_request(case) is not None:
-        raise CaseStateError(_("An extension is already asked for: the head has not decided yet."))
+    registered = timezone.localdate(case.registered_at) if case.registered_at else None
+    try:
+        new_due = deadlines.extended_due(
+            case.statutory_deadline, case.regime, days, case.extension_count,
+            get_calendar(), registered=registered, at=today,
+        )  # fmt: skip
+    except deadlines.ExtensionNotAllowed as exc:
+        raise ValidationError({"days": _extension_refused(case, exc)}) from exc
     with translation.override(settings.LANGUAGE_CODE):
         message = ngettext(
-            "Asked the head to extend the deadline by %(days)d day.",
-            "Asked the head to extend the deadline by %(days)d days.",
+            "Asked the head to extend the deadline by %(days)d day, to %(date)s.",
+            "Asked the head to extend the deadline by %(days)d days, to %(date)s.",
             days,
-        ) % {"days": days}
+        ) % {"days": days, "date": _fmt(new_due)}
         return _record(case, EventKind.EXTENSION_REQUESTED, by, message, reason=reason,
-                       from_status=case.status, at=at, data={"days": days})  # fmt: skip
+                       from_status=case.status, at=at,
+                       data={"days": days, "until": str(new_due)})  # fmt: skip
 
 
 @transaction.atomic
@@ -416,7 +487,8 @@ def decline_extension(case: Case, by, *, comment: str, at: dt.datetime | None = 
         raise Case.DoesNotExist
     if not permissions.can_extend(by, case):
         raise PermissionDenied(_("Only the head of the unit can extend the deadline."))
-    if pending_extension_request(case) is None:
+    request = _request_data(case)
+    if not request:
         raise CaseStateError(_("There is no request for an extension to decide."))
     comment = client_text(comment)
     if not comment:
@@ -424,7 +496,26 @@ def decline_extension(case: Case, by, *, comment: str, at: dt.datetime | None = 
     with translation.override(settings.LANGUAGE_CODE):
         return _record(case, EventKind.EXTENSION_DECLINED, by,
                        _("The request for an extension is declined."), reason=comment,
-                       from_status=case.status, at=at)  # fmt: skip
+                       from_status=case.status, at=at, data=request)  # fmt: skip
+
+
+def pending_forward_request(case: Case) -> CaseEvent | None:
+    """The executor's request to forward the case (cases.services.requests) that the head
+    has not decided yet: the last of the requests, forwardings and declines, when it is a
+    request."""
+    last = (
+        case.events.filter(
+            kind__in=[
+                EventKind.FORWARD_REQUESTED,
+                EventKind.FORWARDED,
+                EventKind.FORWARD_DECLINED,
+            ]
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return last if last is not None and last.kind == EventKind.FORWARD_REQUESTED else None
 
 
 def forward_deadline(case: Case, calendar=None) -> dt.date | None:
@@ -436,11 +527,13 @@ def forward_deadline(case: Case, calendar=None) -> dt.date | None:
 @transaction.atomic
 def forward(
     case: Case, by, *, body_name: str, body_contacts: str, covering_letter: str,
-    at: dt.datetime | None = None,
+    at: dt.datetime | None = None, comment: str = "", request: dict | None = None,
 ):  # fmt: skip
     """Forward a message outside our competence to the competent body and notify the
     client (59-FZ art. 8 p. 3: within 7 days of registration). The case closes as
-    forwarded; a late forwarding is recorded as late."""
+    forwarded; a late forwarding is recorded as late. A head approving an executor's
+    request (cases.services.requests) passes the request (its event and who asked) and
+    the decision's comment: both go on the staff timeline."""
     case = _lock(case)
     if not permissions.can_view(by, case):
         raise Case.DoesNotExist
@@ -455,6 +548,9 @@ def forward(
             errors[field] = _("This field is required.")
     if errors:
         raise ValidationError(errors)
+    if request is None and (pending := pending_forward_request(case)) is not None:
+        # Forwarded from the case page while an executor's request waits: it answers it.
+        request = {"request": pending.pk, "requested_by": pending.actor_id}
     at = at or timezone.now()
     due = forward_deadline(case)
     days_late = 0 if due is None else max(0, (timezone.localdate(at) - due).days)
@@ -491,6 +587,7 @@ def forward(
             )
             % {"days": days_late, "date": _fmt(due)}
         )
+        reason = " ".join(part for part in (client_text(comment), reason) if part)
         _record(
             case,
             EventKind.FORWARDED,
@@ -501,7 +598,7 @@ def forward(
             from_status=previous,
             at=at,
             data={"notice_due": str(due), "on_time": on_time, "days_late": days_late,
-                  "covering_letter": covering.pk},
+                  "covering_letter": covering.pk, **(request or {})},
         )  # fmt: skip
     _send_letter(case, notice, purpose=DeliveryPurpose.FORWARDING)
     return forwarding

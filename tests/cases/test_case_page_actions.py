@@ -4,6 +4,7 @@ letter's preview from unsaved text, the buttons the user's role and the case's s
 allow, the head's view of what changed, and executors' requests for an extension. Each
 from the refused side too."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -38,13 +39,14 @@ def test_one_action_at_a_time_chosen_by_the_query(client, org, make_case):
     client.force_login(org.executor)
     page = soup(client.get(case.get_absolute_url()))
     bar = [a["data-action"] for a in page.select(".case-actions a")]
-    assert bar == ["answer", "clarify", "request", "forward", "extend"]
+    assert bar == ["answer", "clarify", "request", "forward", "extend", "note"]
     assert _panels(page) == {
         "answer": True,
         "clarify": False,
         "request": False,
         "forward": False,
         "extend": False,
+        "note": False,
     }
     page = soup(client.get(case.get_absolute_url() + "?action=clarify"))
     assert [key for key, shown in _panels(page).items() if shown] == ["clarify"]
@@ -67,10 +69,12 @@ def soup_of(response):
 
 
 def test_registrar_in_triage_is_offered_only_forwarding(client, org, make_case):
+    """Of the case's steps only forwarding (and the internal note every staff member of
+    the case may write)."""
     case = make_case(state="triaged")
     client.force_login(org.registrar)
     page = soup(client.get(case.get_absolute_url()))
-    assert [a["data-action"] for a in page.select(".case-actions a")] == ["forward"]
+    assert [a["data-action"] for a in page.select(".case-actions a")] == ["forward", "note"]
     assert page.select_one("#answer-form") is None
 
 
@@ -268,7 +272,7 @@ def test_no_one_else_posts_the_answers_actions(client, org, make_case, who):
         ("cases:answer", _form("Текст", preview="1")),
         ("cases:answer", _form("Текст", show_kind="1")),
         ("cases:insert_typical", {"code": "ТО-001"}),
-        ("cases:extension_request", {"days": "10", "reason": "Ждём документы"}),
+        ("cases:extension_request", {"until": "31.12.2099", "reason": "Ждём документы"}),
     ]:
         response = client.post(reverse(name, args=[case.pk]), data,
                                HTTP_ACCEPT="application/json")  # fmt: skip
@@ -281,23 +285,24 @@ def test_executor_asks_for_an_extension_and_the_head_decides(client, org, make_c
     case = make_case(state="assigned")
     client.force_login(org.executor)
     url = reverse("cases:extension_request", args=[case.pk])
-    response = client.post(url, {"days": "10", "reason": ""})
+    until = (case.statutory_deadline + dt.timedelta(days=10)).strftime("%d.%m.%Y")
+    response = client.post(url, {"until": until, "reason": ""})
     assert response.status_code == 400
     assert "Укажите причину продления" in response.content.decode()
-    response = client.post(url, {"days": "10", "reason": "Ждём ответа из ФНС."})
+    response = client.post(url, {"until": until, "reason": "Ждём ответа из ФНС."})
     assert response.status_code == 302
     event = services.pending_extension_request(case)
-    assert event.actor == org.executor and event.data["days"] == 10
+    assert event.actor == org.executor and event.data["days"] >= 10
     # Asked once: the page says it is with the head, no second request.
     page = soup(client.get(case.get_absolute_url() + "?action=extend"))
     assert page.select_one("#action-extend form") is None
-    assert client.post(url, {"days": "5", "reason": "Ещё раз"}).status_code == 400
+    assert client.post(url, {"until": until, "reason": "Ещё раз"}).status_code == 400
     # The head finds it in the approval queue, with the form filled from the request.
     client.force_login(org.head)
     queue = client.get(reverse("cases:workspace") + "?queue=approval").content.decode()
     assert case.subject in queue
     page = soup(client.get(case.get_absolute_url() + "?action=extend"))
-    assert page.select_one("#id_extend_days")["value"] == "10"
+    assert page.select_one("#id_extend_days")["value"] == str(event.data["days"])
     assert "Ждём ответа из ФНС." in page.select_one("#id_extend_reason").get_text()
     response = client.post(reverse("cases:extend", args=[case.pk]),
                            {"decision": "decline", "comment": "Успеете в срок."})  # fmt: skip
@@ -307,6 +312,6 @@ def test_executor_asks_for_an_extension_and_the_head_decides(client, org, make_c
     assert case.subject not in queue
     # The executor may ask again after a decline; the head's extension answers it.
     client.force_login(org.executor)
-    assert client.post(url, {"days": "5", "reason": "Новые обстоятельства."}).status_code == 302
+    assert client.post(url, {"until": until, "reason": "Новые обстоятельства."}).status_code == 302
     services.extend(case, org.head, days=5, reason="Новые обстоятельства.")
     assert services.pending_extension_request(case) is None

@@ -240,6 +240,23 @@ def test_extension_once_and_at_most_30_days():
         deadlines.extended_due(D(2025, 4, 30), Regime.INFO_REQUEST, 16, 0, CAL)
 
 
+def test_a_proposed_date_gives_the_fewest_days_that_reach_it():
+    """The executor's proposed deadline (cases.services.handling.request_extension)."""
+    until = deadlines.extension_days_until
+    assert until(D(2025, 12, 30), Regime.APPEAL, D(2026, 1, 29), 0, CAL) == 30
+    with pytest.raises(deadlines.DateBeyondLimit) as exc:
+        until(D(2025, 12, 30), Regime.APPEAL, D(2026, 1, 30), 0, CAL)
+    assert exc.value.latest == D(2026, 1, 29)
+    with pytest.raises(deadlines.DateNotLater):
+        until(D(2025, 12, 30), Regime.APPEAL, D(2025, 12, 30), 0, CAL)
+    with pytest.raises(deadlines.ExtensionNotAllowed):  # extended once already
+        until(D(2025, 12, 30), Regime.APPEAL, D(2026, 1, 20), 1, CAL)
+    # 8-FZ: at most 15 days. Wed 07.05.2025 is a working day: 7 days exactly.
+    assert until(D(2025, 4, 30), Regime.INFO_REQUEST, D(2025, 5, 7), 0, CAL) == 7
+    with pytest.raises(deadlines.DateBeyondLimit):
+        until(D(2025, 4, 30), Regime.INFO_REQUEST, D(2025, 5, 16), 0, CAL)
+
+
 @pytest.mark.parametrize(
     ("today", "due", "state", "why"),
     [

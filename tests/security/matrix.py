@@ -16,6 +16,7 @@ Objects (made by `seed_demo`, found by their subjects in `OBJECTS` below):
     conf     a confidential case of `client2`, unit ОКИ, executor `executor2`
     oki      a case of unit ОКИ with no client (another unit's, for ОДС staff)
     attachment, answer_file, body_request  made by the test on `own` / `other`
+    extension_ask  an executor's request for more time on `own` (the head's decision URL)
     delivery the first demo delivery; article the first live KB article
     notification  a notification of `executor` about `own` (made by the test)
     letter   an outgoing letter to the client on `own`; conf_letter the same on `conf`;
@@ -271,6 +272,17 @@ add("cases:letter_pdf", "conf_letter", "login no no no no no ok no no ok no no")
 add("cases:client_letter_pdf", "letter", "login no ok no no no no no no no no no")
 add("cases:client_letter_pdf", "conf_letter", "login no no ok no no no no no no no no")
 add("cases:client_letter_pdf", "body_letter", "login no no no no no no no no no no no")
+post("cases:forward_request", "own", "login no no no no 400 no no 400 no 400 no")
+post("cases:forward_request", "other", "login no no no no 400 no no 400 no 400 no")
+post("cases:forward_request", "conf", "login no no no no no 400 no no 400 no no")
+post("cases:forward_request", "oki", "login no no no no no 400 no no 400 400 no")
+post("cases:note", "own", "login no no no 400 400 no 400 400 no 400 400")
+post("cases:note", "other", "login no no no 400 400 no 400 400 no 400 400")
+post("cases:note", "conf", "login no no no no no 400 no no 400 no no")
+post("cases:note", "oki", "login no no no 400 no 400 no no 400 400 400")
+# The approvals queue: heads of units (their units' requests and answers).
+add("cases:approvals", None, "login no no no no no no no ok ok ok no")
+post("cases:decide_request", "extension_ask", "login no no no no no no no 400 no 400 no")
 post("cases:body_reply", "body_request", "login no no no away away no no away no away away")
 post("case-withdraw", "own", "no no ok no no no no no no no no no")
 post("case-withdraw", "other", "no no no ok no no no no no no no no")

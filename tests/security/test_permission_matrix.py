@@ -66,7 +66,9 @@ def _objects():
         AnswerAttachment,
         Attachment,
         Case,
+        CaseEvent,
         Delivery,
+        EventKind,
         OtherBodyRequest,
     )
     from cases.quality.models import QualityReview
@@ -108,6 +110,15 @@ def _objects():
         "delivery": delivery,
         "article": articles.first(),
         "body_request": body_request,
+        # The executor's request for more time on `own`, for the head's decision URL.
+        "extension_ask": CaseEvent.objects.create(
+            case=own,
+            kind=EventKind.EXTENSION_REQUESTED,
+            actor=own.executor,
+            message="Матрица прав",
+            reason="Матрица прав",
+            data={"days": 5},
+        ),
         "review": QualityReview.objects.order_by("pk").first(),
         "case_file": old_file,
         "act": DestructionAct.objects.create(
@@ -187,6 +198,8 @@ def build_url(name: str, obj: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects["notification"].pk})
     if obj == "review":
         return reverse(name, kwargs={"pk": objects["review"].pk})
+    if obj == "extension_ask":
+        return reverse(name, kwargs={"event_pk": objects["extension_ask"].pk})
     if obj == "body_request":
         request = objects["body_request"]
         return reverse(name, kwargs={"pk": request.case_id, "request_pk": request.pk})
