@@ -186,6 +186,16 @@ EXTENDED = gettext_noop("The deadline of case %(number)s is extended: «%(subjec
 EXTENSION_DECLINED = gettext_noop(
     "The extension of the deadline of case %(number)s is declined: «%(subject)s»"
 )
+MENTIONED = gettext_noop("You are mentioned in a note on case %(number)s: «%(subject)s»")
+FORWARD_ASKED = gettext_noop(
+    "Forwarding of case %(number)s to another body is asked for: «%(subject)s»"
+)
+FORWARD_APPROVED = gettext_noop(
+    "The forwarding of case %(number)s you asked for is approved: «%(subject)s»"
+)
+FORWARD_DECLINED = gettext_noop(
+    "The forwarding of case %(number)s you asked for is declined: «%(subject)s»"
+)
 
 RULES: dict[str, tuple[Rule, ...]] = {
     EventKind.ASSIGNED: (Rule(new_executor, ASSIGNED), Rule(new_co_executors, CO_ASSIGNED)),
@@ -198,6 +208,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
     EventKind.EXTENSION_REQUESTED: (Rule(unit_heads, EXTENSION_ASKED),),
     EventKind.EXTENDED: (Rule(extension_requester, EXTENDED),),
     EventKind.EXTENSION_DECLINED: (Rule(extension_requester, EXTENSION_DECLINED),),
+    # cases/services/notes.py keeps the mentioned colleagues under data["mentions"];
+    # cases/services/requests.py the executor who asked under data["requested_by"].
+    EventKind.NOTE: (Rule(from_data("mentions"), MENTIONED),),
+    EventKind.FORWARD_REQUESTED: (Rule(unit_heads, FORWARD_ASKED),),
+    EventKind.FORWARDED: (Rule(from_data("requested_by"), FORWARD_APPROVED),),
+    EventKind.FORWARD_DECLINED: (Rule(from_data("requested_by"), FORWARD_DECLINED),),
 }
 
 

@@ -264,3 +264,33 @@ def test_an_event_costs_the_same_queries_for_one_co_executor_or_three(make_case,
         assert len(made) == 1 + len(co)
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+FORWARD = {
+    "body_name": "Министерство юстиции Российской Федерации",
+    "body_contacts": "Москва, ул. Житная, 14",
+    "covering_letter": "Направляем по компетенции.",
+    "reason": "Вопрос о регистрации НКО — компетенция Минюста.",
+}
+
+
+def test_a_note_tells_the_colleagues_it_mentions_and_nobody_else(assigned, org):
+    services.add_note(assigned, org.executor, text="@head посмотрите, пожалуйста. @executor")
+    # The author mentioning himself is not told; the client never sees notes.
+    assert told("case.note", assigned) == {"head"}
+    services.add_note(assigned, org.executor, text="Без упоминаний.")
+    assert Notification.objects.filter(verb="case.note").count() == 1
+
+
+def test_a_forwarding_request_tells_the_head_and_the_decision_tells_who_asked(assigned, org):
+    asked = services.request_forwarding(assigned, org.editor, **FORWARD)
+    assert told("case.forward_requested", assigned) == {"head"}
+    services.decide(asked, org.head, approve=False, reason="Это наш вопрос.")
+    assert told("case.forward_declined", assigned) == {"editor"}
+    asked = services.request_forwarding(assigned, org.editor, **FORWARD)
+    services.decide(asked, org.head, approve=True, reason="Согласен.")
+    assert told("case.forwarded", assigned) == {"editor"}
+    assert not Notification.objects.filter(
+        recipient__in=[org.client, org.executor2, org.head2],
+        verb__startswith="case.forward",
+    ).exists()
