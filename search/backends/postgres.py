@@ -28,6 +28,7 @@ from functools import cached_property
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db.models import Avg, Case, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.db.models.sql.subqueries import InsertQuery
 from modelsearch.backends.database.postgres.postgres import (
     IndexEntry,
@@ -215,7 +216,10 @@ def entry_prefilter(query, config, title: str, body: str) -> Q | None:
         parts = []
         for word in terms:
             term = SearchQuery(f"'{word}'", search_type="raw", config=config)
-            parts.append(Q(**{title: term}) | Q(**{body: term}))
+            # A stop word («о») is no term at all (``to_tsquery`` drops it from the
+            # whole query): its condition holds. A constant, folded by the planner.
+            dropped = Exact(Func(term, function="numnode", output_field=IntegerField()), 0)
+            parts.append(Q(**{title: term}) | Q(**{body: term}) | Q(dropped))
         return _combine_q(parts, and_=query.operator == "and")
     if isinstance(query, And | Or):
         parts = [entry_prefilter(part, config, title, body) for part in query.subqueries]

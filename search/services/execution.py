@@ -609,7 +609,7 @@ def _case_share(run, results, kind, page, per_page) -> tuple[int, dict | None, l
     if kind == CASE:
         pages = max(1, math.ceil(total / per_page))
         start = (min(page, pages) - 1) * per_page
-        stop = start + per_page
+        stop = min(start + per_page, total)  # a capped total: the first N only
     else:
         start, stop = 0, GROUP_SIZE
     return total, rows, run.page_ids(CASE, results, start, stop), capped

@@ -59,8 +59,8 @@ def count_cap() -> int:
 
 def _case_facet_rows(queryset: QuerySet, cap: int = 0) -> dict:
     """Facet counts of matched cases in one pass: {"total": n, "topic": Counter, ...},
-    over the first `cap` + 1 matches when `cap` is given (a total over `cap` means
-    there are more).
+    with `cap`, the facets of the first `cap` matches and the total of up to `cap` + 1
+    (a total over `cap` means there are more).
 
     One GROUP BY over the five facet columns together (a few hundred to a couple of
     thousand combinations: a single hash aggregate over the matches, where GROUPING
@@ -90,10 +90,16 @@ def _case_facet_rows(queryset: QuerySet, cap: int = 0) -> dict:
         f"SELECT '{name}', CAST(f_{name} AS TEXT), SUM(n) FROM grouped GROUP BY f_{name}"
         for name in CASE_FACET_COLUMNS
     ]
-    parts.append("SELECT '', CAST(NULL AS TEXT), SUM(n) FROM grouped")
+    if cap:
+        # The facets of the first `cap` matches; the total of up to `cap` + 1.
+        counted = f"(SELECT * FROM matched LIMIT {int(cap)}) AS counted"
+        parts.append("SELECT '', CAST(NULL AS TEXT), COUNT(*) FROM matched")
+    else:
+        counted = "matched"
+        parts.append("SELECT '', CAST(NULL AS TEXT), SUM(n) FROM grouped")
     query = (
-        f"WITH grouped AS (SELECT {columns}, COUNT(*) AS n FROM ({sql}) AS matched "
-        f"GROUP BY {columns}) " + " UNION ALL ".join(parts)
+        f"WITH matched AS ({sql}), grouped AS (SELECT {columns}, COUNT(*) AS n "
+        f"FROM {counted} GROUP BY {columns}) " + " UNION ALL ".join(parts)
     )
     rows: dict = {name: Counter() for name in CASE_FACET_COLUMNS}
     rows["total"] = 0
