@@ -26,9 +26,8 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db.models import Avg, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, F, Func, IntegerField, Value, When
 from django.db.models.functions import Length
-from django.db.models.lookups import Exact
 from django.db.models.sql.subqueries import InsertQuery
 from modelsearch.backends.database.postgres.postgres import (
     IndexEntry,
@@ -49,7 +48,6 @@ RANK = "_staffsearch_rank"
 TITLE_FIRST = "_staffsearch_title_first"
 VECTOR = "_staffsearch_vector"
 TITLE_VECTOR = "_staffsearch_title_vector"
-BODY_VECTOR = "_staffsearch_body_vector"
 ENTRY = "_staffsearch_entry"
 # Up to this many matches (when the caller says how many there are), every match is
 # ranked in one query; above it, a page is first looked for among the title matches.
@@ -201,41 +199,6 @@ def tsquery_text(query) -> str | None:
     return None
 
 
-def entry_prefilter(query, config, title: str, body: str) -> Q | None:
-    """The condition `query` puts on a row of modelsearch's index table, written on its
-    title and body vectors apart (each has its own GIN index, shipped by modelsearch):
-    every word of an AND in the title or the body, any word of an OR. It holds for every
-    row matching ``title || body`` and leaves the planner a bitmap of those two indexes,
-    so the exact match on the concatenation is checked on those rows only, with no index
-    of this project on modelsearch's table. None for shapes `tsquery_text` does not
-    build (their match is checked on its own)."""
-    if isinstance(query, PlainText):
-        terms = re.findall(r"\w+", query.query_string)
-        if not terms:
-            return None
-        parts = []
-        for word in terms:
-            term = SearchQuery(f"'{word}'", search_type="raw", config=config)
-            # A stop word («о») is no term at all (``to_tsquery`` drops it from the
-            # whole query): its condition holds. A constant, folded by the planner.
-            dropped = Exact(Func(term, function="numnode", output_field=IntegerField()), 0)
-            parts.append(Q(**{title: term}) | Q(**{body: term}) | Q(dropped))
-        return _combine_q(parts, and_=query.operator == "and")
-    if isinstance(query, And | Or):
-        parts = [entry_prefilter(part, config, title, body) for part in query.subqueries]
-        if not parts or any(part is None for part in parts):
-            return None
-        return _combine_q(parts, and_=isinstance(query, And))
-    return None
-
-
-def _combine_q(parts: list[Q], *, and_: bool) -> Q:
-    condition = parts[0]
-    for part in parts[1:]:
-        condition = condition & part if and_ else condition | part
-    return condition
-
-
 class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
     def build_tsquery(self, query, config=None):
         text = tsquery_text(query)
@@ -330,13 +293,10 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
                 **{
                     VECTOR: concat_vectors(F("index_entries__title"), F("index_entries__body")),
                     TITLE_VECTOR: F("index_entries__title"),
-                    BODY_VECTOR: F("index_entries__body"),
                     ENTRY: F("index_entries__id"),
                 }
             )
-            .filter(
-                self.entry_condition(config, TITLE_VECTOR, BODY_VECTOR), **{VECTOR: search_query}
-            )
+            .filter(**{VECTOR: search_query})
             .annotate(**expressions, **{TITLE_FIRST: self._title_first(search_query)})
             .values("pk", *fields, *expressions, TITLE_FIRST, ENTRY)
         )
@@ -346,10 +306,6 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         ).values("id", RANK)
         rank_sql, rank_params = ranks.query.sql_with_params()
         return match_sql, list(match_params), rank_sql, list(rank_params)
-
-    def entry_condition(self, config, title: str, body: str) -> Q:
-        """`entry_prefilter` of this query (an empty condition when there is none)."""
-        return entry_prefilter(self.query, config, title, body) or Q()
 
     @staticmethod
     def _title_first(search_query):
@@ -397,9 +353,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             .annotate(_staffsearch_key=Cast("pk", output_field=CharField(max_length=50)))
             .values("_staffsearch_key")
         )
-        matches = entries.filter(self.entry_condition(config, "title", "body")).filter(
-            object_id__in=visible, **{VECTOR: search_query}
-        )
+        matches = entries.filter(object_id__in=visible, **{VECTOR: search_query})
         return matches, "_staffsearch_pk", self.rank_expression(entry_vectors(), config)
 
     @staticmethod

@@ -1,12 +1,26 @@
-"""Formerly (PostgreSQL): a GIN index on ``title || body`` of modelsearch's index table.
+"""PostgreSQL: a GIN index on ``title || body`` of the search index entries.
 
-Now a no-op: this app no longer alters modelsearch's tables. The articles' matches are
-found through modelsearch's own GIN indexes on the title and body vectors
-(`search.backends.postgres.entry_prefilter`). A database migrated before keeps the
-index (``staffsearch_indexentry_title_body_gin``); nothing reads it by name, and it may
-be dropped."""
+modelsearch's PostgreSQL backend matches a query against ``title || body`` (so the words
+of an AND query may be spread over both), but ships GIN indexes on each column alone;
+without this expression index every search scans all entries of the model."""
 
 from django.db import migrations
+
+INDEX = "staffsearch_indexentry_title_body_gin"
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    table = apps.get_model("wagtailsearch", "IndexEntry")._meta.db_table
+    schema_editor.execute(
+        f'CREATE INDEX IF NOT EXISTS {INDEX} ON "{table}" USING GIN (("title" || "body"))'
+    )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):
@@ -15,4 +29,4 @@ class Migration(migrations.Migration):
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
-    operations = []
+    operations = [migrations.RunPython(create, drop)]
