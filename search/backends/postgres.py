@@ -281,7 +281,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         (pk, *fields, *expressions, TITLE_FIRST, ENTRY: the key of its index entry), and
         the SQL of the rank of index entries (columns id, RANK): joined on the entry's
         key, a statement ranks only the matches it chooses
-        (`search.services._article_summary`). Returns (match SQL, its parameters, rank
+        (`search.services.execution._article_summary`). Returns (match SQL, its parameters, rank
         SQL, its parameters); the rank is the one `page_keys` orders by."""
         from modelsearch.backends.database.postgres.postgres import IndexEntry
 

@@ -4,6 +4,7 @@ can be stale) and turned into a `Hit` with its highlighted title and snippet."""
 from __future__ import annotations
 
 from search import highlight, limits
+from search.models import VECTOR_FIELDS
 from search.services.results import ARTICLE, CASE, KIND_LABELS, TYPICAL_ANSWER, Hit
 from search.services.visibility import visible_articles
 
@@ -113,6 +114,8 @@ def _case_hits(ids, user, stems) -> list[Hit]:
         for case in Case.objects.visible_to(user)
         .filter(pk__in=ids)
         .select_related("unit", "search_document")
+        # The document's text for the snippet, not its vectors (search.models).
+        .defer(*(f"search_document__{name}" for name in VECTOR_FIELDS))
         .annotate(staffsearch_handled=handled)
     }
     staff_ids = {pk for pk, case in cases.items() if case.staffsearch_handled}
