@@ -3,8 +3,9 @@
 by hand, and the case entries removed from modelsearch's index table.
 
 Now a no-op: the vectors are fields of `search.models.CaseDocument` (``0011`` drops the
-hand-made columns of a database migrated before, ``0012`` declares them), and this app
-no longer writes modelsearch's tables in a migration."""
+hand-made columns of a database migrated before, ``0012`` declares them). Case
+documents are not written to modelsearch's table on PostgreSQL
+(`search.backends.postgres`), so a fresh database has no case entries there to remove."""
 
 from django.db import migrations
 
