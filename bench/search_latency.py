@@ -38,8 +38,7 @@ def main():
     parser.add_argument("--regenerate", action="store_true", help="drop generated data first")
     parser.add_argument("--skip-migrate", action="store_true", help="the database is migrated")
     args = parser.parse_args()
-    # Connections kept as in production (.env.example, bench/run.py): the search's
-    # pool thread (search.parallel) keeps its own between searches.
+    # Connections kept as in production (.env.example, bench/run.py).
     os.environ.setdefault("DB_CONN_MAX_AGE", "60")
     url = common.configure()
     if not url.startswith("postgres"):

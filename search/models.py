@@ -12,16 +12,69 @@ the database backends, where the condition then sits on the same row as the text
 vector), and every hit is re-checked against ``Case.objects.visible_to`` before it is
 shown.
 
-On PostgreSQL the table also has stored generated tsvector columns with GIN indexes
-(migration ``staffsearch.0003``, read by `search.backends.postgres`)."""
+The document's full-text vectors are fields of the model: stored generated columns
+(`GeneratedField`, computed by the database from the row whenever it is written, so
+they never disagree with it) with GIN indexes, read by `search.backends.postgres`. Their
+expression is PostgreSQL's ``to_tsvector``; SQLite has no tsvector, so there the same
+columns are generated as NULL (`PostgresOnly`) with a plain index, and SQLite's backend
+searches its own FTS5 table as before. The vectors are deferred by the default manager:
+only the search reads them, in SQL."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
+
+# The text search configurations of the vectors (`search.backends.postgres` searches a
+# case document on its own vectors only when its backend uses the same one).
+CASE_SEARCH_CONFIG = "russian"
+CASE_AUTOCOMPLETE_CONFIG = "simple"
+
+
+class PostgresOnly(models.Func):
+    """`expression` on PostgreSQL, NULL on other databases (a generated column whose
+    expression only PostgreSQL can compute: a tsvector)."""
+
+    template = "%(expressions)s"
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, output_field=SearchVectorField(), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        if connection.vendor != "postgresql":
+            return "NULL", []
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+class PostgresGinIndex(GinIndex):
+    """A GIN index on PostgreSQL; a plain index elsewhere (SQLite has no GIN)."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+def _vector(*weighted: tuple[str, str | None], config: str = CASE_SEARCH_CONFIG):
+    vector = None
+    for column, weight in weighted:
+        part = SearchVector(column, config=config, weight=weight)
+        vector = part if vector is None else vector + part
+    return PostgresOnly(vector)
+
+
+VECTOR_FIELDS = ("search_vector", "title_vector", "autocomplete_vector")
+
+
+class CaseDocumentManager(models.Manager):
+    def get_queryset(self):
+        # The vectors are for the search's SQL, never for Python.
+        return super().get_queryset().defer(*VECTOR_FIELDS)
 
 
 class CaseDocument(index.Indexed, models.Model):
@@ -73,6 +126,31 @@ class CaseDocument(index.Indexed, models.Model):
 
     indexed_at = models.DateTimeField(_("indexed at"), default=timezone.now)
 
+    # What a search matches and ranks on: subject (weight B), registration number (C),
+    # text and answers (D), Russian configuration.
+    search_vector = models.GeneratedField(
+        expression=_vector(
+            ("title", "B"), ("registration_number", "C"), ("text", "D"), ("answers", "D")
+        ),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
+    # The subject alone: results whose subject matches come first, and many of them are
+    # ranked on this short vector instead of the whole document's.
+    title_vector = models.GeneratedField(
+        expression=_vector(("title", None)),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
+    # The subject as written (``simple``: prefixes of the words), for suggestions.
+    autocomplete_vector = models.GeneratedField(
+        expression=_vector(("title", None), config=CASE_AUTOCOMPLETE_CONFIG),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
+
+    objects = CaseDocumentManager()
+
     # Indexed by search.tasks after commit, never by modelsearch's own save signal.
     search_auto_update = False
 
@@ -97,6 +175,12 @@ class CaseDocument(index.Indexed, models.Model):
     class Meta:
         verbose_name = _("case search document")
         verbose_name_plural = _("case search documents")
+        base_manager_name = "objects"
+        indexes = [
+            PostgresGinIndex(fields=["search_vector"], name="staffsearch_casedoc_vector"),
+            PostgresGinIndex(fields=["title_vector"], name="staffsearch_casedoc_title"),
+            PostgresGinIndex(fields=["autocomplete_vector"], name="staffsearch_casedoc_prefix"),
+        ]
 
     def __str__(self) -> str:
         return self.title

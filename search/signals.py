@@ -11,7 +11,6 @@ import logging
 from functools import partial
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -95,12 +94,8 @@ def connect() -> None:
     m2m_changed.connect(
         _co_executors_changed, sender=Case.co_executors.through, dispatch_uid=f"{uid}-co"
     )
-    # Answers (cases part 2) are indexed with their case, whatever the model is called.
-    for name in ("Answer", "AnswerDraft", "Draft"):
-        try:
-            model = apps.get_model("cases", name)
-            model._meta.get_field("case")
-        except (LookupError, FieldDoesNotExist):
-            continue
-        post_save.connect(_child_changed, sender=model, dispatch_uid=f"{uid}-{name}-save")
-        post_delete.connect(_child_changed, sender=model, dispatch_uid=f"{uid}-{name}-delete")
+    # A case's registered answer is part of its search document (`search.documents`):
+    # cases.Answer, named by its app label and model name like the case's other models.
+    answer = apps.get_model("cases", "Answer")
+    post_save.connect(_child_changed, sender=answer, dispatch_uid=f"{uid}-answer-save")
+    post_delete.connect(_child_changed, sender=answer, dispatch_uid=f"{uid}-answer-delete")

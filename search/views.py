@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from intranet.formatting import number
 from intranet.models import Unit
 from search import readout, services
 
@@ -81,6 +82,14 @@ def _record(request, params: dict, result) -> None:
     )
 
 
+def count_label(count: int, capped: bool) -> str:
+    """A count as shown on the search page: «12 500», or «более 5000» when the search
+    stopped counting there (`search.services.facets.count_cap`)."""
+    if capped:
+        return _("more than %(count)s") % {"count": number(count)}
+    return number(count)
+
+
 def _url(base: dict, **changes) -> str:
     params = {**base, **changes}
     return "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
@@ -109,6 +118,7 @@ def search_page(request):
             "kind": "",
             "label": None,
             "count": sum(result.counts.values()),
+            "count_label": count_label(sum(result.counts.values()), bool(result.capped)),
             "url": _url(current, kind=""),
             "active": not result.kind,
         }
@@ -117,6 +127,7 @@ def search_page(request):
             "kind": kind,
             "label": label,
             "count": result.counts.get(kind, 0),
+            "count_label": count_label(result.counts.get(kind, 0), kind in result.capped),
             "url": _url(current, kind=kind),
             "active": result.kind == kind,
         }
@@ -130,6 +141,7 @@ def search_page(request):
             "hits": result.groups[kind],
             "url": _url(current, kind=kind),
             "count": result.counts.get(kind, 0),
+            "count_label": count_label(result.counts.get(kind, 0), kind in result.capped),
         }
         for kind, label in services.KINDS
         if result.groups.get(kind)
@@ -140,6 +152,12 @@ def search_page(request):
         "groups": groups,
         "facets": [facet for facet in result.facets if facet.name != "kind" and facet.values],
         "reset_url": _url({"q": result.query}),
+        # The shown tab's count when the search stopped counting («более N»).
+        "total_capped": (result.kind in result.capped) if result.kind else bool(result.capped),
+        "total_label": count_label(result.total, bool(result.capped)),
+        "capped_cases": number(result.counts.get(services.CASE, 0))
+        if services.CASE in result.capped
+        else "",
         # «Возможно, вы имели в виду …»: the query with its typos corrected.
         "suggestion_url": _url(current, q=result.suggestion, page="") if result.suggestion else "",
         "previous_url": _url(current, page=result.page - 1) if result.has_previous else "",

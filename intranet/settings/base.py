@@ -522,9 +522,10 @@ else:
 # failed (the database answers meanwhile).
 SEARCH_PAGE_SIZE = 20
 SEARCH_ENGINE_RETRY_SECONDS = 30
-# PostgreSQL: pool threads per process that count and page a search's cases on their
-# own connections while the articles are searched (search.parallel); 0 turns it off.
-SEARCH_PARALLEL_WORKERS = int(os.environ.get("SEARCH_PARALLEL_WORKERS", "4"))
+# How many matching cases a search counts at most on the database backends: beyond, the
+# count reads «более N» and the facets are those of the first N (search.services.facets);
+# 0 counts every match.
+SEARCH_COUNT_CAP = int(os.environ.get("SEARCH_COUNT_CAP", "5000"))
 # The text one search document may hold, in UTF-8 bytes, all its fields together
 # (search/limits.py): PostgreSQL refuses a tsvector over 1 MB, and a vector takes up to
 # 2.9 times its text. Text beyond it is left out of the index only.

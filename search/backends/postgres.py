@@ -2,9 +2,9 @@
 
 What it changes (`bench/README.md` has the measurements behind each point):
 
-- Cases are searched on their own rows: the stored generated columns of the search
-  document (``search_vector``, ``title_vector``, ``autocomplete_vector``, GIN-indexed;
-  migration ``staffsearch.0003``), not modelsearch's generic index table, which keeps
+- Cases are searched on their own rows: the vector fields of the search document
+  (``search_vector``, ``title_vector``, ``autocomplete_vector``: `GeneratedField`s with
+  GIN indexes declared in `search.models`), not modelsearch's generic index table, which keeps
   wide rows joined on ``object_id = pk::varchar``. Case documents are therefore not
   written to that table on PostgreSQL. Pages keep modelsearch's table.
 - Results whose title matches come first, each part by rank (ts_rank with
@@ -26,8 +26,7 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db.models import Avg, Case, Expression, F, IntegerField, Value, When
-from django.db.models.expressions import Col
+from django.db.models import Avg, Case, F, Func, IntegerField, Value, When
 from django.db.models.functions import Length
 from django.db.models.sql.subqueries import InsertQuery
 from modelsearch.backends.database.postgres.postgres import (
@@ -43,6 +42,7 @@ from modelsearch.query import And, Fuzzy, MatchAll, Not, Or, PlainText
 from modelsearch.utils import get_content_type_pk
 
 from search import acts, fields, limits
+from search.models import CASE_AUTOCOMPLETE_CONFIG, CASE_SEARCH_CONFIG, CaseDocument
 
 RANK = "_staffsearch_rank"
 TITLE_FIRST = "_staffsearch_title_first"
@@ -57,60 +57,48 @@ RANK_ALL_UP_TO = 300
 # mentions the words (search.fields has the weights of the fields).
 RANK_NORMALIZATION = 1
 
-# The generated columns of staffsearch_casedocument (migration staffsearch.0003).
+# The vectors of a case search document: fields of `search.models.CaseDocument`.
 CASE_SEARCH_VECTOR = "search_vector"
 CASE_TITLE_VECTOR = "title_vector"
 CASE_AUTOCOMPLETE_VECTOR = "autocomplete_vector"
-# The text search configurations those columns are built with.
-CASE_SEARCH_CONFIG = "russian"
-CASE_AUTOCOMPLETE_CONFIG = "simple"
 
 
-class DocumentColumn(Expression):
-    """A tsvector column of the queryset's own table that is not a model field (the
-    generated columns): resolved to a column of the query's base alias, so it is
-    relabelled like any other column when the queryset becomes a subquery."""
-
-    def __init__(self, column: str):
-        super().__init__(output_field=SearchVectorField())
-        self.column = column
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        target = SearchVectorField()
-        target.column = self.column
-        target.model = query.model
-        target.name = self.column
-        return Col(query.get_initial_alias(), target, output_field=target)
-
-    def as_sql(self, compiler, connection):  # pragma: no cover - always resolved first
-        raise ValueError("DocumentColumn must be resolved against a query")
+def concat_vectors(*vectors):
+    """The tsvectors `vectors` concatenated (``a || b``)."""
+    if len(vectors) == 1:
+        return vectors[0]
+    return Func(
+        *vectors, template="(%(expressions)s)", arg_joiner=" || ", output_field=SearchVectorField()
+    )
 
 
 def uses_case_columns(model, backend) -> bool:
-    """Whether `model` is searched on its own generated columns by `backend` (whose
-    text search configuration is the one the columns are built with)."""
-    from search.models import CaseDocument
-
+    """Whether `model` is searched on its own vector fields by `backend` (whose text
+    search configuration is the one the fields are built with)."""
     return model is CaseDocument and getattr(backend, "config", None) == CASE_SEARCH_CONFIG
 
 
 class CaseColumnsMixin:
-    """Vectors of case documents from their own columns (the backend is known once
-    `search` is called)."""
+    """Vectors of case documents from their own fields (the backend is known once
+    `search` is called, or set by `bind`)."""
 
     own_vector = CASE_SEARCH_VECTOR
-    _backend = None
+    search_backend = None
+
+    def bind(self, backend):
+        self.search_backend = backend
+        return self
 
     def own_columns(self) -> bool:
-        return uses_case_columns(self.queryset.model, self._backend)
+        return uses_case_columns(self.queryset.model, self.search_backend)
 
     def get_index_vectors(self, search_query):
         if self.own_columns():
-            return [(DocumentColumn(self.own_vector), 1.0)]
+            return [(F(self.own_vector), 1.0)]
         return super().get_index_vectors(search_query)
 
     def search(self, config, start, stop, score_field=None, backend=None):
-        self._backend = backend
+        self.search_backend = backend
         return super().search(config, start, stop, score_field=score_field, backend=backend)
 
 
@@ -230,13 +218,15 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             cover_density=True,
         )
 
-    def _build_rank_expression(self, vectors, config):
-        # The title's and the other fields' vectors ranked together: their weights
-        # (A for the title) tell them apart, and the length is the whole document's.
-        vector = vectors[0][0]
-        for other, _boost in vectors[1:]:
-            vector = vector._combine(other, "||", False)
+    def rank_expression(self, vectors, config):
+        """The rank of the query over `vectors` ((vector, boost) pairs): the title's and
+        the other fields' vectors ranked together, their weights (A for the title) tell
+        them apart, and the length is the whole document's."""
+        vector = concat_vectors(*(each for each, _boost in vectors))
         return self.build_tsrank(vector, self.query, config=config)
+
+    # modelsearch's hook for the rank of its own `search` (the paths not keyed here).
+    _build_rank_expression = rank_expression
 
     def keyed(self) -> bool:
         """Whether this search can be answered by keys (`page_keys`,
@@ -258,7 +248,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         """(key, rank) of the results from `start` to `stop`: title matches first,
         each part by rank, then by key (descending)."""
         if backend is not None:
-            self._backend = backend
+            self.bind(backend)
         known = getattr(self, "staffsearch_count", None)  # set by search.services
         if known is not None and known <= start:
             return []
@@ -276,9 +266,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             # vector (stored in the row), not on the whole document's (TOASTed: reading
             # 15,000 of them to keep five took 180 ms at 100,000 cases); equal ranks go
             # newest first.
-            title_rank = self._build_rank_expression(
-                [(DocumentColumn(CASE_TITLE_VECTOR), 1.0)], config
-            )
+            title_rank = self.rank_expression([(F(CASE_TITLE_VECTOR), 1.0)], config)
         else:
             matches, key, rank = self._entry_matches(search_query, config)
         # A few hundred matches are ranked outright; more, and the title matches are
@@ -293,19 +281,17 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         (pk, *fields, *expressions, TITLE_FIRST, ENTRY: the key of its index entry), and
         the SQL of the rank of index entries (columns id, RANK): joined on the entry's
         key, a statement ranks only the matches it chooses
-        (`search.services._article_summary`). Returns (match SQL, its parameters, rank
+        (`search.services.execution._article_summary`). Returns (match SQL, its parameters, rank
         SQL, its parameters); the rank is the one `page_keys` orders by."""
         from modelsearch.backends.database.postgres.postgres import IndexEntry
 
-        self._backend = backend
+        self.search_backend = backend
         search_query = self.build_tsquery(self.query, config=config)
         matches = (
             self.queryset.order_by()
             .annotate(
                 **{
-                    VECTOR: F("index_entries__title")._combine(
-                        F("index_entries__body"), "||", False
-                    ),
+                    VECTOR: concat_vectors(F("index_entries__title"), F("index_entries__body")),
                     TITLE_VECTOR: F("index_entries__title"),
                     ENTRY: F("index_entries__id"),
                 }
@@ -316,7 +302,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         )
         match_sql, match_params = matches.query.sql_with_params()
         ranks = IndexEntry._default_manager.annotate(
-            **{RANK: self._build_rank_expression(entry_vectors(), config)}
+            **{RANK: self.rank_expression(entry_vectors(), config)}
         ).values("id", RANK)
         rank_sql, rank_params = ranks.query.sql_with_params()
         return match_sql, list(match_params), rank_sql, list(rank_params)
@@ -336,11 +322,11 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         """Case documents: their own columns."""
         vectors = self.get_search_vectors(search_query)
         matches = self.queryset.order_by().annotate(
-            **{VECTOR: vectors[0][0], TITLE_VECTOR: DocumentColumn(CASE_TITLE_VECTOR)}
+            **{VECTOR: vectors[0][0], TITLE_VECTOR: F(CASE_TITLE_VECTOR)}
         )
         if filtered:
             matches = matches.filter(**{VECTOR: search_query})
-        return matches, "pk", self._build_rank_expression(vectors, config)
+        return matches, "pk", self.rank_expression(vectors, config)
 
     def _entry_matches(self, search_query, config):
         """Models in modelsearch's index table (pages), read from the entries' side: the
@@ -357,7 +343,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             content_type_id__in=get_descendants_content_types_pks(model)
         ).annotate(
             **{
-                VECTOR: F("title")._combine(F("body"), "||", False),
+                VECTOR: concat_vectors(F("title"), F("body")),
                 TITLE_VECTOR: F("title"),
                 "_staffsearch_pk": Cast("object_id", output_field=IntegerField()),
             }
@@ -368,7 +354,7 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             .values("_staffsearch_key")
         )
         matches = entries.filter(object_id__in=visible, **{VECTOR: search_query})
-        return matches, "_staffsearch_pk", self._build_rank_expression(entry_vectors(), config)
+        return matches, "_staffsearch_pk", self.rank_expression(entry_vectors(), config)
 
     @staticmethod
     def _page_of_keys(
@@ -426,7 +412,8 @@ class RankedPostgresAutocompleteQueryCompiler(CaseColumnsMixin, KeyedAutocomplet
         # The column is built with the configuration modelsearch autocompletes with.
         return (
             super().own_columns()
-            and getattr(self._backend, "autocomplete_config", None) == CASE_AUTOCOMPLETE_CONFIG
+            and getattr(self.search_backend, "autocomplete_config", None)
+            == CASE_AUTOCOMPLETE_CONFIG
         )
 
 

@@ -2,22 +2,17 @@
 """PostgreSQL: pages' body vectors kept in the row of modelsearch's index table.
 
 When few titles match a common query, the "all" tab ranks every matching article on its
-whole vector (``search.services._article_summary``). With the default target of 2 KB
-a row's longer body vector (3.7 KB on average in the benchmark's knowledge base) lives
-in the TOAST table, and reading it back costs an index lookup and two or three chunks
-per match: ranking the 3,600 articles of «запрос информации» took 27 ms, 17.5 ms with
-the vectors in the row (bench/README.md). ``toast_tuple_target`` at its largest lets a
-row of up to 8 KB keep its vectors (uncompressed: 0005); longer ones still go out.
+whole vector (``search.services.execution._article_summary``). With the default target
+of 2 KB a row's longer body vector (3.7 KB on average in the benchmark's knowledge base)
+lives in the TOAST table, and reading it back costs an index lookup and two or three
+chunks per match: ranking the 3,600 articles of «запрос информации» took 27 ms, 17.5 ms
+with the vectors in the row (bench/README.md). ``toast_tuple_target`` at its largest
+lets a row of up to 8 KB keep its vectors (uncompressed: 0005); longer ones still go
+out.
 
-Unlike the case documents' table (0004: its scans over tens of thousands of matches
-read narrow rows, and rank the few hundred matches that need the whole vector), this
-table holds a row per page, a few thousand, and the scans over many of them are the
-rankings that read the vector anyway. The heap grows accordingly (8 to 38 MB at 5,000
-articles; the table with its TOAST part shrinks from 62 to 47 MB).
-
-Existing rows are written again in their new layout by compacting the table (VACUUM
-FULL: seconds at 5,000 pages, the table locked meanwhile), so the migration is not
-atomic. Nothing happens on other databases."""
+Rows take the layout when they are written (`update_index` writes them all); nothing is
+compacted here (this migration used to, with VACUUM FULL). Nothing happens on other
+databases."""
 
 from django.db import migrations
 
@@ -30,19 +25,15 @@ def keep_in_row(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f'ALTER TABLE "{TABLE}" SET (toast_tuple_target = {TOAST_TUPLE_TARGET})')
-    schema_editor.execute(f'VACUUM FULL ANALYZE "{TABLE}"')
 
 
 def move_out(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f'ALTER TABLE "{TABLE}" RESET (toast_tuple_target)')
-    schema_editor.execute(f'VACUUM FULL ANALYZE "{TABLE}"')
 
 
 class Migration(migrations.Migration):
-    atomic = False
-
     dependencies = [
         ("staffsearch", "0005_postgres_uncompressed_vectors"),
     ]

@@ -153,6 +153,7 @@ def test_the_rule_for_an_external_engine_is_plain_data(corpus):
     from django.db.models import Q, QuerySet
 
     from cases.permissions import visibility_filter
+    from search.services.visibility import _materialise
 
     def leaves(q):
         for child in q.children:
@@ -165,7 +166,7 @@ def test_the_rule_for_an_external_engine_is_plain_data(corpus):
         condition = visibility_filter(user)
         if condition is None:
             continue
-        for _key, value in leaves(services._materialise(condition)):
+        for _key, value in leaves(_materialise(condition)):
             assert not isinstance(value, QuerySet | set | frozenset)
 
 

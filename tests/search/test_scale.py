@@ -92,6 +92,35 @@ def test_facet_counts_add_up_to_the_totals(corpus, django_capture_on_commit_call
     assert years == result.counts["article"] + result.counts["typical_answer"] + 4
 
 
+def test_cases_of_a_broad_query_are_counted_up_to_the_cap(
+    corpus, settings, client, django_capture_on_commit_callbacks
+):
+    """Past SEARCH_COUNT_CAP matching cases the count stops: the cases' tab and the total
+    read «более N», the case facets are those of the first N; below it, exact counts."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _more_cases(corpus.org, 3)
+    registrar = corpus.users["registrar"]
+    settings.SEARCH_COUNT_CAP = 0
+    exact = services.search(registrar, "справка о доходах")
+    assert exact.counts["case"] == 4 and not exact.capped
+    settings.SEARCH_COUNT_CAP = 2
+    for kind in ("", services.CASE, services.ARTICLE):
+        result = services.search(registrar, "справка о доходах", kind=kind)
+        assert result.counts["case"] == 2 and result.capped == [services.CASE]
+        assert result.counts["article"] == exact.counts["article"]
+    facets = {facet.name: facet for facet in result.facets}
+    assert sum(v.count for v in facets["status"].values) == 0  # not shown on the article tab
+    result = services.search(registrar, "справка о доходах", kind=services.CASE)
+    facets = {facet.name: facet for facet in result.facets}
+    assert sum(v.count for v in facets["status"].values) == 2
+    assert len(result.hits) == 2 and result.num_pages == 1
+    assert result.as_dict()["capped"] == ["case"]
+    client.force_login(registrar)
+    page = client.get("/search/", {"q": "справка о доходах"}).content.decode()
+    assert "более 2" in page
+    assert "посчитано по первым 2 найденным" in page
+
+
 @pytest.mark.postgres
 def test_postgres_cases_live_in_their_own_columns(corpus):
     from django.contrib.contenttypes.models import ContentType
@@ -125,7 +154,7 @@ def test_postgres_cases_live_in_their_own_columns(corpus):
 def test_postgres_document_rows_stay_narrow(corpus, django_capture_on_commit_callbacks):
     """Messages of some 900 characters (rows of over 2 KB with their vectors, which
     PostgreSQL would only shorten to its 2 KB target, three to a page) go to the TOAST
-    table; the subject and its vectors stay in the row, uncompressed (staffsearch.0004):
+    table; the subject and its vectors stay in the row, uncompressed (staffsearch.0011, 0013):
     a search's scans over many matches read narrow rows, and the text is all there to
     match and highlight."""
     from cases import services as case_services
@@ -169,14 +198,16 @@ def test_postgres_document_rows_stay_narrow(corpus, django_capture_on_commit_cal
         )
         storage = dict(cursor.fetchall())
     assert len(text) > 850 and matched == 1
-    # 13 at once (with the rows' first versions); 3 when the row keeps the text or the
-    # vector inline up to PostgreSQL's default 2 KB target.
-    assert rows_per_page >= 10
+    # 9 to 13 at once (with the rows' first versions; the generated vector fields of
+    # 0012 are laid out after the others); 3 when the row keeps the text or the vector
+    # inline up to PostgreSQL's default 2 KB target. At the benchmark's 20,000 cases
+    # both layouts hold 11.3 rows a page (bench/README.md).
+    assert rows_per_page >= 8
     assert storage == {
         "title": "p",
         "title_vector": "p",
         "autocomplete_vector": "p",
-        "search_vector": "e",  # in the TOAST table as it is (0005)
+        "search_vector": "e",  # in the TOAST table as it is (0013)
     }
 
 
@@ -186,7 +217,9 @@ def test_postgres_article_vectors_are_stored_uncompressed(
 ):
     """An article's body vector, read back for every match ranked, is not compressed
     (staffsearch.0005: decompressing was most of the time of ranking many articles) and
-    stays in the row up to 8 KB (staffsearch.0006: not fetched from the TOAST table)."""
+    stays in the row up to 8 KB (staffsearch.0006: not fetched from the TOAST table).
+    Without them, matching «справка о доходах» among 1,000 articles read and
+    decompressed every body vector: 66 against 10 ms (bench/README.md)."""
     from django.contrib.contenttypes.models import ContentType
 
     from kb.demo import publish_article
