@@ -35,6 +35,7 @@ from cases.services.common import (
     _fmt,
 )
 from cases.services.handling import (
+    BulkOutcome,
     ask_clarification,
     assign,
     decline_extension,
@@ -48,6 +49,7 @@ from cases.services.handling import (
     reply_to_clarification,
     request_documents,
     request_extension,
+    route_many,
     withdraw,
 )
 from cases.services.intake import (
@@ -80,6 +82,7 @@ __all__ = [
     "DEFAULT_CHANNEL_REGIMES",
     "OUTGOING",
     "RECEIVED_CLOCK_SKEW",
+    "BulkOutcome",
     "CaseStateError",
     "EditConflict",
     "SubmissionKeyReused",
@@ -130,6 +133,7 @@ __all__ = [
     "request_documents",
     "request_extension",
     "return_answer",
+    "route_many",
     "save_answer",
     "submit_answer",
     "submit_once",
