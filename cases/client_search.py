@@ -42,7 +42,9 @@ def _prefix(field: str, variants) -> Q:
 
 
 def _name_variants(word: str) -> tuple[str, ...]:
-    return (word, word[:1].upper() + word[1:].lower(), word.lower())
+    """As typed, with a capital letter (and after each hyphen: «Иванова-Шишкина»), in
+    small letters."""
+    return (word, word[:1].upper() + word[1:].lower(), word.title(), word.lower())
 
 
 def search_condition(query: str) -> Q | None:
