@@ -114,7 +114,17 @@ def _objects():
             case_file=old_file, drafted_by=cases["own"].executor, reason="Экспертная комиссия"
         ),
         **_reception_objects(),
+        "saved_filter": _saved_filter(),
     }
+
+
+def _saved_filter():
+    """A saved queue filter of `head` (only its owner may delete it)."""
+    from cases.models import SavedFilter
+    from intranet.accounts.models import User
+
+    head = User.objects.get(username="head")
+    return SavedFilter.objects.create(user=head, name="Матрица прав", query="queue=all")
 
 
 def _reception_objects():
@@ -173,6 +183,10 @@ def build_url(name: str, obj: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects[obj].pk})
     if obj in ("point", "booking"):
         return reverse(name, kwargs={"pk": objects[obj].pk})
+    if obj == "saved_filter":
+        return reverse(name, kwargs={"pk": objects["saved_filter"].pk})
+    if obj in ("csv", "xlsx"):
+        return reverse(name, kwargs={"kind": obj})
     if obj == "review":
         return reverse(name, kwargs={"pk": objects["review"].pk})
     if obj == "body_request":
