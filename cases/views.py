@@ -405,6 +405,7 @@ def _queue_cases(request):
         "sort": sort,
         "calendar": calendar,
         "base": base,
+        "filtered": filtered,
     }
     return context, apply_sort(cases.for_queue(), sort)
 
@@ -422,7 +423,7 @@ def workspace(request):
     if found["searching"]:
         _filterset, for_counts = filter_queue(params, found["base"], leave_out=("number",))
     else:
-        for_counts = filter_queue(params, found["base"])[1]
+        for_counts = found["filtered"]
     counts = queue_counts(for_counts, user, calendar=found["calendar"])
     filterset = found["filterset"]
     can_bulk = permissions.can_assign_some(user)
@@ -462,7 +463,13 @@ def workspace(request):
 
 
 def bulk_context(user) -> dict:
-    return {"form": BulkAssignForm(user=user)}
+    """The action bar's form, its two lists of people read in one query."""
+    form = BulkAssignForm(user=user)
+    executor = form.fields["executor"]
+    people = [(person.pk, executor.label_from_instance(person)) for person in executor.queryset]
+    executor.widget.choices = [("", executor.empty_label), *people]
+    form.fields["co_executors"].widget.choices = people
+    return {"form": form}
 
 
 def _back_to_queue(request):
