@@ -440,7 +440,10 @@ def workspace(request):
             "tabs": _queue_tabs(params, found["queue"], counts, bool(found["searching"])),
             "headers": _sort_headers(params, found["sort"]),
             "sort": found["sort"],
-            "sorts": SORTS,
+            # A column's order chosen by its header stays chosen in the filters' select.
+            "sorts": SORTS
+            if found["sort"] in dict(SORTS)
+            else [(found["sort"], _("As sorted by the column header")), *SORTS],
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
             "querystring": _query(params, "page"),

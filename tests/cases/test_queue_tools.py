@@ -89,8 +89,11 @@ def test_column_headers_sort_with_aria_sort(client, org, make_case):
     html = response.content.decode()
     assert '<th scope="col" aria-sort="ascending"><a href="?queue=all&amp;sort=-subject"' in html
     assert html.count("aria-sort=") == 1
+    # The filters' select keeps the column's order when the filters are applied again.
+    assert '<option value="subject" selected>' in html
     response = _get(client, org.head, "?queue=all&sort=-subject")
     assert _row_keys(response) == [c.pk, b.pk, a.pk]
+    assert '<option value="-subject" selected>Как отсортировано' in response.content.decode()
     # A key outside the whitelist is the deadline's order, never an error.
     response = _get(client, org.head, "?queue=all&sort=client__password")
     assert response.context["sort"] == "due_date"
