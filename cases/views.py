@@ -465,9 +465,14 @@ def workspace(request):
     )
 
 
+# The action bar's fields are named bulk-… (their ids id_bulk-…): the filter form above
+# it has its own unit and executor.
+BULK_PREFIX = "bulk"
+
+
 def bulk_context(user) -> dict:
     """The action bar's form, its two lists of people read in one query."""
-    form = BulkAssignForm(user=user)
+    form = BulkAssignForm(user=user, prefix=BULK_PREFIX)
     executor = form.fields["executor"]
     people = [(person.pk, executor.label_from_instance(person)) for person in executor.queryset]
     executor.widget.choices = [("", executor.empty_label), *people]
@@ -488,7 +493,7 @@ def bulk_assign(request):
     user = request.user
     if not permissions.can_assign_some(user):
         raise PermissionDenied
-    form = BulkAssignForm(request.POST, user=user)
+    form = BulkAssignForm(request.POST, user=user, prefix=BULK_PREFIX)
     if not form.is_valid():
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""

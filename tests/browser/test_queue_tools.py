@@ -27,7 +27,7 @@ def test_registrar_queue_on_a_phone_and_client_autocomplete(org, live_server, br
         login(page, "registrar")
         page.goto(f"{live_server.url}/cases/?queue=unassigned")
         assert page.locator("#bulk-form").is_visible()
-        assert page.locator('input[name="case"]').count() == 1
+        assert page.locator('input[name="bulk-case"]').count() == 1
         assert page.locator('[data-queue-count="unassigned"]').inner_text() == "1"
         assert page.evaluate(SIDEWAYS) <= 0
 

@@ -158,7 +158,11 @@ def test_invalid_values_are_shown_by_their_field_and_the_rest_applies(client, or
 
 def _bulk(client, user, keys, **data):
     client.force_login(user)
-    data = {"case": [str(k) for k in keys], "next": "queue=all&sort=subject", **data}
+    data = {
+        "bulk-case": [str(k) for k in keys],
+        "next": "queue=all&sort=subject",
+        **{f"bulk-{key}": value for key, value in data.items()},
+    }
     return client.post(reverse("cases:bulk_assign"), data)
 
 
@@ -221,7 +225,7 @@ def test_bulk_is_refused_to_those_who_may_not_assign(client, org, make_case):
     services.assign(other, org.registrar, unit=org.units["ОКИ"], executor=org.executor2)
     # An executor may not route at all: no action bar, and a POST is refused.
     response = _get(client, org.executor, "?queue=all")
-    assert response.context["bulk"] is None and 'name="case"' not in response.content.decode()
+    assert response.context["bulk"] is None and 'name="bulk-case"' not in response.content.decode()
     data = {"action": "assign", "unit": org.units["ОДС"].pk}
     assert _bulk(client, org.executor, [triaged.pk], **data).status_code == 403
     assert _bulk(client, org.client, [triaged.pk], **data).status_code == 403
@@ -234,6 +238,10 @@ def test_bulk_is_refused_to_those_who_may_not_assign(client, org, make_case):
     other.refresh_from_db()
     assert list(other.co_executors.all()) == []
     assert any(m.endswith("Обращение не найдено.") or "не можете" in m for m in _messages(response))
+    # The action bar's fields do not share ids with the filters above it.
+    html = _get(client, org.registrar, "?queue=all").content.decode()
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) and 'id="id_bulk-unit"' in html
     # A form error is reported, nothing is done.
     response = _bulk(client, org.registrar, [triaged.pk], action="assign")
     assert "Подразделение: Выберите подразделение." in _messages(response)
