@@ -9,7 +9,8 @@ import datetime as dt
 from html import escape
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q
+from django.core.validators import RegexValidator
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -17,8 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filters_settings
 
-from cases import permissions
-from cases.choices import OPEN_STATUSES, Channel, Regime, Status, Urgency
+from cases import deadlines, permissions
+from cases.choices import DEADLINE_STATUSES, OPEN_STATUSES, Channel, Regime, Status, Urgency
 from cases.models import Case, CaseEvent, EventKind
 from cases.topics import Topic
 from intranet import roles
@@ -48,11 +49,32 @@ SORTS = [
     ("-due_date", _("Deadline, latest first")),
     ("-received_at", _("Newest first")),
     ("received_at", _("Oldest first")),
+    ("registration_number", _("By number")),
+    ("subject", _("By subject, А–Я")),
+    ("status", _("By status")),
 ]
-SORT_KEYS = {key for key, _label in SORTS}
+# The columns a queue may be sorted by (the headers of the table are links), each
+# served by an index of Case (docs/performance.md); «-» in front: descending.
+SORT_FIELDS = ("registration_number", "subject", "status", "received_at", "due_date")
+SORT_KEYS = {key for field in SORT_FIELDS for key in (field, f"-{field}")}
+DEFAULT_SORT = "due_date"
+
+# How many rows a page of the queue holds (?per_page=).
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
 
 
-def apply_queue(queryset, queue: str, user, today=None, calendar=None):
+def page_size(value) -> int:
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def queue_condition(queue: str, user, today=None, calendar=None) -> Q:
+    """The condition on Case of `queue` for `user`: a Q, so that the queue filters a
+    list and every tab's count is one aggregate (cases.filters.queue_counts)."""
     from cases.delivery import HAND_CHANNELS
     from cases.models import Delivery, DeliveryStatus
 
@@ -61,37 +83,58 @@ def apply_queue(queryset, queue: str, user, today=None, calendar=None):
     # have a letter that did not reach the client.
     if queue == "delivery_problems":
         failing = Delivery.objects.filter(status=DeliveryStatus.FAILED).values("case_id")
-        return queryset.filter(pk__in=failing)
+        return Q(pk__in=failing)
     if queue == "to_deliver":
         by_hand = Delivery.objects.filter(
             status=DeliveryStatus.QUEUED, channel__in=HAND_CHANNELS
         ).values("case_id")
-        return queryset.filter(pk__in=by_hand)
+        return Q(pk__in=by_hand)
     if queue == "closed":
-        return queryset.exclude(status__in=OPEN_STATUSES)
-    queryset = queryset.filter(status__in=OPEN_STATUSES)
+        return ~Q(status__in=OPEN_STATUSES)
+    condition = Q(status__in=OPEN_STATUSES)
     if queue == "mine":
-        return queryset.filter(executed_by(user.pk, open_only=True))
+        return condition & executed_by(user.pk, open_only=True)
     if queue == "unit":
         ids = set(permissions.headed_subtree_ids(user))
         unit_id = permissions.member_unit_id(user)
         if unit_id:
             ids.add(unit_id)
-        return queryset.filter(unit_id__in=ids)
+        return condition & Q(unit_id__in=ids)
     if queue == "unassigned":
-        return queryset.filter(unit__isnull=True)
+        return condition & Q(unit__isnull=True)
     if queue == "urgent":
-        return queryset.filter(urgency=Urgency.URGENT)
+        return condition & Q(urgency=Urgency.URGENT)
+    running = Q(status__in=DEADLINE_STATUSES, due_date__isnull=False)
     if queue == "due_soon":
-        return queryset.due_soon(today, calendar or get_calendar())
+        until = deadlines.due_soon_until(today, calendar or get_calendar())
+        return condition & running & Q(due_date__gte=today, due_date__lte=until)
     if queue == "overdue":
-        return queryset.overdue(today)
+        return condition & running & Q(due_date__lt=today)
     if queue == "waiting_client":
-        return queryset.filter(status=Status.CLARIFICATION)
+        return condition & Q(status=Status.CLARIFICATION)
     if queue == "approval":
         # What waits for the head's decision: answers and executors' extension requests.
-        return queryset.filter(Q(status=Status.APPROVAL) | Q(pk__in=extension_requested()))
-    return queryset
+        return condition & (Q(status=Status.APPROVAL) | Q(pk__in=extension_requested()))
+    return condition
+
+
+def apply_queue(queryset, queue: str, user, today=None, calendar=None):
+    return queryset.filter(queue_condition(queue, user, today=today, calendar=calendar))
+
+
+def queue_counts(queryset, user, today=None, calendar=None) -> dict[str, int]:
+    """The number of cases in every queue, in one aggregate query over `queryset` (what
+    the user sees, with the filters in use): {queue key: count}."""
+    today = today or timezone.localdate()
+    calendar = calendar or get_calendar()
+    aggregates = {
+        f"count_{key}": Count(
+            "pk", filter=queue_condition(key, user, today=today, calendar=calendar)
+        )
+        for key, _label in QUEUES
+    }
+    counts = queryset.order_by().aggregate(**aggregates)
+    return {key: counts[f"count_{key}"] for key, _label in QUEUES}
 
 
 def extension_requested():
@@ -135,7 +178,10 @@ def _day_start(day):
 
 
 def apply_sort(queryset, sort: str):
-    sort = sort if sort in SORT_KEYS else "due_date"
+    """`queryset` in the order `sort` names (a key of SORT_KEYS; anything else: the
+    deadline), then newest first and by key, so that equal values keep one order from
+    page to page."""
+    sort = sort if sort in SORT_KEYS else DEFAULT_SORT
     field = F(sort.lstrip("-"))
     expression = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
     return queryset.order_by(expression, "-received_at", "-pk")
@@ -147,6 +193,14 @@ def default_queue(user) -> str:
     if permissions.is_executor(user):
         return "mine"
     return "unit"
+
+
+# What a part of a registration number may hold: letters, digits, hyphens, slashes.
+NUMBER_PART_RE = r"^[\w\-/№ ]*$"
+
+
+def normalise_number(value) -> str:
+    return (value or "").replace("№", "").strip().upper()
 
 
 class DateFilter(django_filters.DateFilter):
@@ -178,7 +232,16 @@ class CaseFilter(django_filters.FilterSet):
     due_from = DateFilter(label=_("Deadline from"), field_name="due_date", lookup_expr="gte")
     due_to = DateFilter(label=_("Deadline to"), field_name="due_date", lookup_expr="lte")
     number = django_filters.CharFilter(
-        label=_("Registration number"), field_name="registration_number", lookup_expr="icontains"
+        label=_("Registration number"),
+        field_name="registration_number",
+        method="filter_number",
+        max_length=32,
+        validators=[
+            RegexValidator(
+                NUMBER_PART_RE,
+                message=_("Type a number or a part of it: letters, digits, hyphens."),
+            )
+        ],
     )
 
     class Meta:
@@ -187,6 +250,13 @@ class CaseFilter(django_filters.FilterSet):
             "status", "regime", "channel", "topic", "urgency", "unit", "executor",
             "received_from", "received_to", "due_from", "due_to", "number",
         ]  # fmt: skip
+
+    def filter_number(self, queryset, name, value):
+        """Any part of the registration number («000029», «29», «ОБ-2026»): the numbers
+        are written in capitals, so the part is compared in capitals (SQLite's
+        case-insensitive LIKE knows only Latin letters)."""
+        value = normalise_number(value)
+        return queryset.filter(registration_number__contains=value) if value else queryset
 
     def filter_unit(self, queryset, name, value):
         """A unit with its sub-units."""
@@ -202,6 +272,35 @@ class CaseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(received_at__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+def filter_queue(data, queryset, leave_out=()):
+    """(filterset, filtered queryset) for the submitted `data`. A value that does not
+    validate (a date typed wrong, a number with odd signs) is left out and its error is
+    in `filterset.errors`, shown next to its field; the other filters still apply.
+    `leave_out`: names of filters not to apply."""
+    if leave_out and data:
+        data = data.copy()
+        for name in leave_out:
+            data.pop(name, None)
+    filterset = CaseFilter(data or None, queryset=queryset)
+    if not filterset.is_bound:
+        return filterset, queryset
+    if filterset.is_valid():
+        return filterset, filterset.qs
+    valid = data.copy()
+    for name in filterset.errors:
+        valid.pop(name, None)
+    kept = CaseFilter(valid, queryset=queryset)
+    return filterset, kept.qs if kept.is_valid() else queryset
+
+
+def number_search(filterset) -> str:
+    """The part of a number searched for, when it is valid: such a search spans every
+    case the user sees, not only the current queue (docs/queue.md)."""
+    if not filterset.is_bound or "number" in filterset.errors:
+        return ""
+    return normalise_number(filterset.data.get("number"))
 
 
 # --- the filter form of the queue page, rendered from plain lists -------------------------
@@ -313,7 +412,15 @@ def filter_controls(filterset: CaseFilter, user) -> list[dict]:
     empty = [("", filters_settings.EMPTY_CHOICE_LABEL)]
     controls = []
     for name, field in filterset.base_filters.items():
-        control = {"name": name, "id": f"id_{name}", "label": field.label, "value": ""}
+        errors = list(filterset.errors.get(name, [])) if filterset.is_bound else []
+        control = {
+            "name": name,
+            "id": f"id_{name}",
+            "label": field.label,
+            "value": "",
+            "errors": errors,
+            "error_id": f"id_{name}_error",
+        }
         if isinstance(field, django_filters.MultipleChoiceFilter):
             picked = set(data.getlist(name))
             control.update(kind="multiple", options=_options(field.extra["choices"], picked))
@@ -330,12 +437,11 @@ def filter_controls(filterset: CaseFilter, user) -> list[dict]:
             control.update(kind="select", options=options)
         elif isinstance(field, DateFilter):
             value = str(data.get(name) or "")
-            errors = filterset.errors.get(name, []) if filterset.is_bound else []
             attrs = {"id": control["id"]}
             if errors:
-                attrs.update({"aria-invalid": "true", "aria-describedby": f"{control['id']}_error"})
+                attrs.update({"aria-invalid": "true", "aria-describedby": control["error_id"]})
             widget = RussianDateInput().render(name, value or None, attrs=attrs)
-            control.update(kind="date", value=value, widget=widget, errors=errors)
+            control.update(kind="date", value=value, widget=widget)
         else:
             control.update(kind="text", value=str(data.get(name) or ""))
         controls.append(control)

@@ -5,11 +5,13 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import limits, permissions, richtext, uploads
 from cases.choices import Channel, ClientKind, Regime, ReplyChannel
+from cases.client_search import resolve
 from cases.delivery import check_handed_on
 from cases.models import AnswerKind, NoAnswerGround
 from cases.topics import Topic
@@ -216,6 +218,53 @@ def new_submission_token() -> str:
     return uuid.uuid4().hex
 
 
+class ClientInput(forms.TextInput):
+    """The text box of the client's autocomplete (cases/static/cases/client_lookup.js
+    turns it into a combobox with a list; without scripts it is a plain text box)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-client-lookup": "",
+                **(attrs or {}),
+            }
+        )
+
+
+class ClientField(forms.CharField):
+    """An intranet user chosen by the registrar: the key the autocomplete puts, or a
+    login or e-mail typed (cases.client_search.resolve)."""
+
+    widget = ClientInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, User):
+            return value.username
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        people = resolve(value)
+        if not people:
+            raise ValidationError(
+                _("No active user with this login or e-mail: choose the person from the list."),
+                code="unknown",
+            )
+        if len(people) > 1:
+            raise ValidationError(
+                _("Several users have this e-mail: type the login."), code="ambiguous"
+            )
+        return people[0]
+
+
 class RegisterForm(ReplyChannelsMixin, forms.Form):
     """A registrar records a message received through any channel."""
 
@@ -230,10 +279,13 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
         ),
     )
     received_at = DateTimeField(label=_("Received at"))
-    client = RecordChoiceField(
+    client = ClientField(
         label=_("Client: an intranet user"),
-        queryset=User.objects.filter(is_active=True),
         required=False,
+        help_text=_(
+            "Type the surname, login or e-mail and choose the person from the list; "
+            "without the list, type the login or the e-mail exactly."
+        ),
     )
     external_kind = forms.ChoiceField(
         label=_("Or an outside client"), choices=ClientKind.choices, required=False
@@ -284,6 +336,13 @@ class RegisterForm(ReplyChannelsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["client"].widget.attrs.update(
+            {
+                "data-lookup-url": reverse("cases:client_lookup"),
+                "data-list-label": _("People found"),
+                "data-found-label": _("People found: %s"),
+            }
+        )
 
     def clean_received_at(self):
         from cases.services import check_received_at
@@ -391,6 +450,82 @@ class AssignForm(forms.Form):
         if self.reassigning:
             self.fields["reason"].required = True
             self.fields["reason"].help_text = _("Why the case changes hands.")
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name of the filter"), max_length=100)
+
+
+class KeysField(forms.Field):
+    """Record keys ticked in a list (checkboxes of one name). Whether the user may see
+    each record is checked where they are used; what is not a key is refused here."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        keys = []
+        for item in values:
+            try:
+                key = int(item)
+            except (TypeError, ValueError):
+                raise ValidationError(_("Tick the cases in the list."), code="invalid") from None
+            if not 0 < key < 2**31:
+                raise ValidationError(_("Tick the cases in the list."), code="invalid")
+            keys.append(key)
+        return keys
+
+
+class BulkAssignForm(forms.Form):
+    """The queue's action bar: route the ticked cases, or add co-executors to them."""
+
+    ASSIGN = "assign"
+    CO_ASSIGN = "co_assign"
+
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[
+            (ASSIGN, _("Assign to a unit and an executor")),
+            (CO_ASSIGN, _("Add co-executors")),
+        ],
+        initial=ASSIGN,
+        widget=forms.RadioSelect,
+    )
+    case = KeysField(label=_("Cases"), error_messages={"required": _("Tick the cases.")})
+    unit = RecordChoiceField(label=_("Unit"), queryset=Unit.objects.active(), required=False)
+    executor = PersonChoiceField(label=_("Executor"), queryset=User.objects.none(), required=False)
+    co_executors = PeopleChoiceField(
+        label=_("Co-executors"), queryset=User.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        validators=[limits.comment],
+        help_text=_("Required when a case changes hands or gets co-executors."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = permissions.assignable_unit_ids(user) if user else None
+        if allowed is not None:
+            self.fields["unit"].queryset = Unit.objects.active().filter(pk__in=allowed)
+        self.fields["executor"].queryset = executors_queryset()
+        self.fields["co_executors"].queryset = executors_queryset()
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action == self.ASSIGN and not cleaned.get("unit"):
+            self.add_error("unit", _("Choose the unit."))
+        if action == self.CO_ASSIGN:
+            if not cleaned.get("co_executors"):
+                self.add_error("co_executors", _("Choose the co-executors."))
+            if not (cleaned.get("reason") or "").strip():
+                self.add_error("reason", _("Give the reason."))
+        return cleaned
 
 
 # --- part 2 ------------------------------------------------------------------------------

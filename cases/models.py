@@ -325,6 +325,11 @@ class Case(models.Model):
             ),
             # Reports and the received-period filter of one unit's cases.
             models.Index(fields=["unit", "received_at"], name="case_unit_received"),
+            # The queue's table sorted by a column header (cases.filters.SORT_FIELDS).
+            models.Index(fields=["subject", "-received_at"], name="case_subject"),
+            models.Index(
+                fields=["registration_number", "-received_at"], name="case_number_received"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1064,3 +1069,34 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5"
+
+
+class SavedFilter(models.Model):
+    """A set of queue filters a member of staff saved under a name: the query string of
+    the workspace (queue, filters, sort, page size), applied again by a link. Each
+    person sees and deletes only their own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="saved_case_filters",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("query string"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved queue filter")
+        verbose_name_plural = _("saved queue filters")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_user_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        url = reverse("cases:workspace")
+        return f"{url}?{self.query}" if self.query else url

@@ -182,6 +182,12 @@ def can_assign(user, case) -> bool:
     return is_registrar(user) or _heads_case_unit(user, case)
 
 
+def can_assign_some(user) -> bool:
+    """May route cases at all (the queue's bulk actions are offered): registrars and
+    heads. Each case is checked again by ``can_assign`` in the service."""
+    return is_registrar(user) or is_head(user)
+
+
 def assignable_unit_ids(user) -> frozenset[int] | None:
     """Units `user` may route a case to; None means any unit."""
     if is_registrar(user):

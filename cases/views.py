@@ -5,7 +5,9 @@ case page, registration, urgency, routing). Thin: visibility comes from
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import logging
 
 from django import forms
@@ -13,28 +15,40 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import deadlines, letters, limits, permissions, plain_language, richtext, services
 from cases.choices import DeadlineState, Status, Urgency
+from cases.client_search import find_clients
 from cases.filters import (
+    DEFAULT_SORT,
+    PAGE_SIZES,
     QUEUE_KEYS,
     QUEUES,
+    SORT_KEYS,
     SORTS,
     CaseFilter,
     apply_queue,
     apply_sort,
     default_queue,
     filter_controls,
+    filter_queue,
+    number_search,
+    page_size,
+    queue_counts,
 )
 from cases.forms import (
     AnswerForm,
     AssignForm,
     BodyRequestForm,
+    BulkAssignForm,
     ClarificationForm,
     CommentForm,
     DecisionForm,
@@ -49,6 +63,7 @@ from cases.forms import (
     RatingForm,
     RegisterForm,
     ReplyForm,
+    SavedFilterForm,
     UrgencyForm,
     new_submission_token,
 )
@@ -62,14 +77,18 @@ from cases.models import (
     EventKind,
     OutgoingLetter,
     Rating,
+    SavedFilter,
 )
 from cases.templatetags.cases_tags import STATE_CLASSES
+from intranet import exports
+from intranet.formatting import number as format_number
 from intranet.security import client_text
 from intranet.uploads import content_disposition
 from intranet.workdays import get_calendar
 
 logger = logging.getLogger(__name__)
 
+# The client's list of their own questions.
 PAGE_SIZE = 50
 
 
@@ -309,24 +328,108 @@ def attachment_download(request, pk: int):
 # --- the staff workspace ---------------------------------------------------------------
 
 
-def workspace(request):
+# The columns of the queue's table: (label, sort field or "" when not sortable).
+QUEUE_COLUMNS = [
+    (_lazy("Number"), "registration_number"),
+    (_lazy("Subject"), "subject"),
+    (_lazy("Client"), ""),
+    (_lazy("Regime / channel"), ""),
+    (_lazy("Status"), "status"),
+    (_lazy("Unit / executor"), ""),
+    (_lazy("Deadline"), "due_date"),
+]
+
+
+def _query(params, *leave_out) -> str:
+    """`params` (a QueryDict) as a query string without the keys `leave_out`."""
+    params = params.copy()
+    for key in leave_out:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _sort_headers(params, sort: str) -> list[dict]:
+    """The table's headers: the sortable ones link to the same queue sorted by them (a
+    second click reverses the order) and the current one carries aria-sort."""
+    rest = _query(params, "sort", "page")
+    current = sort.lstrip("-")
+    headers = []
+    for label, field in QUEUE_COLUMNS:
+        header = {"label": label, "field": field, "aria_sort": "", "url": ""}
+        if field:
+            descending = sort.startswith("-")
+            if field == current:
+                header["aria_sort"] = "descending" if descending else "ascending"
+                target = field if descending else f"-{field}"
+            else:
+                target = field
+            header["url"] = "?" + (f"{rest}&" if rest else "") + f"sort={target}"
+        headers.append(header)
+    return headers
+
+
+def _queue_tabs(params, queue: str, counts: dict, searching: bool) -> list[dict]:
+    """The queue tabs with their counts; a tab keeps the filters in use (but a number
+    searched for, which spans every queue: clicking a tab leaves the search)."""
+    rest = _query(params, "queue", "page", "number")
+    return [
+        {
+            "key": key,
+            "label": label,
+            "count": counts.get(key, 0),
+            "url": f"?queue={key}" + (f"&{rest}" if rest else ""),
+            "current": key == queue and not searching,
+        }
+        for key, label in QUEUES
+    ]
+
+
+def _queue_cases(request):
+    """What the queue page and its export list: (context, ordered queryset). The same
+    visibility, queue, filters and sort for both."""
     user = request.user
-    if not permissions.can_use_workspace(user):
-        return redirect("cases:mine")
-    queue = request.GET.get("queue") or default_queue(user)
+    params = request.GET
+    queue = params.get("queue") or default_queue(user)
     if queue not in QUEUE_KEYS:
         queue = "all"
     calendar = get_calendar()
     base = Case.objects.visible_to(user)
-    queued = apply_queue(base, queue, user, calendar=calendar)
-    filterset = CaseFilter(request.GET or None, queryset=queued)
-    cases = filterset.qs if filterset.is_bound and filterset.is_valid() else queued
-    sort = request.GET.get("sort", "due_date")
-    cases = apply_sort(cases.for_queue(), sort)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    _annotate_states(page.object_list, calendar)
-    params = request.GET.copy()
-    params.pop("page", None)
+    filterset, filtered = filter_queue(params, base)
+    searching = number_search(filterset)
+    # A number searched for is looked for in every case the user sees, whatever the tab.
+    cases = filtered if searching else apply_queue(filtered, queue, user, calendar=calendar)
+    sort = params.get("sort", DEFAULT_SORT)
+    if sort not in SORT_KEYS:
+        sort = DEFAULT_SORT
+    context = {
+        "filterset": filterset,
+        "queue": queue,
+        "searching": searching,
+        "sort": sort,
+        "calendar": calendar,
+        "base": base,
+        "filtered": filtered,
+    }
+    return context, apply_sort(cases.for_queue(), sort)
+
+
+def workspace(request):
+    user = request.user
+    if not permissions.can_use_workspace(user):
+        return redirect("cases:mine")
+    found, cases = _queue_cases(request)
+    params = request.GET
+    per_page = page_size(params.get("per_page"))
+    page = Paginator(cases, per_page).get_page(params.get("page"))
+    _annotate_states(page.object_list, found["calendar"])
+    # The tabs count the cases with the filters in use, the number searched for aside.
+    if found["searching"]:
+        _filterset, for_counts = filter_queue(params, found["base"], leave_out=("number",))
+    else:
+        for_counts = found["filtered"]
+    counts = queue_counts(for_counts, user, calendar=found["calendar"])
+    filterset = found["filterset"]
+    can_bulk = permissions.can_assign_some(user)
     return render(
         request,
         "cases/workspace.html",
@@ -334,16 +437,227 @@ def workspace(request):
             "page": page,
             "rows": _queue_rows(page.object_list),
             "filter_controls": filter_controls(filterset, user),
-            "queue": queue,
-            "queues": QUEUES,
-            "sort": sort,
-            "sorts": SORTS,
-            "querystring": params.urlencode(),
+            "filter_errors": bool(filterset.is_bound and filterset.errors),
+            "queue": found["queue"],
+            "searching": found["searching"],
+            "tabs": _queue_tabs(params, found["queue"], counts, bool(found["searching"])),
+            "headers": _sort_headers(params, found["sort"]),
+            "sort": found["sort"],
+            # A column's order chosen by its header stays chosen in the filters' select.
+            "sorts": SORTS
+            if found["sort"] in dict(SORTS)
+            else [(found["sort"], _("As sorted by the column header")), *SORTS],
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
+            "querystring": _query(params, "page"),
+            # The hidden fields of the page-size and jump-to-page form: the rest of the query.
+            "kept_params": [
+                (key, value)
+                for key, values in params.lists()
+                if key not in ("page", "per_page")
+                for value in values
+            ],
+            "export_query": _query(params, "page", "per_page"),
+            "saved_filters": SavedFilter.objects.filter(user=user).order_by("name"),
+            "current_filter": _query(params, "page"),
+            "bulk": bulk_context(user) if can_bulk else None,
             "can_register": permissions.can_register(user),
             # The filters' box is open when a filter or sort is in use (and on wide screens).
-            "filters_active": any(key not in ("queue", "page") for key in request.GET),
+            "filters_active": any(key not in ("queue", "page", "per_page") for key in params),
         },
     )
+
+
+# The action bar's fields are named bulk-… (their ids id_bulk-…): the filter form above
+# it has its own unit and executor.
+BULK_PREFIX = "bulk"
+
+
+def bulk_context(user) -> dict:
+    """The action bar's form, its two lists of people read in one query."""
+    form = BulkAssignForm(user=user, prefix=BULK_PREFIX)
+    executor = form.fields["executor"]
+    people = [(person.pk, executor.label_from_instance(person)) for person in executor.queryset]
+    executor.widget.choices = [("", executor.empty_label), *people]
+    form.fields["co_executors"].widget.choices = people
+    return {"form": form}
+
+
+def _back_to_queue(request):
+    """To the queue the form was sent from: its query string (sent as `next`), parsed
+    and written again, so that only a query of the workspace is followed."""
+    query = QueryDict(request.POST.get("next", "")).copy()
+    url = reverse("cases:workspace")
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+@require_POST
+def bulk_assign(request):
+    user = request.user
+    if not permissions.can_assign_some(user):
+        raise PermissionDenied
+    form = BulkAssignForm(request.POST, user=user, prefix=BULK_PREFIX)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return _back_to_queue(request)
+    data = form.cleaned_data
+    outcome = services.route_many(
+        data["case"],
+        user,
+        unit=data["unit"],
+        executor=data["executor"],
+        co_executors=data["co_executors"],
+        reason=data["reason"],
+        add_co_executors=data["action"] == BulkAssignForm.CO_ASSIGN,
+    )
+    if outcome.done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s case changed: %(numbers)s.",
+                "%(count)s cases changed: %(numbers)s.",
+                len(outcome.done),
+            )
+            % {"count": format_number(len(outcome.done)), "numbers": ", ".join(outcome.done)},
+        )
+    for label, why in outcome.refused:
+        messages.error(
+            request, _("%(number)s is not changed: %(why)s") % {"number": label, "why": why}
+        )
+    return _back_to_queue(request)
+
+
+# The queue's export: at most this many rows (a larger queue is narrowed by filters).
+EXPORT_LIMIT = 10_000
+
+
+def _export_rows(cases, calendar) -> tuple[list[str], list[list]]:
+    """The header and the rows of the export: the queue's columns and nothing more (no
+    text of the message, no contacts), as the user sees them on the page."""
+    header = [
+        _("Number"),
+        _("Received"),
+        _("Subject"),
+        _("Client"),
+        _("Regime"),
+        _("Channel"),
+        _("Status"),
+        _("Unit"),
+        _("Executor"),
+        _("Deadline"),
+        _("Deadline state"),
+        _("Urgent"),
+        _("Confidential"),
+    ]
+    cases = list(cases[:EXPORT_LIMIT])
+    _annotate_states(cases, calendar)
+    rows = []
+    for row, case in zip(_queue_rows(cases), cases, strict=True):
+        received = case.received_at and timezone.localtime(case.received_at).date()
+        rows.append(
+            [
+                row["number"],
+                received or None,
+                row["subject"],
+                row["client"],
+                row["regime"],
+                row["channel"],
+                row["status"],
+                row["unit"],
+                row["executor"],
+                case.due_date,
+                row["state_words"].removeprefix(" · "),
+                _("yes") if row["urgent"] else _("no"),
+                _("yes") if row["confidential"] else _("no"),
+            ]
+        )
+    return [str(h) for h in header], rows
+
+
+def export_queue(request, kind: str):
+    """The current queue (the same visibility, queue, filters and sort as the page) as a
+    CSV or XLSX file; every cell passes intranet.exports."""
+    user = request.user
+    if not permissions.can_use_workspace(user):
+        raise PermissionDenied
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    found, cases = _queue_cases(request)
+    header, rows = _export_rows(cases, found["calendar"])
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(exports.csv_row(header))
+        for row in rows:
+            cells = [
+                value.strftime("%d.%m.%Y") if isinstance(value, dt.date) else (value or "")
+                for value in row
+            ]
+            writer.writerow(exports.csv_row(cells))
+        content = "\ufeff" + buffer.getvalue()
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="queue-{stamp}.csv"'
+        return response
+    from openpyxl import Workbook  # only the export needs it: kept out of every page's import
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Queue")[:31]
+    sheet.append([exports.xlsx_value(v) for v in header])
+    for row in rows:
+        sheet.append([exports.xlsx_value(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            exports.force_text_cell(cell)
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD.MM.YYYY"
+    for letter, width in (("A", 18), ("C", 50), ("D", 30)):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="queue-{stamp}.xlsx"'
+    return response
+
+
+# What a saved filter keeps of the queue's query string.
+SAVED_KEYS = frozenset({"queue", "sort", "per_page"} | set(CaseFilter.base_filters))
+
+
+@require_POST
+def save_filter(request):
+    user = request.user
+    if not permissions.can_use_workspace(user):
+        raise PermissionDenied
+    query = QueryDict(request.POST.get("next", "")).copy()
+    for key in list(query):
+        if key not in SAVED_KEYS:
+            query.pop(key)
+    form = SavedFilterForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("name", []):
+            messages.error(request, _("Name of the filter: %(error)s") % {"error": error})
+        return _back_to_queue(request)
+    name = form.cleaned_data["name"]
+    SavedFilter.objects.update_or_create(
+        user=user, name=name, defaults={"query": query.urlencode()[:2000]}
+    )
+    messages.success(request, _("The filter «%(name)s» is saved.") % {"name": name})
+    return _back_to_queue(request)
+
+
+@require_POST
+def delete_filter(request, pk: int):
+    saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
+    saved.delete()
+    messages.success(request, _("The filter «%(name)s» is deleted.") % {"name": saved.name})
+    return _back_to_queue(request)
 
 
 def _staff_case(request, pk: int) -> Case:
@@ -510,6 +824,17 @@ def register_message(request):
     else:
         form = RegisterForm()
     return render(request, "cases/register_form.html", {"form": form})
+
+
+def client_lookup(request):
+    """The registration form's client autocomplete: at most 20 active users whose
+    surname, first name, login or e-mail begins with ?q=, in one query (as JSON). Only
+    for those who register messages: the list names people with their addresses."""
+    if not permissions.can_register(request.user):
+        return JsonResponse({"error": _("Not allowed.")}, status=403)
+    response = JsonResponse({"results": find_clients(request.GET.get("q", ""))})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- part 2: answers, clarifications, extensions, forwarding, deliveries, ratings ------

@@ -36,6 +36,7 @@ from cases.services.common import (
     _fmt,
 )
 from cases.services.handling import (
+    BulkOutcome,
     ask_clarification,
     assign,
     decline_extension,
@@ -50,6 +51,7 @@ from cases.services.handling import (
     reply_to_clarification,
     request_documents,
     request_extension,
+    route_many,
     withdraw,
 )
 from cases.services.intake import (
@@ -94,6 +96,7 @@ __all__ = [
     "OUTGOING",
     "RECEIVED_CLOCK_SKEW",
     "REQUEST_KINDS",
+    "BulkOutcome",
     "CaseStateError",
     "EditConflict",
     "SubmissionKeyReused",
@@ -156,6 +159,7 @@ __all__ = [
     "request_forwarding",
     "resolve_mentions",
     "return_answer",
+    "route_many",
     "save_answer",
     "submit_answer",
     "submit_once",

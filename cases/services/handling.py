@@ -5,11 +5,13 @@ bodies."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,6 +41,8 @@ from intranet import roles
 from intranet.models import StaffProfile, Unit
 from intranet.security import client_text
 from intranet.workdays import get_calendar
+
+logger = logging.getLogger(__name__)
 
 
 def _check_assignees(by, unit: Unit, executor, co_executors) -> None:
@@ -178,6 +182,90 @@ def reassign(
         at=at,
         kind=EventKind.REASSIGNED,
     )
+
+
+@dataclasses.dataclass
+class BulkOutcome:
+    """What a bulk action did: the numbers of the cases changed, and (number, why) of
+    those it could not change."""
+
+    done: list[str] = dataclasses.field(default_factory=list)
+    refused: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+def _label(case: Case) -> str:
+    return case.registration_number or f"№ {case.pk}"
+
+
+def route_many(
+    case_ids,
+    by,
+    *,
+    unit: Unit | None = None,
+    executor=None,
+    co_executors=(),
+    reason: str = "",
+    add_co_executors: bool = False,
+) -> BulkOutcome:
+    """The queue's bulk actions. Routing (``add_co_executors=False``): every case goes to
+    `unit`, `executor` and `co_executors` through `assign` (or `reassign` for a case
+    already assigned, with the reason). Co-assigning (``add_co_executors=True``): the
+    `co_executors` join those of each assigned case, its unit and executor kept, through
+    `reassign`. Each case is its own transaction with the same checks as on the case
+    page: a case that cannot be changed is reported by its number with the reason, and
+    the others go on. Cases the user does not see are reported by key, nothing more."""
+    keys = list(dict.fromkeys(int(pk) for pk in case_ids))
+    found = {
+        case.pk: case
+        for case in Case.objects.visible_to(by)
+        .filter(pk__in=keys)
+        .select_related("unit", "executor")
+        .prefetch_related("co_executors")
+    }
+    outcome = BulkOutcome()
+    co_executors = list(co_executors or [])
+    for pk in keys:
+        case = found.get(pk)
+        if case is None:
+            outcome.refused.append((f"№ {pk}", _("The case is not found.")))
+            continue
+        try:
+            if add_co_executors:
+                if case.status != Status.ASSIGNED:
+                    raise CaseStateError(_("Co-executors are added to an assigned case only."))
+                current = list(case.co_executors.all())
+                known = {person.pk for person in current}
+                joined = current + [p for p in co_executors if p.pk not in known]
+                reassign(
+                    case,
+                    by,
+                    unit=case.unit,
+                    executor=case.executor,
+                    co_executors=joined,
+                    reason=reason,
+                )
+            else:
+                action = reassign if case.status == Status.ASSIGNED else assign
+                action(
+                    case,
+                    by,
+                    unit=unit,
+                    executor=executor,
+                    co_executors=co_executors,
+                    reason=reason,
+                )
+        except PermissionDenied:
+            outcome.refused.append((_label(case), _("You may not assign this case.")))
+        except Case.DoesNotExist:
+            outcome.refused.append((_label(case), _("The case is not found.")))
+        except ValidationError as exc:
+            outcome.refused.append((_label(case), " ".join(exc.messages)))
+        except DatabaseError:
+            logger.exception("Bulk routing of case %s failed", case.pk)
+            outcome.refused.append((_label(case), _("The change could not be saved.")))
+        else:
+            outcome.done.append(_label(case))
+    return outcome
 
 
 @transaction.atomic

@@ -13,6 +13,13 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name"]
+        # The registrar's client autocomplete looks people up by the start of these
+        # (cases.client_search); the login has its unique index.
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="user_last_name"),
+            models.Index(fields=["first_name"], name="user_first_name"),
+            models.Index(fields=["email"], name="user_email"),
+        ]
 
     def get_full_name(self) -> str:
         parts = [self.last_name, self.first_name, self.patronymic]

@@ -129,6 +129,16 @@ add("cases:workspace", None, "login away away away ok ok ok ok ok ok ok ok")
 add("cases:new", None, "login ok ok ok ok ok ok ok ok ok ok ok")
 add("cases:mine", None, "login ok ok ok ok ok ok ok ok ok ok ok")
 add("cases:register", None, "login no no no ok no no no no no no ok")
+# The queue's tools: the registrar's client autocomplete (names and addresses: only who
+# registers); the export of the queue (what the workspace shows, to its users); bulk
+# routing (registrars and heads; an empty form is sent back to the queue with its
+# errors); saved filters (each person's own: another's is a 404).
+add("cases:client_lookup", None, "login no no no ok no no no no no no ok")
+add("cases:export", "csv", "login no no no ok ok ok ok ok ok ok ok")
+add("cases:export", "xlsx", "login no no no ok ok ok ok ok ok ok ok")
+post("cases:bulk_assign", None, "login no no no away no no no away away away away")
+post("cases:save_filter", None, "login no no no away away away away away away away away")
+post("cases:delete_filter", "saved_filter", "login no no no no no no no away no no no")
 add("search:page", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
 add("search:api", None, "login ok ok ok ok ok ok ok ok ok ok ok")
 add("search:suggest", None, "login ok ok ok ok ok ok ok ok ok ok ok")

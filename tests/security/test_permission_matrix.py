@@ -126,6 +126,7 @@ def _objects():
         ),
         "notification": _notification(own),
         **_reception_objects(),
+        "saved_filter": _saved_filter(),
     }
 
 
@@ -136,6 +137,13 @@ def _notification(case):
     return Notification.objects.create(
         recipient=case.executor, verb="matrix", text="Матрица прав", url=case.get_absolute_url()
     )
+def _saved_filter():
+    """A saved queue filter of `head` (only its owner may delete it)."""
+    from cases.models import SavedFilter
+    from intranet.accounts.models import User
+
+    head = User.objects.get(username="head")
+    return SavedFilter.objects.create(user=head, name="Матрица прав", query="queue=all")
 
 
 def _reception_objects():
@@ -196,6 +204,10 @@ def build_url(name: str, obj: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects[obj].pk})
     if obj == "notification":
         return reverse(name, kwargs={"pk": objects["notification"].pk})
+    if obj == "saved_filter":
+        return reverse(name, kwargs={"pk": objects["saved_filter"].pk})
+    if obj in ("csv", "xlsx"):
+        return reverse(name, kwargs={"kind": obj})
     if obj == "review":
         return reverse(name, kwargs={"pk": objects["review"].pk})
     if obj == "extension_ask":
