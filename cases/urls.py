@@ -34,6 +34,7 @@ urlpatterns = [
     path("answer-files/<int:pk>/", views.answer_attachment, name="answer_attachment"),
     path("mine/<int:pk>/reply/", views.client_reply, name="client_reply"),
     path("mine/<int:pk>/rate/", views.rate, name="rate"),
+    path("mine/<int:pk>/supplement/", views.client_supplement, name="client_supplement"),
     path(
         "mine/<int:pk>/letters/<int:letter_pk>/pdf/",
         views.client_letter_pdf,

@@ -46,6 +46,7 @@ from cases.forms import (
     RatingForm,
     RegisterForm,
     ReplyForm,
+    SupplementForm,
     UrgencyForm,
     new_submission_token,
 )
@@ -217,7 +218,15 @@ def client_detail(request, pk: int):
     return _render_client(request, case)
 
 
-def _render_client(request, case, reply_form=None, rating_form=None, status=200, withdraw=None):
+def _render_client(
+    request,
+    case,
+    reply_form=None,
+    rating_form=None,
+    status=200,
+    withdraw=None,
+    supplement_form=None,
+):
 
     events = case.events.filter(visible_to_client=True).order_by("at", "pk")
     _annotate_states([case])
@@ -258,6 +267,9 @@ def _render_client(request, case, reply_form=None, rating_form=None, status=200,
             else None,
             "can_withdraw": permissions.can_withdraw(request.user, case),
             "withdraw": withdraw or {},
+            "supplement_form": (supplement_form or SupplementForm())
+            if permissions.can_supplement(request.user, case)
+            else None,
             "can_handle": permissions.can_handle(request.user, case),
         },
         status=status,
@@ -1120,6 +1132,32 @@ def client_reply(request, pk: int):
             messages.success(request, _("Your reply is sent."))
             return redirect(case.get_client_url())
     return _render_client(request, case, reply_form=form, status=400)
+
+
+@require_POST
+def client_supplement(request, pk: int):
+    """The client adds information and/or files to their open question. Another
+    client's case is not found; a closed or answered one refuses. On an error the page
+    comes back with the text as typed (files must be chosen again: a browser cannot
+    refill a file input)."""
+    case = get_object_or_404(Case, pk=pk, client=request.user)
+    if not permissions.can_supplement(request.user, case):
+        raise PermissionDenied
+    form = SupplementForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_supplement(
+                case, request.user, text=data["text"], uploads=data["attachments"]
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The information is added to your question."))
+            return redirect(case.get_client_url() + "#timeline")
+    if request.FILES:
+        form.add_error(None, _("The files were not saved: choose them again."))
+    return _render_client(request, case, supplement_form=form, status=400)
 
 
 @require_POST

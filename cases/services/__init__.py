@@ -35,6 +35,7 @@ from cases.services.common import (
     _fmt,
 )
 from cases.services.handling import (
+    add_supplement,
     ask_clarification,
     assign,
     decline_extension,
@@ -55,6 +56,7 @@ from cases.services.intake import (
     RECEIVED_CLOCK_SKEW,
     SubmissionKeyReused,
     SubmissionLimitReached,
+    acknowledge,
     case_by_number,
     check_received_at,
     check_submission_limit,
@@ -86,6 +88,8 @@ __all__ = [
     "SubmissionLimitReached",
     # The date format of the timeline, shared with cases.redating.
     "_fmt",
+    "acknowledge",
+    "add_supplement",
     "answer_letter",
     "answer_version",
     "approval_kinds",
