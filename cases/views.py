@@ -6,6 +6,7 @@ case page, registration, urgency, routing). Thin: visibility comes from
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -14,12 +15,24 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from cases import deadlines, letters, limits, permissions, plain_language, richtext, services
+from cases import (
+    deadlines,
+    letters,
+    limits,
+    permissions,
+    plain_language,
+    richtext,
+    services,
+    suggestions,
+)
 from cases.choices import DeadlineState, Status, Urgency
 from cases.filters import (
     QUEUE_KEYS,
@@ -64,6 +77,7 @@ from cases.templatetags.cases_tags import STATE_CLASSES
 from intranet.security import client_text
 from intranet.uploads import content_disposition
 from intranet.workdays import get_calendar
+from search import services as search
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +213,48 @@ def new_question(request):
         initial = {"reply_contact": request.user.email} if request.user.email else {}
         form = QuestionForm(user=request.user, initial=initial)
     return render(request, "cases/question_form.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def question_suggestions(request):
+    """GET ?subject=&text=&token= → up to five knowledge-base articles the client may
+    open, for the question form as it is typed (cases/static/cases/question_form.js).
+    The staff search finds them, articles only, with its visibility rules; each link
+    goes through `suggestion_open` with the draft's token (cases.suggestions)."""
+    if not permissions.can_submit(request.user):
+        raise PermissionDenied
+    query = suggestions.draft_query(request.GET.get("subject", ""), request.GET.get("text", ""))
+    token = request.GET.get("token", "")
+    items = []
+    if query:
+        result = search.search(request.user, query, kind=search.ARTICLE,
+                               per_page=suggestions.SUGGESTIONS, request=request)  # fmt: skip
+        for hit in result.hits[: suggestions.SUGGESTIONS]:
+            url = reverse("cases:suggestion_open", args=[hit.pk])
+            if suggestions.valid_token(token):
+                url += "?" + urlencode({"token": token})
+            items.append({"id": hit.pk, "title": hit.title, "url": url})
+    return JsonResponse({"results": items}, json_dumps_params={"ensure_ascii": False})
+
+
+@never_cache
+@require_GET
+def suggestion_open(request, pk: int):
+    """A suggested article opened from the question form: the opening is recorded with
+    the draft's token (cases.suggestions), and the client goes on to the article, its
+    own address computed here. An article the client may not open is not found."""
+    if not permissions.can_submit(request.user):
+        raise PermissionDenied
+    hit = search.hit_for(request.user, search.ARTICLE, pk, request=request)
+    if hit is None or not hit.url:
+        raise Http404
+    if not url_has_allowed_host_and_scheme(
+        hit.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        raise Http404
+    suggestions.record_opening(request.user, request.GET.get("token", ""), hit.pk, hit.unit_id)
+    return redirect(hit.url)
 
 
 def my_questions(request):
