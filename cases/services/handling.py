@@ -1,7 +1,7 @@
 """Handling: routing a case to a unit and executors, the client's withdrawal, a
-question to the client and the reply, the client's supplements to an open case, the extension of the deadline (and the executor's
-request for it), forwarding to the competent body and requests for documents to other
-bodies."""
+question to the client and the reply, the client's supplements to an open case, the
+extension of the deadline (and the executor's request for it), forwarding to the
+competent body and requests for documents to other bodies."""
 
 from __future__ import annotations
 

@@ -200,7 +200,7 @@ def _suggested(client, subject, text="", token=""):
 
 
 @pytest.mark.django_db
-def test_suggestions_are_the_articles_the_client_may_open(client, corpus):
+def test_suggestions_are_the_articles_the_client_may_open(client, corpus):  # noqa: F811
     """The staff search's articles, with its visibility: the restricted methodology is
     suggested to the head who may read it, never to the client; no case or typical
     answer is offered; at most five; the links go through the counting address."""
@@ -209,9 +209,7 @@ def test_suggestions_are_the_articles_the_client_may_open(client, corpus):
     results = _suggested(client, "Справки о доходах", "Как заполнить справки БК?", token)
     assert DECLARATION in {item["title"] for item in results} and len(results) <= 5
     item = next(item for item in results if item["title"] == DECLARATION)
-    assert item["url"] == (
-        reverse("cases:suggestion_open", args=[item["id"]]) + f"?token={token}"
-    )
+    assert item["url"] == (reverse("cases:suggestion_open", args=[item["id"]]) + f"?token={token}")
     assert RESTRICTED not in {i["title"] for i in _suggested(client, "Методичка проверки")}
     assert not any("декретном" in i["title"] for i in _suggested(client, "Справка супруги"))
     client.force_login(corpus.users["head"])
@@ -220,7 +218,7 @@ def test_suggestions_are_the_articles_the_client_may_open(client, corpus):
 
 
 @pytest.mark.django_db
-def test_opening_a_suggestion_is_recorded_with_the_draft(client, corpus):
+def test_opening_a_suggestion_is_recorded_with_the_draft(client, corpus):  # noqa: F811
     from kb.models import ArticlePage
 
     token = new_submission_token()
