@@ -16,7 +16,7 @@ Objects (made by `seed_demo`, found by their subjects in `OBJECTS` below):
     conf     a confidential case of `client2`, unit ОКИ, executor `executor2`
     oki      a case of unit ОКИ with no client (another unit's, for ОДС staff)
     attachment, answer_file, body_request  made by the test on `own` / `other`
-    delivery the first demo delivery; article the first live KB article
+    delivery the first demo delivery (not an acknowledgement); article the first live KB article
     letter   an outgoing letter to the client on `own`; conf_letter the same on `conf`;
              body_letter a covering letter to another body on `own` (made by the test)
 
