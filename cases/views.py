@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -227,14 +228,24 @@ def question_suggestions(request):
     query = suggestions.draft_query(request.GET.get("subject", ""), request.GET.get("text", ""))
     token = request.GET.get("token", "")
     items = []
-    if query:
-        result = search.search(request.user, query, kind=search.ARTICLE,
-                               per_page=suggestions.SUGGESTIONS, request=request)  # fmt: skip
-        for hit in result.hits[: suggestions.SUGGESTIONS]:
-            url = reverse("cases:suggestion_open", args=[hit.pk])
-            if suggestions.valid_token(token):
-                url += "?" + urlencode({"token": token})
-            items.append({"id": hit.pk, "title": hit.title, "url": url})
+    hits = []
+    try:
+        if query:
+            hits = search.search(
+                request.user,
+                query,
+                kind=search.ARTICLE,
+                per_page=suggestions.SUGGESTIONS,
+                request=request,
+            ).hits
+    except (DatabaseError, *search.engine_errors()):
+        # The suggestions are an aid: the form works on without them.
+        logger.exception("Knowledge-base suggestions could not be searched")
+    for hit in hits[: suggestions.SUGGESTIONS]:
+        url = reverse("cases:suggestion_open", args=[hit.pk])
+        if suggestions.valid_token(token):
+            url += "?" + urlencode({"token": token})
+        items.append({"id": hit.pk, "title": hit.title, "url": url})
     return JsonResponse({"results": items}, json_dumps_params={"ensure_ascii": False})
 
 
@@ -777,10 +788,6 @@ def _typical_answers(request, case, query: str):
     ones that fit the case's subject and text (search.services). None when the search
     failed in the database or the search engine (logged; the page says so and works on:
     the suggestions are an aid, not the case). Other errors are bugs and are raised."""
-    from django.db import DatabaseError
-
-    from search import services as search
-
     try:
         if query:
             return search.search(
