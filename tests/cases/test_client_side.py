@@ -287,3 +287,19 @@ def test_the_heads_report_shows_the_questions_the_knowledge_base_answered(client
     html = client.get(reverse("reports:report")).content.decode()
     assert "Вопросов снято после статьи базы знаний" in html
     assert 'data-figure="answered_by_kb">1<' in html
+
+
+@pytest.mark.django_db
+def test_the_form_works_on_when_the_search_fails(client, org, monkeypatch):
+    """The suggestions are an aid: a search that fails answers no articles, not an
+    error."""
+    from django.db import DatabaseError
+
+    from search import services as search
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("search down")
+
+    monkeypatch.setattr(search, "search", broken)
+    client.force_login(org.client)
+    assert _suggested(client, "Справки о доходах") == []
