@@ -49,6 +49,20 @@ LETTER = "cases.letter"
 
 HAND_CHANNELS = frozenset({ReplyChannel.POST, ReplyChannel.PICKUP, ReplyChannel.PHONE})
 AUTO_CHANNELS = frozenset({ReplyChannel.EMAIL, ReplyChannel.PORTAL})
+# The acknowledgement of receipt goes where it costs nobody any work: by e-mail and in
+# the portal. A client who chose post, pickup or phone gets no printed acknowledgement
+# (docs/letters.md).
+ACKNOWLEDGED_CHANNELS = AUTO_CHANNELS
+
+
+def acknowledged_channels(case: Case) -> list[tuple[str, str]]:
+    """(channel, contact) on which the acknowledgement of receipt of `case` goes: the
+    client's automatic channels that have an address."""
+    return [
+        (channel, contact)
+        for channel, contact in channels_of(case)
+        if channel in ACKNOWLEDGED_CHANNELS and (channel != ReplyChannel.EMAIL or contact)
+    ]
 
 
 def channels_of(case: Case) -> list[tuple[str, str]]:
@@ -100,6 +114,7 @@ def queue_letters(
     answer=None,
     attachments: list[outbox.Attachment] | tuple = (),
     letter=None,
+    only: frozenset | None = None,
 ) -> list[Delivery]:
     """Create the delivery rows for one letter on every channel of the case; the e-mail
     goes to the outbox, sent once the current transaction commits, with the answer's
@@ -108,10 +123,13 @@ def queue_letters(
     people typed (names, questions, reasons, the answer): it goes out without bidi,
     zero-width or control characters (intranet.security.client_text), whatever its
     parts were. `letter` is the OutgoingLetter it is (cases.letters): its PDF goes with
-    the e-mail."""
+    the e-mail. `only`: the channels to use among the case's (the acknowledgement of
+    receipt goes on the automatic ones alone, ACKNOWLEDGED_CHANNELS)."""
     subject, body = client_text(subject), client_text(body)
     deliveries = []
     for channel, contact in channels_of(case):
+        if only is not None and channel not in only:
+            continue
         delivery = Delivery(
             case=case,
             answer=answer,

@@ -680,6 +680,40 @@ class ClarificationForm(forms.Form):
     )
 
 
+class SupplementForm(forms.Form):
+    """The client adds information and/or files to an open question."""
+
+    text = ClientTextField(
+        label=_("What you want to add"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        validators=[limits.text_with_files],
+    )
+    attachments = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Photos, copies of documents; up to %(count)d files.")
+        % {"count": uploads.max_count()},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_supplement_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        files = cleaned.get("attachments") or []
+        if not cleaned.get("text") and not files:
+            self.add_error("text", _("Write what you want to add, or attach a file."))
+        if len(files) > uploads.max_count():
+            self.add_error(
+                "attachments",
+                _("At most %(count)d files can be attached.") % {"count": uploads.max_count()},
+            )
+        return cleaned
+
+
 class ReplyForm(forms.Form):
     text = ClientTextField(
         label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), validators=[limits.text]

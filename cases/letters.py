@@ -43,6 +43,7 @@ CLIENT_KINDS = frozenset(
         LetterKind.EXTENSION,
         LetterKind.DEADLINE,
         LetterKind.FORWARDING,
+        LetterKind.ACKNOWLEDGEMENT,
     }
 )
 
@@ -188,6 +189,8 @@ def subject_of(kind: str, case: Case, **context) -> str:
             "number": number,
             "body": context["forwarding"].body_name,
         }
+    if kind == LetterKind.ACKNOWLEDGEMENT:
+        return _("Your message is registered under number %(number)s") % {"number": number}
     if kind == LetterKind.COVERING:
         return _("Forwarding of message %(number)s for consideration") % {"number": number}
     if kind == LetterKind.DOCUMENTS:

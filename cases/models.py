@@ -464,6 +464,7 @@ class EventKind(models.TextChoices):
     LINKED = "linked", _("Linked to a related case")
     JOINED = "joined", _("Joined to the original case")
     DUPLICATE_JOINED = "duplicate_joined", _("A duplicate was joined to this case")
+    SUPPLEMENT = "supplement", _("The client added information")
 
 
 class CaseEvent(models.Model):
@@ -823,6 +824,7 @@ class LetterKind(models.TextChoices):
     FORWARDING = "forwarding", _("Forwarding notice")
     COVERING = "covering", _("Covering letter to the competent body")
     DOCUMENTS = "documents", _("Request for documents to another body")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of receipt")
 
 
 class OutgoingLetter(models.Model):
@@ -899,6 +901,7 @@ class DeliveryPurpose(models.TextChoices):
     DEADLINE = "deadline", _("Notice: the deadline moved with the calendar")
     FORWARDING = "forwarding", _("Forwarding notice")
     NO_ANSWER = "no_answer", _("Notice: left without an answer")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of receipt")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -1100,3 +1103,39 @@ class SavedFilter(models.Model):
     def get_absolute_url(self) -> str:
         url = reverse("cases:workspace")
         return f"{url}?{self.query}" if self.query else url
+class KnowledgeBaseOpening(models.Model):
+    """A knowledge-base article the client opened from the suggestions of the question
+    form, with the one-time token of the form's draft (`QuestionForm.submission_token`).
+    A draft with an opening and no question sent under its token is a question the
+    knowledge base answered (cases.suggestions, the heads' report)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    token = models.CharField(_("draft token"), max_length=100)
+    page_id = models.PositiveIntegerField(_("article"))
+    # The unit owning the article's section: the report's units count it.
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("knowledge-base article opened from a draft")
+        verbose_name_plural = _("knowledge-base articles opened from drafts")
+        ordering = ["opened_at", "pk"]
+        indexes = [
+            models.Index(fields=["opened_at"], name="kb_opening_at"),
+            models.Index(fields=["user", "token"], name="kb_opening_draft"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.token} {self.page_id}"

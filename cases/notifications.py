@@ -186,6 +186,7 @@ EXTENDED = gettext_noop("The deadline of case %(number)s is extended: «%(subjec
 EXTENSION_DECLINED = gettext_noop(
     "The extension of the deadline of case %(number)s is declined: «%(subject)s»"
 )
+SUPPLEMENTED = gettext_noop("The client added information to case %(number)s: «%(subject)s»")
 MENTIONED = gettext_noop("You are mentioned in a note on case %(number)s: «%(subject)s»")
 FORWARD_ASKED = gettext_noop(
     "Forwarding of case %(number)s to another body is asked for: «%(subject)s»"
@@ -201,6 +202,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     EventKind.ASSIGNED: (Rule(new_executor, ASSIGNED), Rule(new_co_executors, CO_ASSIGNED)),
     EventKind.REASSIGNED: (Rule(new_executor, ASSIGNED), Rule(new_co_executors, CO_ASSIGNED)),
     EventKind.CLIENT_REPLY: (Rule(executors, CLIENT_REPLIED),),
+    EventKind.SUPPLEMENT: (Rule(executors, SUPPLEMENTED),),
     EventKind.WITHDRAWN: (Rule(executors_and_head, WITHDRAWN),),
     EventKind.SUBMITTED: (Rule(unit_heads, FOR_APPROVAL, when=_awaits_approval),),
     EventKind.APPROVED: (Rule(executor_and_submitter, APPROVED),),

@@ -205,6 +205,18 @@ def can_withdraw(user, case) -> bool:
     )
 
 
+def can_supplement(user, case) -> bool:
+    """The client who sent it adds information and files, while the case is open and no
+    answer has been registered (an answer given does not read what comes after it)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and case.client_id == user.pk
+        and case.is_open
+        and case.status not in {Status.ANSWERED, Status.SENT}
+    )
+
+
 # --- part 2: answers and what leads to them ------------------------------------------
 
 # Statuses in which the executor works on the case (asks, drafts, forwards).

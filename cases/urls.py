@@ -7,6 +7,8 @@ app_name = "cases"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("new/", views.new_question, name="new"),
+    path("new/suggestions/", views.question_suggestions, name="question_suggestions"),
+    path("new/suggestions/<int:pk>/", views.suggestion_open, name="suggestion_open"),
     path("mine/", views.my_questions, name="mine"),
     path("mine/<int:pk>/", views.client_detail, name="client_detail"),
     path("mine/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
@@ -43,6 +45,7 @@ urlpatterns = [
     path("answer-files/<int:pk>/", views.answer_attachment, name="answer_attachment"),
     path("mine/<int:pk>/reply/", views.client_reply, name="client_reply"),
     path("mine/<int:pk>/rate/", views.rate, name="rate"),
+    path("mine/<int:pk>/supplement/", views.client_supplement, name="client_supplement"),
     path(
         "mine/<int:pk>/letters/<int:letter_pk>/pdf/",
         views.client_letter_pdf,

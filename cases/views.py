@@ -9,22 +9,35 @@ import csv
 import datetime as dt
 import io
 import logging
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from cases import deadlines, letters, limits, permissions, plain_language, richtext, services
+from cases import (
+    deadlines,
+    letters,
+    limits,
+    permissions,
+    plain_language,
+    richtext,
+    services,
+    suggestions,
+)
 from cases.choices import DeadlineState, Status, Urgency
 from cases.client_search import find_clients
 from cases.filters import (
@@ -64,6 +77,7 @@ from cases.forms import (
     RegisterForm,
     ReplyForm,
     SavedFilterForm,
+    SupplementForm,
     UrgencyForm,
     new_submission_token,
 )
@@ -85,6 +99,7 @@ from intranet.formatting import number as format_number
 from intranet.security import client_text
 from intranet.uploads import content_disposition
 from intranet.workdays import get_calendar
+from search import services as search
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +238,58 @@ def new_question(request):
     return render(request, "cases/question_form.html", {"form": form})
 
 
+@never_cache
+@require_GET
+def question_suggestions(request):
+    """GET ?subject=&text=&token= → up to five knowledge-base articles the client may
+    open, for the question form as it is typed (cases/static/cases/question_form.js).
+    The staff search finds them, articles only, with its visibility rules; each link
+    goes through `suggestion_open` with the draft's token (cases.suggestions)."""
+    if not permissions.can_submit(request.user):
+        raise PermissionDenied
+    query = suggestions.draft_query(request.GET.get("subject", ""), request.GET.get("text", ""))
+    token = request.GET.get("token", "")
+    items = []
+    hits = []
+    try:
+        if query:
+            hits = search.search(
+                request.user,
+                query,
+                kind=search.ARTICLE,
+                per_page=suggestions.SUGGESTIONS,
+                request=request,
+            ).hits
+    except (DatabaseError, *search.engine_errors()):
+        # The suggestions are an aid: the form works on without them.
+        logger.exception("Knowledge-base suggestions could not be searched")
+    for hit in hits[: suggestions.SUGGESTIONS]:
+        url = reverse("cases:suggestion_open", args=[hit.pk])
+        if suggestions.valid_token(token):
+            url += "?" + urlencode({"token": token})
+        items.append({"id": hit.pk, "title": hit.title, "url": url})
+    return JsonResponse({"results": items}, json_dumps_params={"ensure_ascii": False})
+
+
+@never_cache
+@require_GET
+def suggestion_open(request, pk: int):
+    """A suggested article opened from the question form: the opening is recorded with
+    the draft's token (cases.suggestions), and the client goes on to the article, its
+    own address computed here. An article the client may not open is not found."""
+    if not permissions.can_submit(request.user):
+        raise PermissionDenied
+    hit = search.hit_for(request.user, search.ARTICLE, pk, request=request)
+    if hit is None or not hit.url:
+        raise Http404
+    if not url_has_allowed_host_and_scheme(
+        hit.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        raise Http404
+    suggestions.record_opening(request.user, request.GET.get("token", ""), hit.pk, hit.unit_id)
+    return redirect(hit.url)
+
+
 def my_questions(request):
     cases = Case.objects.filter(client=request.user).select_related("unit").order_by("-received_at")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -240,7 +307,15 @@ def client_detail(request, pk: int):
     return _render_client(request, case)
 
 
-def _render_client(request, case, reply_form=None, rating_form=None, status=200, withdraw=None):
+def _render_client(
+    request,
+    case,
+    reply_form=None,
+    rating_form=None,
+    status=200,
+    withdraw=None,
+    supplement_form=None,
+):
 
     events = case.events.filter(visible_to_client=True).order_by("at", "pk")
     _annotate_states([case])
@@ -281,6 +356,9 @@ def _render_client(request, case, reply_form=None, rating_form=None, status=200,
             else None,
             "can_withdraw": permissions.can_withdraw(request.user, case),
             "withdraw": withdraw or {},
+            "supplement_form": (supplement_form or SupplementForm())
+            if permissions.can_supplement(request.user, case)
+            else None,
             "can_handle": permissions.can_handle(request.user, case),
         },
         status=status,
@@ -1060,10 +1138,6 @@ def _typical_answers(request, case, query: str):
     ones that fit the case's subject and text (search.services). None when the search
     failed in the database or the search engine (logged; the page says so and works on:
     the suggestions are an aid, not the case). Other errors are bugs and are raised."""
-    from django.db import DatabaseError
-
-    from search import services as search
-
     try:
         if query:
             return search.search(
@@ -1580,6 +1654,32 @@ def client_reply(request, pk: int):
             messages.success(request, _("Your reply is sent."))
             return redirect(case.get_client_url())
     return _render_client(request, case, reply_form=form, status=400)
+
+
+@require_POST
+def client_supplement(request, pk: int):
+    """The client adds information and/or files to their open question. Another
+    client's case is not found; a closed or answered one refuses. On an error the page
+    comes back with the text as typed (files must be chosen again: a browser cannot
+    refill a file input)."""
+    case = get_object_or_404(Case, pk=pk, client=request.user)
+    if not permissions.can_supplement(request.user, case):
+        raise PermissionDenied
+    form = SupplementForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_supplement(
+                case, request.user, text=data["text"], uploads=data["attachments"]
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The information is added to your question."))
+            return redirect(case.get_client_url() + "#timeline")
+    if request.FILES:
+        form.add_error(None, _("The files were not saved: choose them again."))
+    return _render_client(request, case, supplement_form=form, status=400)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import suggestions
 from cases.choices import DEADLINE_STATUSES, Channel, Regime, Status, Urgency
 from cases.models import AnswerKind, Case, Rating
 from cases.topics import Topic
@@ -45,6 +46,8 @@ class Report:
     ratings: int = 0
     rating_avg: float | None = None
     reception_visits: int = 0
+    # Drafts abandoned after opening a suggested knowledge-base article (cases.suggestions).
+    answered_by_kb: int = 0
     breakdowns: list[Breakdown] = field(default_factory=list)
 
     @property
@@ -152,6 +155,10 @@ def build(unit_ids, start: dt.date, end: dt.date) -> Report:
     report.rating_avg = round(ratings["avg"], 2) if ratings["avg"] is not None else None
 
     units = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "short_name"))
+    every_unit = not Unit.objects.exclude(pk__in=list(unit_ids)).exists()
+    report.answered_by_kb = suggestions.answered_by_knowledge_base(
+        unit_ids, low, high, every_unit=every_unit
+    )
     for key, title, column, labels in (
         ("channel", _("Received by channel"), "channel", _choices(Channel.choices)),
         ("regime", _("Received by regime"), "regime", _choices(Regime.choices)),

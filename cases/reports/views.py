@@ -98,6 +98,7 @@ def _rows(report):
         (_("Ratings"), report.ratings, None, False),
         (_("Average rating"), report.rating_avg, 2, False),
         (_("Reception visits"), report.reception_visits, None, False),
+        (_("Questions dropped after a knowledge-base article"), report.answered_by_kb, None, False),
     ):
         yield Row(summary, label, value, digits, percent)
     for breakdown in report.breakdowns:

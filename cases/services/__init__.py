@@ -37,6 +37,7 @@ from cases.services.common import (
 )
 from cases.services.handling import (
     BulkOutcome,
+    add_supplement,
     ask_clarification,
     assign,
     decline_extension,
@@ -59,6 +60,7 @@ from cases.services.intake import (
     RECEIVED_CLOCK_SKEW,
     SubmissionKeyReused,
     SubmissionLimitReached,
+    acknowledge,
     case_by_number,
     check_received_at,
     check_submission_limit,
@@ -103,7 +105,9 @@ __all__ = [
     "SubmissionLimitReached",
     # The date format of the timeline, shared with cases.redating.
     "_fmt",
+    "acknowledge",
     "add_note",
+    "add_supplement",
     "answer_letter",
     "answer_version",
     "answers_for_approval",

@@ -92,8 +92,10 @@ def _issue_letter(
     return letters.issue(kind, case, number=number, date=date, by=by, **context)
 
 
-def _send_letter(case: Case, letter: OutgoingLetter, *, purpose: str, answer=None) -> None:
-    """Queue `letter` to the client on every channel of the case (cases.delivery): its
-    plain text is the e-mail's body, its PDF goes with it."""
+def _send_letter(
+    case: Case, letter: OutgoingLetter, *, purpose: str, answer=None, only=None
+) -> None:
+    """Queue `letter` to the client on every channel of the case (cases.delivery), or on
+    those of them in `only`: its plain text is the e-mail's body, its PDF goes with it."""
     delivery.queue_letters(case, purpose=purpose, subject=letter.subject, body=letter.text,
-                           answer=answer, letter=letter)  # fmt: skip
+                           answer=answer, letter=letter, only=only)  # fmt: skip

@@ -1,7 +1,7 @@
 """Handling: routing a case to a unit and executors, the client's withdrawal, a
-question to the client and the reply, the extension of the deadline (and the executor's
-request for it), forwarding to the competent body and requests for documents to other
-bodies."""
+question to the client and the reply, the client's supplements to an open case, the
+extension of the deadline (and the executor's request for it), forwarding to the
+competent body and requests for documents to other bodies."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases import deadlines, permissions
+from cases import deadlines, limits, permissions
+from cases import uploads as upload_rules
 from cases.choices import Status
 from cases.models import (
     Case,
@@ -349,6 +350,57 @@ def reply_to_clarification(case: Case, client, *, text: str, at: dt.datetime | N
         clarification.save()
     _record(case, EventKind.CLIENT_REPLY, client, text, visible=True, from_status=previous, at=at)
     return clarification
+
+
+@transaction.atomic
+def add_supplement(
+    case: Case, client, *, text: str = "", uploads=(), at: dt.datetime | None = None
+) -> CaseEvent:
+    """The client adds information and/or files to their open case, at any time until
+    the answer is registered: a line on the timeline the client and the desk see (its
+    text, and the files, which join the case's attachments). The notifications tell the
+    executor from this event (EventKind.SUPPLEMENT: cases.notifications)."""
+    case = _lock(case)
+    if case.client_id is None or case.client_id != getattr(client, "pk", None):
+        raise Case.DoesNotExist
+    if not permissions.can_supplement(client, case):
+        raise CaseStateError(
+            _(
+                "Information can no longer be added to this question: it is closed or "
+                "answered. Ask a new question."
+            )
+        )
+    text, uploads = client_text(text), list(uploads)
+    if not text and not uploads:
+        raise ValidationError({"text": _("Write what you want to add, or attach a file.")})
+    try:
+        limits.text_with_files(text)
+    except ValidationError as exc:
+        raise ValidationError({"text": exc.error_list}) from None
+    if len(uploads) > upload_rules.max_count():
+        raise ValidationError({"attachments": _("At most %(count)d files can be attached.")
+                               % {"count": upload_rules.max_count()}})  # fmt: skip
+    try:
+        for upload in uploads:  # every file checked before any is written to disk
+            upload_rules.validate_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"attachments": exc.error_list}) from None
+    stored = [upload_rules.store(upload, client) for upload in uploads]
+    for attachment in stored:
+        attachment.case = case
+        attachment.save(update_fields=["case"])
+    at = at or timezone.now()
+    case.save(update_fields=["updated_at"])
+    return _record(
+        case,
+        EventKind.SUPPLEMENT,
+        client,
+        text,
+        visible=True,
+        from_status=case.status,
+        at=at,
+        data={"attachments": [{"id": a.pk, "name": a.original_name} for a in stored]},
+    )
 
 
 def _extension_refused(case: Case, exc: deadlines.ExtensionNotAllowed) -> str:

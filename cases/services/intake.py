@@ -16,11 +16,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases import deadlines, permissions, repeats, triage
+from cases import deadlines, letters, permissions, repeats, triage
+from cases import delivery as deliveries
 from cases import uploads as upload_rules
 from cases.choices import FINAL_STATUSES, Channel, Regime, ReplyChannel, Status, Urgency
-from cases.models import Attachment, Case, EventKind, ExternalClient, TopicRoute
-from cases.services.common import CaseStateError, _fmt, _lock, _record
+from cases.models import (
+    Attachment,
+    Case,
+    DeliveryPurpose,
+    EventKind,
+    ExternalClient,
+    LetterKind,
+    TopicRoute,
+)
+from cases.services.common import CaseStateError, _fmt, _lock, _record, _send_letter
 from cases.services.numbering import next_registration_number
 from cases.topics import Topic
 from intranet.models import Unit
@@ -100,7 +109,30 @@ def _register(case: Case, by, at: dt.datetime | None = None) -> Case:
         at=at,
         data={"suggested_urgent": suggestion.urgent, "score": suggestion.score},
     )
+    acknowledge(case, at=at)
     return case
+
+
+def acknowledge(case: Case, at: dt.datetime | None = None):
+    """The acknowledgement of receipt of a case just registered: a letter with its
+    registration number and date, the answer's deadline and the link to the case in the
+    portal, on the client's automatic channels (the portal, e-mail; see
+    `cases.delivery.ACKNOWLEDGED_CHANNELS`), through the letters and the outbox like
+    every letter to the client. Unnumbered: it is a notice of the registration, not a
+    signed letter of the body (docs/letters.md). Sent once per case, whatever path
+    registered it (the portal, the API, the registrar); a client with no such channel (a
+    paper letter with a postal address only) gets none. Returns the letter, or None."""
+    channels = deliveries.acknowledged_channels(case)
+    if not channels or case.letters.filter(kind=LetterKind.ACKNOWLEDGEMENT).exists():
+        return None
+    day = timezone.localdate(at) if at else timezone.localdate()
+    letter = letters.issue(
+        LetterKind.ACKNOWLEDGEMENT, case, number="", date=day, by=None,
+        due=case.statutory_deadline, received=timezone.localdate(case.received_at),
+    )  # fmt: skip
+    _send_letter(case, letter, purpose=DeliveryPurpose.ACKNOWLEDGEMENT,
+                 only=frozenset(channel for channel, _contact in channels))  # fmt: skip
+    return letter
 
 
 def _new_case(

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cases import services
 from cases.choices import ReplyChannel, Status
 from cases.filters import apply_queue
-from cases.models import Case, Delivery, DeliveryPurpose, EventKind
+from cases.models import Case, Delivery, DeliveryPurpose, EventKind, LetterKind
 from tests.cases.conftest import moscow
 
 
@@ -47,8 +47,10 @@ def test_clarification_asked_in_portal_and_by_mail_and_answered(case, org, commi
     assert list(waiting) == [case]
     assert len(mail.outbox) == 1 and "за какой год" in mail.outbox[0].body
     assert case.get_client_url() in mail.outbox[0].body
-    portal = Delivery.objects.get(case=case, channel="portal")
-    assert portal.purpose == DeliveryPurpose.CLARIFICATION
+    portal = Delivery.objects.get(
+        case=case, channel="portal", purpose=DeliveryPurpose.CLARIFICATION
+    )
+    assert portal.letter.kind == LetterKind.CLARIFICATION
     with pytest.raises(services.CaseStateError):
         services.ask_clarification(case, org.executor, question="Ещё вопрос")
     with pytest.raises(Case.DoesNotExist):

@@ -62,7 +62,8 @@ def test_api_client_creates_a_question_with_a_file(client, org):
     body = response.json()
     assert body["status"] == "registered" and body["registration_number"].startswith("ОБ-")
     assert body["attachments"][0]["original_name"] == "скан.pdf"
-    assert [e["kind"] for e in body["events"]] == ["received", "registered"]
+    # The acknowledgement of receipt placed in the portal is the third line.
+    assert [e["kind"] for e in body["events"]] == ["received", "registered", "delivery"]
     assert "actor" not in body["events"][0]  # the client's view of the timeline
     bad = client.post(
         "/api/cases/",

@@ -294,3 +294,11 @@ def test_a_forwarding_request_tells_the_head_and_the_decision_tells_who_asked(as
         recipient__in=[org.client, org.executor2, org.head2],
         verb__startswith="case.forward",
     ).exists()
+
+
+def test_a_clients_supplement_tells_the_executors(assigned, org):
+    services.add_supplement(assigned, org.client, text="Прилагаю выписку банка.")
+    assert told("case.supplement", assigned) == {"executor", "editor"}
+    assert not Notification.objects.filter(
+        recipient__in=[org.client, org.head, org.executor2], verb="case.supplement"
+    ).exists()

@@ -37,7 +37,11 @@ def test_portal_question_is_received_and_registered_at_once(org, settings):
     # Received Mon 02.03.2026; +3 = Thu 05.03.2026.
     assert case.registration_deadline == dt.date(2026, 3, 5)
     kinds = list(case.events.values_list("kind", "visible_to_client"))
-    assert kinds == [(EventKind.RECEIVED, True), (EventKind.REGISTERED, True)]
+    assert kinds == [
+        (EventKind.RECEIVED, True),
+        (EventKind.REGISTERED, True),
+        (EventKind.DELIVERY, True),  # the acknowledgement of receipt, in the portal
+    ]
     attachment = case.attachments.get()
     assert attachment.original_name == "скан.pdf"
     assert attachment.file.storage.exists(attachment.file.name)
@@ -216,16 +220,17 @@ def test_every_step_is_on_the_timeline_with_who_and_when(org, make_case):
     assert [e.kind for e in events] == [
         "received",
         "registered",
+        "delivery",  # the acknowledgement of receipt, in the portal
         "urgency",
         "assigned",
         "withdrawn",
     ]
     assert [e.to_status for e in events] == [
-        "received", "registered", "triaged", "assigned", "withdrawn"
+        "received", "registered", "registered", "triaged", "assigned", "withdrawn"
     ]  # fmt: skip
     assert all(e.at for e in events)
     assert [e.actor for e in events] == [
-        org.client, None, org.registrar, org.registrar, org.client
+        org.client, None, None, org.registrar, org.registrar, org.client
     ]  # fmt: skip
 
 

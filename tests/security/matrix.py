@@ -17,8 +17,8 @@ Objects (made by `seed_demo`, found by their subjects in `OBJECTS` below):
     oki      a case of unit ОКИ with no client (another unit's, for ОДС staff)
     attachment, answer_file, body_request  made by the test on `own` / `other`
     extension_ask  an executor's request for more time on `own` (the head's decision URL)
-    delivery the first demo delivery; article the first live KB article
     notification  a notification of `executor` about `own` (made by the test)
+    delivery the first demo delivery (not an acknowledgement); article the first live KB article
     letter   an outgoing letter to the client on `own`; conf_letter the same on `conf`;
              body_letter a covering letter to another body on `own` (made by the test)
 
@@ -128,6 +128,9 @@ add("api-root", None, "no ok ok ok ok ok ok ok ok ok ok ok")
 add("cases:workspace", None, "login away away away ok ok ok ok ok ok ok ok")
 add("cases:new", None, "login ok ok ok ok ok ok ok ok ok ok ok")
 add("cases:mine", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("cases:question_suggestions", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+add("cases:suggestion_open", "article",
+    "login away away away away away away away away away away away")
 add("cases:register", None, "login no no no ok no no no no no no ok")
 # The queue's tools: the registrar's client autocomplete (names and addresses: only who
 # registers); the export of the queue (what the workspace shows, to its users); bulk
@@ -298,6 +301,10 @@ post("case-withdraw", "own", "no no ok no no no no no no no no no")
 post("case-withdraw", "other", "no no no ok no no no no no no no no")
 post("case-withdraw", "conf", "no no no ok no no no no no no no no")
 post("case-withdraw", "oki", "no no no no no no no no no no no no")
+post("cases:client_supplement", "own", "login no 400 no no no no no no no no no")
+post("cases:client_supplement", "other", "login no no 400 no no no no no no no no")
+post("cases:client_supplement", "conf", "login no no 400 no no no no no no no no")
+post("cases:client_supplement", "oki", "login no no no no no no no no no no no")
 post("cases:withdraw", "own", "login no away no no no no no no no no no")
 post("cases:withdraw", "other", "login no no away no no no no no no no no")
 post("cases:withdraw", "conf", "login no no away no no no no no no no no")

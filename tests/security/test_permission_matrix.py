@@ -100,7 +100,8 @@ def _objects():
         requested_by=cases["other"].executor,
         due_date=datetime.date(2026, 12, 1),
     )
-    delivery = Delivery.objects.order_by("pk").first()
+    # Acknowledgements of receipt (on every registration) are not the row's letter.
+    delivery = Delivery.objects.exclude(purpose="acknowledgement").order_by("pk").first()
     articles = ArticlePage.objects.live().order_by("pk")
     old_file = CaseFile.objects.order_by("year", "pk").first()  # due for review (demo)
     return {
