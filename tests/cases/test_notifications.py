@@ -189,7 +189,7 @@ def failing(settings):
 
 def _clarify_by_mail(case, org):
     services.ask_clarification(case, org.executor, question="Уточните год.")
-    delivery = Delivery.objects.get(case=case, channel=ReplyChannel.EMAIL)
+    delivery = Delivery.objects.get(case=case, channel=ReplyChannel.EMAIL, purpose="clarification")
     return OutgoingMessage.objects.get(pk=delivery.outgoing_id)
 
 
@@ -214,7 +214,10 @@ def test_a_failing_letter_of_a_confidential_case_is_not_told_to_registrars(make_
     message = _clarify_by_mail(case, org)
     outbox.attempt(message.pk)
     outbox.attempt(message.pk)
-    assert Delivery.objects.get(case=case, channel=ReplyChannel.EMAIL).status == "failed"
+    clarification = Delivery.objects.get(
+        case=case, channel=ReplyChannel.EMAIL, purpose="clarification"
+    )
+    assert clarification.status == "failed"
     assert told("case.delivery_failed") == set()
 
 
