@@ -802,7 +802,7 @@ class NoteForm(OwnIdsMixin, forms.Form):
         label=_("Internal note"),
         help_text=_(
             "Seen only by the staff, never by the client. To mention a colleague who may "
-            "open the case, write @ and their login or surname: @ivanov or @Иванов."
+            "open the case, write @ and their surname or login, e.g. @Иванов."
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[limits.comment],

@@ -150,7 +150,7 @@ def test_preview_shows_the_letter_from_unsaved_text(client, org, make_case):
     )  # fmt: skip
     assert response.status_code == 200
     page = soup(response)
-    letter = page.select_one("#letter-preview .letter")
+    letter = page.select_one("#letter-preview .letter-card")
     # The official letter as its PDF and the portal show it: letterhead, formatting kept.
     assert "Срок —" in text(letter) and "Администрация Губернатора" in text(letter)
     assert letter.select_one(".letter-view strong").get_text() == "30 апреля"
