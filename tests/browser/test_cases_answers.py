@@ -184,7 +184,7 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         head.wait_for_load_state("networkidle")
         answer.refresh_from_db()
         assert answer.is_registered and answer.approved_by.username == "head"
-        assert head.locator("#answer .outgoing-number").inner_text() == answer.outgoing_number
+        assert head.locator("#answer .outgoing-number").first.inner_text() == answer.outgoing_number
 
         # 9. The e-mail reaches the client's mailbox with the letter's PDF: the letterhead,
         #    the outgoing number, the greeting by first name and patronymic, the head who
