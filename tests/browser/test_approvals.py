@@ -33,8 +33,8 @@ def test_executor_asks_for_an_extension_and_the_head_approves_it(org, live_serve
         desk.get_by_role("link", name="Попросить продление").click()
         desk.fill("#id_extension_request_until", proposed.strftime("%d.%m.%Y"))
         desk.fill("#id_extension_request_reason", "Ждём ответа из налоговой инспекции.")
-        desk.locator("#action-extend").get_by_role("button", name="Попросить продление").click()
-        desk.wait_for_load_state("networkidle")
+        with desk.expect_navigation():
+            desk.locator("#action-extend").get_by_role("button", name="Попросить продление").click()
         assert "направлена руководителю" in desk.locator(".message-success").inner_text()
         asked = case.events.get(kind=EventKind.EXTENSION_REQUESTED)
         new_due = dt.date.fromisoformat(asked.data["until"])
@@ -43,8 +43,8 @@ def test_executor_asks_for_an_extension_and_the_head_approves_it(org, live_serve
         item = head.locator(f"#request-{asked.pk}")
         assert "Ждём ответа из налоговой инспекции." in item.inner_text()
         item.get_by_label("Причина решения").fill("Ответ инспекции задерживается.")
-        item.get_by_role("button", name="Одобрить продление").click()
-        head.wait_for_load_state("networkidle")
+        with head.expect_navigation():
+            item.get_by_role("button", name="Одобрить продление").click()
         assert "Запросов, ожидающих вашего решения, нет." in head.content()
 
         desk.goto(url)

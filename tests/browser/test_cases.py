@@ -40,8 +40,8 @@ def test_question_from_client_to_executor(seeded, live_server, browser, page, lo
     page.select_option("#id_topic", "declarations")
     page.fill("#id_text", "Вклад открыт и закрыт в декабре. Нужно ли указывать счёт?")
     page.set_input_files("#id_attachments", str(scan))
-    page.get_by_role("button", name="Отправить вопрос").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Отправить вопрос").click()
     case = Case.objects.get(subject="Как указать вклад в справке")
     assert page.url.endswith(case.get_client_url())
     assert page.locator(".case-status").inner_text() == "Зарегистрировано"
@@ -55,14 +55,14 @@ def test_question_from_client_to_executor(seeded, live_server, browser, page, lo
         assert desk.get_by_role("button", name="Назначить").is_disabled()
         desk.get_by_label("Срочное", exact=True).check()
         desk.fill("#id_comment", "Справку сдаёт на этой неделе")
-        desk.get_by_role("button", name="Записать решение").click()
-        desk.wait_for_load_state("networkidle")
+        with desk.expect_navigation():
+            desk.get_by_role("button", name="Записать решение").click()
         assert "Решение о срочности записано" in desk.content()
         desk.select_option("#id_unit", label="Отдел по работе со сведениями о доходах, "
                            "расходах, об имуществе")  # fmt: skip
         desk.select_option("#id_executor", label="Васильев Павел Александрович (ОДС)")
-        desk.get_by_role("button", name="Назначить").click()
-        desk.wait_for_load_state("networkidle")
+        with desk.expect_navigation():
+            desk.get_by_role("button", name="Назначить").click()
         assert desk.locator(".case-executor").inner_text() == "Васильев Павел Александрович"
     finally:
         context.close()

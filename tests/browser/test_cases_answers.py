@@ -81,8 +81,8 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         assert desk.locator("#id_question").is_hidden()
         desk.get_by_role("link", name="Запросить уточнение у заявителя").click()
         desk.fill("#id_question", "Вы подаёте справку на себя или на члена семьи?")
-        desk.get_by_role("button", name="Отправить вопрос").click()
-        desk.wait_for_load_state("networkidle")
+        with desk.expect_navigation():
+            desk.get_by_role("button", name="Отправить вопрос").click()
         assert "Вопрос направлен заявителю" in desk.content()
 
         # 2. The client replies in the portal.
@@ -91,8 +91,8 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
             "на себя или на члена семьи" in portal.locator(".clarification-question").inner_text()
         )
         portal.fill("#id_text", "На себя.")
-        portal.get_by_role("button", name="Отправить ответ").click()
-        portal.wait_for_load_state("networkidle")
+        with portal.expect_navigation():
+            portal.get_by_role("button", name="Отправить ответ").click()
         assert "Ваш ответ отправлен" in portal.content()
 
         # 3. The executor writes a line, goes back to the start, finds a typical answer
@@ -138,8 +138,8 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         assert editor.locator("ul li").inner_text() == "первый пункт"
 
         # 4. The preview shows the letter; what was typed is still in the editor.
-        desk.get_by_role("button", name="Предпросмотр письма").click()
-        desk.wait_for_load_state("networkidle")
+        with desk.expect_navigation():
+            desk.get_by_role("button", name="Предпросмотр письма").click()
         letter = desk.locator("#letter-preview .letter").inner_text()
         assert "30 апреля (обратите внимание)" in letter and "Если останутся вопросы" in letter
         assert not Answer.objects.filter(case=case).exists()
@@ -147,8 +147,8 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
 
         # 5. Sent for approval (the button offered before approval, never «register»).
         assert desk.get_by_role("button", name="Зарегистрировать и отправить ответ").count() == 0
-        desk.get_by_role("button", name="Передать на согласование").click()
-        desk.wait_for_load_state("networkidle")
+        with desk.expect_navigation():
+            desk.get_by_role("button", name="Передать на согласование").click()
         answer = Answer.objects.get(case=case)
         assert answer.status == AnswerStatus.APPROVAL
         assert answer.body.startswith("<p>Уважаем")
@@ -159,8 +159,8 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         head.goto(url)
         assert "30 апреля" in head.locator("#action-answer .letter").inner_text()
         head.fill("#id_comment", "Добавьте телефон для справок.")
-        head.get_by_role("button", name="Вернуть на доработку").click()
-        head.wait_for_load_state("networkidle")
+        with head.expect_navigation():
+            head.get_by_role("button", name="Вернуть на доработку").click()
 
         # 7. The executor adds it and sends the answer again.
         desk.goto(url)
@@ -170,18 +170,18 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         desk.keyboard.press("Enter")
         desk.keyboard.press("Enter")
         desk.keyboard.type("Телефон для справок: 576-44-01.")
-        desk.get_by_role("button", name="Передать на согласование").click()
-        desk.wait_for_load_state("networkidle")
+        with desk.expect_navigation():
+            desk.get_by_role("button", name="Передать на согласование").click()
 
         # 8. The head sees what changed, approves and registers the answer.
         head.goto(url)
         added = head.locator(".answer-changes ins").all_inner_texts()
         assert any("576-44-01" in piece for piece in added), added
         assert "576-44-01" in head.locator("#action-answer .letter").inner_text()
-        head.get_by_role("button", name="Согласовать").click()
-        head.wait_for_load_state("networkidle")
-        head.get_by_role("button", name="Зарегистрировать и отправить ответ").click()
-        head.wait_for_load_state("networkidle")
+        with head.expect_navigation():
+            head.get_by_role("button", name="Согласовать").click()
+        with head.expect_navigation():
+            head.get_by_role("button", name="Зарегистрировать и отправить ответ").click()
         answer.refresh_from_db()
         assert answer.is_registered and answer.approved_by.username == "head"
         assert head.locator("#answer .outgoing-number").first.inner_text() == answer.outgoing_number
@@ -220,8 +220,8 @@ def test_clarify_reply_edit_preview_approve_register_read_and_rate(
         assert text.locator("li").inner_text() == "первый пункт"
         portal.locator("#rate input[value='5']").check()
         portal.fill("#id_comment", "Спасибо, всё понятно.")
-        portal.get_by_role("button", name="Оценить").click()
-        portal.wait_for_load_state("networkidle")
+        with portal.expect_navigation():
+            portal.get_by_role("button", name="Оценить").click()
         assert "Спасибо за оценку" in portal.content()
     finally:
         desk_context.close()

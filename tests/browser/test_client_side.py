@@ -23,8 +23,8 @@ def test_client_adds_a_file_and_the_executor_sees_it(org, live_server, browser, 
     form = page.locator("#supplement")
     form.get_by_label("Что вы хотите добавить").fill("Прилагаю выписку банка за декабрь.")
     form.get_by_label("Файлы").set_input_files(str(scan))
-    form.get_by_role("button", name="Добавить к вопросу").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Добавить к вопросу").click()
     assert "Сведения добавлены к вашему вопросу." in page.content()
     timeline = page.locator(".timeline")
     assert "Прилагаю выписку банка за декабрь." in timeline.inner_text()
@@ -36,10 +36,10 @@ def test_client_adds_a_file_and_the_executor_sees_it(org, live_server, browser, 
         desk.set_default_timeout(15_000)
         login(desk, "executor")
         desk.goto(f"{live_server.url}/notifications/")
-        desk.get_by_role(
-            "link", name=f"Заявитель дополнил сообщение {case.registration_number}"
-        ).click()
-        desk.wait_for_load_state("networkidle")
+        with desk.expect_navigation():
+            desk.get_by_role(
+                "link", name=f"Заявитель дополнил сообщение {case.registration_number}"
+            ).click()
         assert desk.url == f"{live_server.url}{case.get_absolute_url()}"
         item = desk.locator(".timeline-item.event-supplement")
         assert "Клиент дополнил обращение" in item.inner_text()

@@ -32,8 +32,8 @@ def test_editor_submits_head_approves_reader_sees_new_version(demo, live_server,
     login(page, "editor")
     page.goto(f"{live_server.url}/admin/pages/{own.pk}/edit/")
     page.fill("#id_summary", NEW_SUMMARY)
-    _click_in_footer_menu(page, "button[name='action-submit']")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        _click_in_footer_menu(page, "button[name='action-submit']")
     own.refresh_from_db()
     workflow_state = own.current_workflow_state
     assert workflow_state is not None, "submitted to moderation"
@@ -49,10 +49,11 @@ def test_editor_submits_head_approves_reader_sees_new_version(demo, live_server,
     page.context.clear_cookies()
     login(page, "head")
     page.goto(f"{live_server.url}/admin/pages/{own.pk}/edit/")
-    _click_in_footer_menu(
-        page, "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
-    )
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        _click_in_footer_menu(
+            page,
+            "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])",
+        )
     own.refresh_from_db()
     assert own.summary == NEW_SUMMARY
     assert own.current_workflow_state is None

@@ -36,13 +36,13 @@ def test_the_executor_sees_the_bell_rise_and_opens_the_case(demo, live_server, p
     assert f"Уведомления: {before + 1} непрочитанн" in bell.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
-    bell.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        bell.click()
     assert page.locator("h1").inner_text() == "Уведомления"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     item = page.get_by_role("link", name=f"Вам назначено сообщение {case.registration_number}")
-    item.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        item.click()
     assert page.url == f"{live_server.url}{case.get_absolute_url()}"
     assert "Уведомление о подарке: как оформить" in page.locator("main").inner_text()
     assert _count(page) == before

@@ -24,8 +24,8 @@ def test_head_scores_an_answer_and_opens_the_unit_report(page, login, live_serve
     page.goto(f"{live_server.url}/cases/quality/")
     row = page.locator(f"tr[data-case='{case.pk}']")
     assert row.is_visible()
-    row.get_by_role("link").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        row.get_by_role("link").click()
 
     # Every checklist point is a radio group: mark "Yes" on all, "Partly" on plain language.
     points = page.locator("fieldset.checklist-point")
@@ -35,8 +35,8 @@ def test_head_scores_an_answer_and_opens_the_unit_report(page, login, live_serve
         value = "1" if point.get_attribute("data-point") == "plain_language" else "2"
         point.locator(f"input[value='{value}']").check()
     page.fill("textarea[name=comment]", "Ответ полный; второй абзац упростить.")
-    page.get_by_role("button", name="Сохранить оценку").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Сохранить оценку").click()
 
     assert page.url.rstrip("/").endswith("/cases/quality")
     assert page.get_by_text("Оценка сохранена.").is_visible()
@@ -48,7 +48,6 @@ def test_head_scores_an_answer_and_opens_the_unit_report(page, login, live_serve
 
     # The unit report: charts drawn, the quality section counts the review just saved.
     page.goto(f"{live_server.url}/cases/reports/")
-    page.wait_for_load_state("networkidle")
     charts = page.locator("svg")
     assert charts.count() >= 3
     assert charts.first.is_visible()

@@ -56,8 +56,8 @@ def test_registrar_queue_on_a_phone_and_client_autocomplete(org, live_server, br
         page.fill("#id_subject", "Письмо о подарке")
         page.fill("#id_text", "Прошу разъяснить порядок сдачи подарка.")
         page.fill("#id_reply_contact", "СПб, Невский пр., 1")
-        page.click("form[enctype='multipart/form-data'] button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.click("form[enctype='multipart/form-data'] button[type=submit]")
         assert Case.objects.get(subject="Письмо о подарке").client_id == person.pk
     finally:
         context.close()

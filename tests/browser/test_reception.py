@@ -19,8 +19,8 @@ def test_client_books_a_slot_and_the_registrar_sees_the_visitor(
 
     login(page, "client")
     page.goto(f"{live_server.url}/cases/reception/")
-    page.get_by_role("link", name="Выбрать день и время").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Выбрать день и время").first.click()
     day = page.locator("input[name=day]").input_value()
     slot = page.locator("input[name=slot]").first
     time = slot.get_attribute("data-time")
@@ -28,8 +28,8 @@ def test_client_books_a_slot_and_the_registrar_sees_the_visitor(
     page.select_option("#id_topic", "declarations")
     page.fill("#id_question", QUESTION)
     page.get_by_label("На портале").check()
-    page.get_by_role("button", name="Записаться").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Записаться").click()
 
     assert "/cases/reception/mine/" in page.url
     assert page.get_by_text("Вы записаны.").is_visible()

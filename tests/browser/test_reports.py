@@ -60,8 +60,8 @@ def test_period_typed_as_dd_mm_yyyy_in_an_english_browser(
         start.fill("05.10.2026")
         page.locator("#id_end").fill("06.12.2026")
         assert start.evaluate("box => box.checkValidity()") is True
-        page.get_by_role("button", name="Показать").click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Показать").click()
         assert "start=05.10.2026" in page.url
         assert page.get_by_role("heading", name="С 05.10.2026 по 06.12.2026").is_visible()
         assert page.locator("#id_start").input_value() == "05.10.2026"

@@ -20,8 +20,8 @@ def test_reader_finds_filters_and_opens_a_client_finds_no_other_case(
 ):
     login(page, "reader")
     page.fill("#header-q", "справкой о доходах")
-    page.press("#header-q", "Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.press("#header-q", "Enter")
     assert "/search/" in page.url
     assert page.locator("h1").inner_text() == "Поиск"
     hit = page.locator(".hit-title", has_text=ARTICLE)
@@ -29,15 +29,15 @@ def test_reader_finds_filters_and_opens_a_client_finds_no_other_case(
     # The other form of the words is highlighted.
     assert hit.locator("mark").first.inner_text().lower().startswith("справк")
 
-    page.locator(".facet[data-facet=topic] a", has_text=TOPIC).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator(".facet[data-facet=topic] a", has_text=TOPIC).click()
     assert "topic=declarations" in page.url
     assert page.locator(".facet[data-facet=topic] .is-selected").inner_text() == TOPIC
     assert page.locator(".hit-title", has_text=ARTICLE).count() == 1
     assert page.locator(".hit-title", has_text="конфликт").count() == 0
 
-    page.locator(".hit-title", has_text=ARTICLE).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator(".hit-title", has_text=ARTICLE).click()
     assert page.locator("h1").inner_text() == ARTICLE
 
     # One seeded database for both scenarios (a transactional test flushes it after).
@@ -53,7 +53,6 @@ def _a_client_does_not_find_another_clients_case(live_server, page, login):
 
     login(page, "client")
     page.goto(f"{live_server.url}/search/?q={subject}")
-    page.wait_for_load_state("networkidle")
     assert page.locator(".hit[data-kind=case]").count() == 0
     assert page.locator(".search-tab[data-kind=case] .count").inner_text() == "0"
     assert subject not in page.locator(".search-results").inner_text()
@@ -62,5 +61,4 @@ def _a_client_does_not_find_another_clients_case(live_server, page, login):
     page.context.clear_cookies()
     login(page, "client2")
     page.goto(f"{live_server.url}/search/?q={subject}&kind=case")
-    page.wait_for_load_state("networkidle")
     assert page.locator(".hit[data-kind=case] .hit-title", has_text=subject).count() == 1

@@ -25,8 +25,8 @@ def test_directory_fits_a_phone_with_a_card_per_person(demo, live_server, page, 
     assert phone.get_attribute("href").startswith("tel:+7812")
     # A declined surname typed on the phone finds the person.
     page.fill("form.staff-filters input[name=q]", "Кузнецовой")
-    page.click("form.staff-filters button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.staff-filters button[type=submit]")
     assert page.get_by_text("Кузнецова Мария Андреевна").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(CONTENT_RIGHT) <= width
