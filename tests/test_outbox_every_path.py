@@ -6,8 +6,6 @@ once, with the Message-ID it was given when it was queued. Real parts: a local S
 server (aiosmtpd) and Django's SMTP backend."""
 
 import datetime as dt
-import email
-import email.policy
 import socket
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -27,6 +25,7 @@ from intranet.models import OutgoingMessage, ReceptionPointPage
 from intranet.tasks import redispatch_outbox
 from kb import services as kb_services
 from tests.cases.factories import CaseFactory
+from tests.mailbox import Inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +41,7 @@ KINDS = {
 }
 
 
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def start_server(port: int, sink: Sink):
+def start_server(port: int, sink: Inbox):
     from aiosmtpd.controller import Controller
 
     controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -77,7 +65,7 @@ def smtp_port(settings):
 def test_every_kind_of_mail_waits_out_a_stopped_mail_server(
     demo, org, smtp_port, django_capture_on_commit_callbacks
 ):
-    sink = Sink()
+    sink = Inbox()
     start_server(smtp_port, sink).stop()  # the mail server is stopped
     before = OutgoingMessage.objects.order_by("pk").values_list("pk", flat=True).last() or 0
     UnitCaseSettings.objects.update_or_create(
