@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
@@ -24,6 +26,7 @@ from intranet.models import (
     BodyRequisites,
     ContentPage,
     HomePage,
+    Notification,
     ReceptionHours,
     ReceptionPointPage,
     ReceptionRoom,
@@ -273,6 +276,20 @@ REQUISITES = {
     "website": "https://example.gov.ru",
     "codes": "ОКПО 00000000, ОГРН 1000000000000, ИНН/КПП 7800000000/780000000",
 }
+
+
+# What the demo's history notified people of more than this long ago counts as read.
+DEMO_NOTIFICATIONS_READ_AFTER = dt.timedelta(days=7)
+
+
+def read_old_notifications(now: dt.datetime | None = None) -> int:
+    """The demo's cases go back months, and each step notified someone: mark what is
+    older than a week read (and out of the digest), as it would be for people who work
+    there, so that a demo user's bell shows the last days, not the whole history. Run
+    after every part of the demo is seeded; idempotent."""
+    cutoff = (now or timezone.now()) - DEMO_NOTIFICATIONS_READ_AFTER
+    old = Notification.objects.filter(read_at__isnull=True, created_at__lt=cutoff)
+    return old.update(read_at=F("created_at"), digest_pending=False)
 
 
 def _seed_requisites() -> BodyRequisites:

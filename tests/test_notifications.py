@@ -3,6 +3,7 @@
 on one query, the list page (open marks read, mark all read, pagination, the choice) and
 nobody's notifications but one's own."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from intranet import links, notifications
 from intranet.models import EmailChoice, Notification, OutgoingMessage
@@ -156,3 +158,14 @@ def test_each_person_chooses_the_email(client, org):
     bad = client.post(reverse("notifications"), {"email": "hourly"})
     assert bad.status_code == 400
     assert notifications.email_choice(org.executor) == EmailChoice.INSTANT
+
+
+@pytest.mark.django_db
+def test_the_demo_bell_shows_the_last_week_not_the_whole_history(demo):
+    """The demo's history goes back months: what it notified people of before the last
+    week is read (intranet.demo.read_old_notifications), the last days' stay unread."""
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert not unread.filter(created_at__lt=week_ago).exists()
+    assert not Notification.objects.filter(created_at__lt=week_ago, digest_pending=True).exists()
+    assert unread.filter(recipient__username="executor").exists()

@@ -3,6 +3,8 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext
 
+from intranet import demo
+
 # Each app adds its part of the demo in `<app>.demo.seed(stdout)`, in this order.
 DEMO_MODULES = [
     "intranet.demo",
@@ -30,5 +32,6 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(stdout=stdout)
+        demo.read_old_notifications()
         if stdout is not None:
             stdout.write(self.style.SUCCESS(gettext("Demo data is ready.")))
