@@ -755,29 +755,6 @@ class ExtensionRequestForm(OwnIdsMixin, forms.Form):
     )
 
 
-class ForwardRequestForm(OwnIdsMixin, forms.Form):
-    """The executor asks the head to forward the case to another body: the body, its
-    contacts and the covering letter as they will be sent, and why."""
-
-    ids = "forward_request"
-    body_name = forms.CharField(label=_("Competent body"), max_length=255)
-    body_contacts = forms.CharField(
-        label=_("Its contacts"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[limits.comment],
-    )
-    covering_letter = forms.CharField(
-        label=_("Covering letter"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[limits.text],
-    )
-    reason = forms.CharField(
-        label=_("Why the case is outside our competence"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[limits.comment],
-    )
-
-
 class DecisionForm(forms.Form):
     """The head's decision on an executor's request, from the approvals queue."""
 
@@ -833,6 +810,19 @@ class ForwardForm(OwnIdsMixin, forms.Form):
         label=_("Covering letter"),
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[limits.text],
+    )
+
+
+class ForwardRequestForm(ForwardForm):
+    """The executor asks the head to forward the case to another body: the body, its
+    contacts and the covering letter as they will be sent (the forwarding form's
+    fields), and why."""
+
+    ids = "forward_request"
+    reason = forms.CharField(
+        label=_("Why the case is outside our competence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[limits.comment],
     )
 
 

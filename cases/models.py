@@ -1103,6 +1103,8 @@ class SavedFilter(models.Model):
     def get_absolute_url(self) -> str:
         url = reverse("cases:workspace")
         return f"{url}?{self.query}" if self.query else url
+
+
 class KnowledgeBaseOpening(models.Model):
     """A knowledge-base article the client opened from the suggestions of the question
     form, with the one-time token of the form's draft (`QuestionForm.submission_token`).

@@ -6,7 +6,6 @@ live in their own modules (intake, numbering, handling, answers, with common for
 they share); everything is imported from here, `cases.services`."""
 
 from cases.services.answers import (
-    answer_letter,
     answer_version,
     approval_kinds,
     approve_answer,
@@ -108,7 +107,6 @@ __all__ = [
     "acknowledge",
     "add_note",
     "add_supplement",
-    "answer_letter",
     "answer_version",
     "answers_for_approval",
     "approval_kinds",

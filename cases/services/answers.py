@@ -422,12 +422,6 @@ def render_answer_letter(case: Case, answer) -> letters.Letter:
                           answer=answer)  # fmt: skip
 
 
-def answer_letter(case: Case, answer) -> tuple[str, str]:
-    """Subject and plain text of the answer letter as it stands."""
-    letter = render_answer_letter(case, answer)
-    return letter.subject, letter.text
-
-
 @transaction.atomic
 def register_answer(case: Case, by, *, at: dt.datetime | None = None):
     """Give the answer its outgoing number and date and store it; in the same
