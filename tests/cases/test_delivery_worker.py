@@ -2,7 +2,6 @@
 real local SMTP server (aiosmtpd) that refuses and then accepts, and a broker that is
 down when the answer is registered."""
 
-import socket
 import time
 
 import pytest
@@ -10,18 +9,13 @@ import pytest
 from cases import services
 from cases.choices import ReplyChannel
 from cases.models import AnswerKind, Delivery, DeliveryStatus, UnitCaseSettings
+from tests.mailbox import free_port
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class FlakySMTP:

@@ -7,13 +7,14 @@ tests/cases/test_edit_conflict.py.)"""
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+
+from tests.mailbox import free_port
 
 QUESTION = {
     "subject": "Вклад в справке о доходах",
@@ -24,12 +25,6 @@ QUESTION = {
     "extra_reply_channel": "",
     "extra_reply_contact": "",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.postgres

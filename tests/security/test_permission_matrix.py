@@ -138,6 +138,8 @@ def _notification(case):
     return Notification.objects.create(
         recipient=case.executor, verb="matrix", text="Матрица прав", url=case.get_absolute_url()
     )
+
+
 def _saved_filter():
     """A saved queue filter of `head` (only its owner may delete it)."""
     from cases.models import SavedFilter
