@@ -60,75 +60,135 @@ def classify(response) -> str:
     return str(code)
 
 
-def _objects():
-    from cases.models import (
-        Answer,
-        AnswerAttachment,
-        Attachment,
-        Case,
-        CaseEvent,
-        Delivery,
-        EventKind,
-        OtherBodyRequest,
-    )
-    from cases.quality.models import QualityReview
-    from cases.retention.models import CaseFile, DestructionAct
-    from kb.models import ArticlePage
+class _Lazy(dict):
+    """The matrix's objects, each made when a row first asks for it: a row needs one
+    object, and making them all (files written, a reception slot booked) for each of
+    some 200 rows cost more than many rows' checks."""
 
-    cases = {
+    def __init__(self, makers):
+        super().__init__()
+        self.makers = makers
+
+    def __missing__(self, key):
+        value = self[key] = self.makers[key](self)
+        return value
+
+    def make_all(self):
+        """Every object at once (the crawl shows the case pages with all of them)."""
+        for key in self.makers:
+            self[key]  # made on access
+        return self
+
+
+def _cases(_objects):
+    from cases.models import Case
+
+    return {
         label: Case.objects.get(subject__startswith=prefix)
         for label, prefix in matrix.OBJECTS.items()
     }
-    own = cases["own"]
-    attachment = Attachment.objects.create(
-        case=own,
+
+
+def _attachment(objects):
+    from cases.models import Attachment
+
+    return Attachment.objects.create(
+        case=objects["cases"]["own"],
         file=ContentFile(b"%PDF-1.4 matrix\n", name="matrix.pdf"),
         original_name="matrix.pdf",
     )
-    answer = Answer.objects.filter(case=cases["other"]).first() or Answer.objects.create(
-        case=cases["other"], author=cases["other"].executor
+
+
+def _answer_file(objects):
+    from cases.models import Answer, AnswerAttachment
+
+    other = objects["cases"]["other"]
+    answer = Answer.objects.filter(case=other).first() or Answer.objects.create(
+        case=other, author=other.executor
     )
-    answer_file = AnswerAttachment.objects.create(
+    return AnswerAttachment.objects.create(
         answer=answer,
         file=ContentFile(b"%PDF-1.4 answer\n", name="answer.pdf"),
         original_name="answer.pdf",
     )
-    body_request = OtherBodyRequest.objects.create(
-        case=cases["other"],
+
+
+def _body_request(objects):
+    from cases.models import OtherBodyRequest
+
+    other = objects["cases"]["other"]
+    return OtherBodyRequest.objects.create(
+        case=other,
         body_name="Налоговая инспекция",
         what="Копия декларации",
-        requested_by=cases["other"].executor,
+        requested_by=other.executor,
         due_date=datetime.date(2026, 12, 1),
     )
+
+
+def _delivery(_objects):
+    from cases.models import Delivery
+
     # Acknowledgements of receipt (on every registration) are not the row's letter.
-    delivery = Delivery.objects.exclude(purpose="acknowledgement").order_by("pk").first()
-    articles = ArticlePage.objects.live().order_by("pk")
-    old_file = CaseFile.objects.order_by("year", "pk").first()  # due for review (demo)
-    return {
-        "cases": cases,
-        "attachment": attachment,
-        "answer_file": answer_file,
-        "delivery": delivery,
-        "article": articles.first(),
-        "body_request": body_request,
-        # The executor's request for more time on `own`, for the head's decision URL.
-        "extension_ask": CaseEvent.objects.create(
-            case=own,
-            kind=EventKind.EXTENSION_REQUESTED,
-            actor=own.executor,
-            message="Матрица прав",
-            reason="Матрица прав",
-            data={"days": 5},
-        ),
-        "review": QualityReview.objects.order_by("pk").first(),
-        "case_file": old_file,
-        "act": DestructionAct.objects.create(
-            case_file=old_file, drafted_by=cases["own"].executor, reason="Экспертная комиссия"
-        ),
-        "notification": _notification(own),
-        **_reception_objects(),
-        "saved_filter": _saved_filter(),
-    }
+    return Delivery.objects.exclude(purpose="acknowledgement").order_by("pk").first()
+
+
+def _extension_ask(objects):
+    """The executor's request for more time on `own`, for the head's decision URL."""
+    from cases.models import CaseEvent, EventKind
+
+    own = objects["cases"]["own"]
+    return CaseEvent.objects.create(
+        case=own,
+        kind=EventKind.EXTENSION_REQUESTED,
+        actor=own.executor,
+        message="Матрица прав",
+        reason="Матрица прав",
+        data={"days": 5},
+    )
+
+
+def _case_file(_objects):
+    from cases.retention.models import CaseFile
+
+    return CaseFile.objects.order_by("year", "pk").first()  # due for review (demo)
+
+
+def _act(objects):
+    from cases.retention.models import DestructionAct
+
+    return DestructionAct.objects.create(
+        case_file=objects["case_file"],
+        drafted_by=objects["cases"]["own"].executor,
+        reason="Экспертная комиссия",
+    )
+
+
+def _objects():
+    """The objects the matrix's rows are opened on (the module docstring of
+    tests/security/matrix.py), made on first use."""
+    from cases.quality.models import QualityReview
+    from kb.models import ArticlePage
+
+    return _Lazy(
+        {
+            "cases": _cases,
+            "attachment": _attachment,
+            "answer_file": _answer_file,
+            "delivery": _delivery,
+            "article": lambda _o: ArticlePage.objects.live().order_by("pk").first(),
+            "body_request": _body_request,
+            "extension_ask": _extension_ask,
+            "review": lambda _o: QualityReview.objects.order_by("pk").first(),
+            "case_file": _case_file,
+            "act": _act,
+            "notification": lambda o: _notification(o["cases"]["own"]),
+            "point": lambda o: o["reception"]["point"],
+            "booking": lambda o: o["reception"]["booking"],
+            "reception": lambda _o: _reception_objects(),
+            "saved_filter": lambda _o: _saved_filter(),
+        }
+    )
 
 
 def _notification(case):
