@@ -269,3 +269,37 @@ def chromium_path():
     if not Path(CHROMIUM).exists() and shutil.which("chromium"):
         return shutil.which("chromium")
     return CHROMIUM
+
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between browser steps are synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One Chromium per test process, started by its first browser test (starting it
+    for each test cost about a second of the test's time); each test gets contexts of
+    its own (`page`, or the test's `browser.new_context()`), which share nothing: no
+    cookies, storage or cache. Defined here, once, for tests/browser and the other
+    folders' browser tests alike: Playwright's sync API runs one instance per thread."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,36 +1,7 @@
-"""Playwright (Python) driving Debian's Chromium against pytest-django's live server."""
-
-import os
+"""Playwright (Python) driving Debian's Chromium against pytest-django's live server
+(the browser itself, one per test process, is the `browser` fixture of tests/conftest.py)."""
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between browser steps are synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ and work with no CSP violation, and an admin form (CSRF cookie HttpOnly) saves."
 
 import pytest
 
-from tests.browser.conftest import browser, login, page  # noqa: F401  (fixtures)
+from tests.browser.conftest import login, page  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
