@@ -101,6 +101,11 @@ class CaseColumnsMixin:
         self.search_backend = backend
         return super().search(config, start, stop, score_field=score_field, backend=backend)
 
+    def matches(self, backend):
+        """Every match, unranked and unsliced, as a queryset of the model (for totals
+        and facets: `search.services.execution`)."""
+        return self.search(self.get_config(backend), None, None, backend=backend)
+
 
 INTEGER_KEYS = {
     "AutoField",

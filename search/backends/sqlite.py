@@ -109,7 +109,14 @@ class StemmingSQLiteIndex(SQLiteIndex):
         self._refresh_title_norms()
 
 
-class StemmingSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
+class MatchesMixin:
+    def matches(self, backend):
+        """Every match, unranked and unsliced, as a queryset of the model (for totals
+        and facets: `search.services.execution`)."""
+        return self.search(self.get_config(backend), None, None)
+
+
+class StemmingSQLiteSearchQueryCompiler(MatchesMixin, SQLiteSearchQueryCompiler):
     def build_search_query_content(self, query, config=None):
         if isinstance(query, PlainText):
             stems = query_stems(query.query_string)
@@ -133,9 +140,13 @@ class StemmingSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         return WeightedBM25()
 
 
+class StemmingSQLiteAutocompleteQueryCompiler(MatchesMixin, SQLiteAutocompleteQueryCompiler):
+    pass
+
+
 class StemmingSQLiteSearchBackend(SQLiteSearchBackend):
     query_compiler_class = StemmingSQLiteSearchQueryCompiler
-    autocomplete_query_compiler_class = SQLiteAutocompleteQueryCompiler
+    autocomplete_query_compiler_class = StemmingSQLiteAutocompleteQueryCompiler
     index_class = StemmingSQLiteIndex
 
 

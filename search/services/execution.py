@@ -4,7 +4,6 @@ uses of the engine (suggestions, typical answers for a case)."""
 
 from __future__ import annotations
 
-import inspect
 import logging
 import math
 import time
@@ -152,10 +151,14 @@ class _Run:
         if self.external:
             ids = [obj.pk for obj in results[:FACET_SAMPLE]]
             return model.objects.filter(pk__in=ids)
-        kwargs = {}
-        if "backend" in inspect.signature(compiler.search).parameters:
-            kwargs["backend"] = self.backend
-        queryset = compiler.search(compiler.get_config(self.backend), None, None, **kwargs)
+        # The project's compilers (search.backends) say how to get every match; the
+        # generic database backend (neither PostgreSQL nor SQLite's FTS5) is only
+        # reached for a model it indexes, with modelsearch's own compiler.
+        matches = getattr(compiler, "matches", None)
+        if matches is not None:
+            queryset = matches(self.backend)
+        else:
+            queryset = compiler.search(compiler.get_config(self.backend), None, None)
         if direct:
             return queryset.order_by()
         return model.objects.filter(pk__in=queryset.order_by().values("pk"))
