@@ -146,11 +146,13 @@ def queue_letters(
             if pdf is not None:
                 files.append(outbox.Attachment(*pdf))
             delivery.outgoing = _queue_email(delivery, files)
+        elif channel == ReplyChannel.PORTAL:
+            _mark_in_portal(delivery)  # written once, already delivered
         delivery.save()
         deliveries.append(delivery)
     for delivery in deliveries:
         if delivery.channel == ReplyChannel.PORTAL:
-            _place_in_portal(delivery, case)
+            _after_done(delivery, case=case)
     return deliveries
 
 
@@ -164,13 +166,10 @@ def _queue_email(delivery: Delivery, attachments) -> OutgoingMessage:
     )
 
 
-def _place_in_portal(delivery: Delivery, case: Case | None = None) -> None:
+def _mark_in_portal(delivery: Delivery) -> None:
     """The letter is in the client's portal once the transaction commits."""
-    now = timezone.now()
     delivery.status = DeliveryStatus.DELIVERED
-    delivery.delivered_at = delivery.sent_at = now
-    delivery.save()
-    _after_done(delivery, case=case)
+    delivery.delivered_at = delivery.sent_at = timezone.now()
 
 
 def _follow(message: OutgoingMessage) -> None:
@@ -276,7 +275,9 @@ def retry(delivery: Delivery, by) -> Delivery:
             if delivery.is_done:
                 return delivery
             if delivery.channel == ReplyChannel.PORTAL:
-                _place_in_portal(delivery)
+                _mark_in_portal(delivery)
+                delivery.save()
+                _after_done(delivery)
                 return delivery
             delivery.outgoing = _queue_email(delivery, _answer_files(delivery.answer))
             delivery.status = DeliveryStatus.QUEUED

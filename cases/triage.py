@@ -119,6 +119,8 @@ def _fmt(value: dt.date) -> str:
 def suggest(case, today: dt.date | None = None) -> Suggestion:
     """The urgency suggestion for `case`, with readable reasons (in the active language).
     Reads the case's text, deadlines, client and the client's other cases."""
+    from django.db.models import Count, Q
+
     from cases.models import Case
 
     reference = case.registered_at or case.received_at
@@ -150,14 +152,21 @@ def suggest(case, today: dt.date | None = None) -> Suggestion:
                 _("The client holds a management position: %(position)s.") % {"position": position}
             )
         history = Case.objects.filter(client_id=case.client_id).exclude(pk=case.pk)
-        open_count = history.filter(status__in=OPEN_STATUSES).count()
+        since = today - dt.timedelta(days=REPEAT_WINDOW_DAYS)
+        # Both figures of the client's history in one query.
+        figures = {"open": Count("pk", filter=Q(status__in=OPEN_STATUSES))}
+        if case.topic:
+            figures["repeated"] = Count(
+                "pk", filter=Q(topic=case.topic, received_at__date__gte=since)
+            )
+        counts = history.aggregate(**figures)
+        open_count = counts["open"]
         if open_count:
             reasons.append(
                 _("The client has %(count)d other open case(s).") % {"count": open_count}
             )
         if case.topic:
-            since = today - dt.timedelta(days=REPEAT_WINDOW_DAYS)
-            repeated = history.filter(topic=case.topic, received_at__date__gte=since).count()
+            repeated = counts["repeated"]
             if repeated:
                 score += 1
                 reasons.append(

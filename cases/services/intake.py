@@ -65,12 +65,12 @@ def suggest_unit(topic: str) -> Unit | None:
     return route.unit if route else None
 
 
-def _register(case: Case, by, at: dt.datetime | None = None) -> Case:
+def _register(case: Case, by, at: dt.datetime | None = None, calendar=None) -> Case:
     if case.status != Status.RECEIVED:
         raise CaseStateError(_("This case is already registered."))
     at = at or timezone.now()
     registered_on = timezone.localdate(at)
-    calendar = get_calendar()
+    calendar = calendar or get_calendar()
     sequence, number = next_registration_number(case.regime, registered_on.year)
     case.registration_number = number
     case.registration_year = registered_on.year
@@ -156,6 +156,7 @@ def _new_case(
     kept: Iterable[Attachment] = (),
     submission_key: str = "",
     submission_digest: str = "",
+    calendar=None,
 ) -> Case:
     received_at = received_at or timezone.now()
     regime = regime or default_regime(channel)
@@ -183,7 +184,7 @@ def _new_case(
         created_by=created_by,
         status=Status.RECEIVED,
         registration_deadline=deadlines.registration_due(
-            timezone.localdate(received_at), regime, channel=channel
+            timezone.localdate(received_at), regime, calendar, channel=channel
         ),
         submission_key=submission_key,
         submission_digest=submission_digest,
@@ -232,7 +233,9 @@ def submit_question(
     through `submit_once`, which adds the idempotency and the hourly limit."""
     if not permissions.can_submit(client):
         raise PermissionDenied
+    calendar = get_calendar()  # read once for both deadlines
     case = _new_case(
+        calendar=calendar,
         channel=Channel.PORTAL,
         regime=None,
         received_at=at,
@@ -253,7 +256,7 @@ def submit_question(
         submission_digest=submission_digest,
     )
     if getattr(settings, "CASES_AUTO_REGISTER_PORTAL", True):
-        _register(case, None, at=at)
+        _register(case, None, at=at, calendar=calendar)
     return case
 
 
@@ -518,7 +521,9 @@ def register_message(
         external_client = ExternalClient.objects.create(
             **{k: client_text(v) for k, v in external.items() if k in _EXTERNAL_FIELDS}
         )
+    calendar = get_calendar()  # read once for both deadlines
     case = _new_case(
+        calendar=calendar,
         channel=channel,
         regime=regime,
         received_at=received_at,
@@ -536,7 +541,7 @@ def register_message(
         is_confidential=is_confidential,
         uploads=uploads,
     )
-    return _register(case, registrar, at=at)
+    return _register(case, registrar, at=at, calendar=calendar)
 
 
 _EXTERNAL_FIELDS = {"kind", "name", "postal_address", "email", "phone"}
