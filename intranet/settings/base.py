@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "intranet.accounts",
     "intranet.audit",
     "kb",
+    "kb.acknowledgements",
     "cases",
     "cases.quality",
     "cases.consultations",
