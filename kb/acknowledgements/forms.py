@@ -35,7 +35,7 @@ class AssignForm(forms.Form):
         label=_("People"),
         queryset=None,
         required=False,
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several people."),
+        help_text=_("Hold Ctrl to choose several people."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     due_date = DateField(label=_("Confirm by"))
