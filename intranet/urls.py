@@ -40,6 +40,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/search/", include("search.api_urls")),
     path("api/", include("cases.api_urls")),
+    path("kb/acknowledgements/", include("kb.acknowledgements.urls")),
     path("kb/", include("kb.urls")),
     path("cases/quality/", include("cases.quality.urls")),
     path("cases/consultations/", include("cases.consultations.urls")),

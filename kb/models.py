@@ -490,6 +490,8 @@ class ArticlePage(PublicAddressPageMixin, Page):
             heading=_("Typical answer"),
         ),
         InlinePanel("attachments", label=_("attachments")),
+        # «Существенное изменение — ознакомить заново» (kb.acknowledgements).
+        HelpPanel(template="acknowledgements/admin/substantial_change_panel.html"),
     ]
     classification_panels = [
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),

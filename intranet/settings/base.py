@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "intranet.accounts",
     "intranet.audit",
     "kb",
+    "kb.acknowledgements",
     "cases",
     "cases.quality",
     "cases.consultations",
@@ -257,6 +258,10 @@ else:
     }
 # Seconds a cached KB fragment is kept at most (0: no fragment cache).
 KB_FRAGMENT_CACHE_SECONDS = int(os.environ.get("KB_FRAGMENT_CACHE_SECONDS", "600"))
+# Acknowledgement sheets (kb.acknowledgements): reminders this many calendar days before
+# the due date, at this hour (minute 30).
+KB_ACK_REMIND_DAYS_BEFORE = int(os.environ.get("KB_ACK_REMIND_DAYS_BEFORE", "2"))
+KB_ACK_REMINDERS_HOUR = int(os.environ.get("KB_ACK_REMINDERS_HOUR", "7"))
 
 # Search: the database backend unless ELASTICSEARCH_URL; see "--- search ---" below.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

@@ -19,6 +19,8 @@ Objects (made by `seed_demo`, found by their subjects in `OBJECTS` below):
     extension_ask  an executor's request for more time on `own` (the head's decision URL)
     notification  a notification of `executor` about `own` (made by the test)
     delivery the first demo delivery (not an acknowledgement); article the first live KB article
+    ack_sheet  an acknowledgement sheet of the ОДС instruction «Как представить справку…»
+             assigned by `head` to `reader`; ack_article its article (made by the test)
     letter   an outgoing letter to the client on `own`; conf_letter the same on `conf`;
              body_letter a covering letter to another body on `own` (made by the test)
 
@@ -273,6 +275,14 @@ post("cases:rate", "conf", "login no no 400 no no no no no no no no")
 post("cases:rate", "oki", "login no no no no no no no no no no no")
 add("wagtailapi:kb:detail", "article", "no ok ok ok ok ok ok ok ok ok ok ok")
 post("kb:feedback", "article", "login away away away away away away away away away away away")
+# Acknowledgement sheets (kb.acknowledgements): the heads of units owning KB sections and
+# administrators keep them (the department's chief heads no section); a sheet is its
+# article's unit head's (ОДС: head) and administrators'; only an assignee (reader, on
+# `ack_sheet`) confirms, internal clients never.
+add("acknowledgements:index", None, "login no no no no no no no ok ok no ok")
+add("acknowledgements:new", None, "login no no no no no no no ok ok no ok")
+add("acknowledgements:sheet", "ack_sheet", "login no no no no no no no ok no no ok")
+post("acknowledgements:confirm", "ack_article", "login away no no no no no no no no no no")
 add("cases:attachment", "attachment", "login no ok no ok ok no ok ok no ok ok")
 add("cases:answer_attachment", "answer_file", "login no no no ok ok no ok ok no ok ok")
 post("cases:delivery", "delivery", "login no no no 400 no 400 no no 400 400 400")

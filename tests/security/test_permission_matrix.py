@@ -187,6 +187,8 @@ def _objects():
             "booking": lambda o: o["reception"]["booking"],
             "reception": lambda _o: _reception_objects(),
             "saved_filter": lambda _o: _saved_filter(),
+            "ack_sheet": lambda _o: _ack_sheet(),
+            "ack_article": lambda o: o["ack_sheet"].article,
         }
     )
 
@@ -198,6 +200,19 @@ def _notification(case):
     return Notification.objects.create(
         recipient=case.executor, verb="matrix", text="Матрица прав", url=case.get_absolute_url()
     )
+
+
+def _ack_sheet():
+    """An acknowledgement sheet of an ОДС instruction, `reader` on it (kb.acknowledgements)."""
+    from django.utils import timezone
+
+    from intranet.accounts.models import User
+    from kb.acknowledgements import services
+    from kb.models import ArticlePage
+
+    article = ArticlePage.objects.get(slug="kak-predstavit-spravku")
+    head, reader = User.objects.get(username="head"), User.objects.get(username="reader")
+    return services.assign(article, head, due_date=timezone.localdate(), people=[reader])
 
 
 def _saved_filter():
@@ -278,6 +293,10 @@ def build_url(name: str, obj: str | None, objects) -> str:
     if obj == "body_request":
         request = objects["body_request"]
         return reverse(name, kwargs={"pk": request.case_id, "request_pk": request.pk})
+    if obj == "ack_sheet":
+        return reverse(name, kwargs={"pk": objects["ack_sheet"].pk})
+    if obj == "ack_article":
+        return reverse(name, kwargs={"page_id": objects["ack_article"].pk})
     if obj == "article" and name == "search:open":
         return reverse(name, kwargs={"kind": "article", "pk": objects["article"].pk})
     if obj == "article":
