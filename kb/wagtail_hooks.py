@@ -1,10 +1,12 @@
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from .audience import sees_typical_answers
 from .ownership import document_is_public, pages_visible_in_admin
 from .panels import ReviewPanel
 from .views import AdminHelpView
@@ -74,3 +76,17 @@ def documents_need_login_unless_public(document, request):
     if request.user.is_authenticated or document_is_public(document):
         return None
     return redirect_to_login(request.get_full_path())
+
+
+@hooks.register("before_serve_page")
+def typical_answers_only_for_staff(page, request, serve_args, serve_kwargs):
+    """A typical answer is not found by a signed-in internal client (kb.audience). An
+    anonymous visitor is sent to sign in by intranet's hook, as for any internal page
+    (ArticlePage.is_public_for is False for a typical answer)."""
+    if not request.user.is_authenticated:
+        return None
+    if getattr(page.specific_deferred, "is_typical_answer", False) and not sees_typical_answers(
+        request.user
+    ):
+        raise Http404
+    return None
