@@ -90,6 +90,7 @@ class AdminHelpView(WagtailAdminTemplateMixin, TemplateView):
                 "publish": _("Publish"),
                 "to_review": _("Knowledge base: to review"),
                 "needs_review": _("Needs review"),
+                "mark_reviewed": _("Mark as reviewed"),
                 "feedback": _("Article feedback"),
                 "question": _("Was this material helpful?"),
             },
