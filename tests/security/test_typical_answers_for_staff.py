@@ -123,6 +123,9 @@ def test_staff_search_finds_nothing_for_a_client(kb, answer):  # noqa: F811
         response = client.get(url)
         assert response.status_code == 200, url
         assert TITLE not in _text(response), url
+    # The search page offers a client no «typical answers» tab; staff have it.
+    assert "Типовые ответы" not in _text(client.get(f"/search/?q={WORD}"))
+    assert "Типовые ответы" in _as(kb, "executor").get(f"/search/?q={WORD}").content.decode()
     assert services.hit_for(client_user, services.TYPICAL_ANSWER, answer["answer"].pk) is None
     # Staff do find it.
     staff = services.search(kb["users"]["executor"], WORD, kind=services.TYPICAL_ANSWER)
