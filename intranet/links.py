@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from .page_forms import IntranetPageForm
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -54,7 +56,12 @@ def site_root_url(root_url: str) -> str:
 class PublicAddressPageMixin:
     """For page models (before Page in the bases): `full_url`, hence the API's `html_url`
     and the print version's footer, starts with BASE_URL. get_url_parts is Wagtail's
-    documented place to change a page's URL."""
+    documented place to change a page's URL.
+
+    Every page type of the portal has this mixin, so it also names the admin's form of
+    every page: Latin, unique slugs for new pages (intranet.page_forms)."""
+
+    base_form_class = IntranetPageForm
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request=request)

@@ -10,6 +10,7 @@ from intranet import exports, notification_views, views
 from intranet.accounts.views import PasswordResetView
 from intranet.api import api_router
 from kb import chooser as kb_chooser
+from kb import readonly as kb_readonly
 
 handler404 = "intranet.views.page_not_found"
 handler500 = "intranet.views.server_error"
@@ -31,8 +32,16 @@ urlpatterns = [
     ),
     # Wagtail admin views taken over at their paths (first, so they answer instead of
     # Wagtail's): its exporting views made safe for spreadsheets (intranet.exports), and
-    # the page chooser's views that name a page by its key (kb.chooser).
-    path("admin/", include(exports.admin_urlpatterns() + kb_chooser.admin_urlpatterns())),
+    # the page chooser's views that name a page by its key (kb.chooser), the explorer and
+    # the editor of another unit's knowledge-base pages (kb.readonly).
+    path(
+        "admin/",
+        include(
+            exports.admin_urlpatterns()
+            + kb_chooser.admin_urlpatterns()
+            + kb_readonly.admin_urlpatterns()
+        ),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

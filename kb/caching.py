@@ -14,7 +14,8 @@ What makes it safe:
   backend (the default is a per-process LocMemCache). Fragments also expire after
   `KB_FRAGMENT_CACHE_SECONDS`.
 - Visibility. A fragment that lists articles is keyed by the reader's visibility class
-  (`visibility_key`): signed in or anonymous, plus the sorted paths of the subtrees
+  (`visibility_key`): signed-in staff, internal client (no typical answers,
+  kb.audience) or anonymous, plus the sorted paths of the subtrees
   the reader may not open (kb.models.hidden_paths, from Wagtail's view restrictions).
   Two readers share a fragment only if they may open exactly the same articles; a
   group-restricted article never reaches someone outside the group through the cache.
@@ -89,7 +90,13 @@ def request_generation(request) -> int:
 
 def visibility_key(user, hidden: tuple[str, ...]) -> str:
     """The reader's visibility class: who may open the same articles shares it."""
-    kind = "user" if user is not None and user.is_authenticated else "anon"
+    from .audience import is_internal_client
+
+    if user is None or not user.is_authenticated:
+        kind = "anon"
+    else:
+        # Internal clients see no typical answers (kb.audience): a class of their own.
+        kind = "client" if is_internal_client(user) else "user"
     digest = hashlib.sha256("\n".join(hidden).encode()).hexdigest()[:20]
     return f"{kind}:{digest}"
 

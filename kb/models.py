@@ -296,7 +296,7 @@ class KnowledgeBaseSectionPage(PublicAddressPageMixin, Page):
         )
         kind = request.GET.get("kind", "")
         topic = request.GET.get("topic", "")
-        if kind in ArticlePage.Kind.values:
+        if kind in dict(reader_kinds(request.user)):
             articles = articles.filter(kind=kind)
         else:
             kind = ""
@@ -310,7 +310,7 @@ class KnowledgeBaseSectionPage(PublicAddressPageMixin, Page):
             kind=kind,
             topic=topic,
             kb_nocache=not cacheable,
-            kinds=ArticlePage.Kind.choices,
+            kinds=reader_kinds(request.user),
             topics=Topic.objects.all(),
             sections=KnowledgeBaseSectionPage.objects.sibling_of(self).live().order_by("path"),
             responsible=_responsible_with_profile(self),
@@ -318,6 +318,17 @@ class KnowledgeBaseSectionPage(PublicAddressPageMixin, Page):
             kb_visibility=visibility_key(request.user, hidden),
         )
         return context
+
+
+def reader_kinds(user) -> list[tuple[str, str]]:
+    """The kinds of article a reader may filter a section by: no typical answers for
+    those who may not read them (kb.audience)."""
+    from .audience import sees_typical_answers
+
+    choices = ArticlePage.Kind.choices
+    if sees_typical_answers(user):
+        return choices
+    return [(value, label) for value, label in choices if value != ArticlePage.Kind.TYPICAL_ANSWER]
 
 
 def _responsible_with_profile(section: KnowledgeBaseSectionPage):
@@ -385,7 +396,12 @@ class ArticlePageQuerySet(PageQuerySet):
         public material for anonymous visitors. Every listing, related block and API
         endpoint goes through here. `hidden`: the user's `hidden_paths`, when the
         caller has already read them."""
+        from .audience import sees_typical_answers
+
         queryset = self.live()
+        if not sees_typical_answers(user):
+            # Typical answers are for staff only (kb.audience).
+            queryset = queryset.exclude(kind=ArticlePage.Kind.TYPICAL_ANSWER)
         if user is None or not user.is_authenticated:
             return queryset.public().filter(audience=ArticlePage.Audience.PUBLIC)
         condition = _hidden_by_view_restrictions(user, hidden)
@@ -646,7 +662,8 @@ class ArticlePage(PublicAddressPageMixin, Page):
         return self.kind == self.Kind.TYPICAL_ANSWER
 
     def is_public_for(self, request) -> bool:
-        return self.live and self.audience == self.Audience.PUBLIC
+        # A typical answer is for staff, even when marked public (kb.audience).
+        return self.live and self.audience == self.Audience.PUBLIC and not self.is_typical_answer
 
     def render_answer(self, values: dict):
         """Fill the typical answer's placeholders; see kb.typical_answers.render."""

@@ -1,5 +1,8 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -7,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from . import review
 from .forms import FeedbackForm
 from .models import ArticlePage, UnitWorkflow
 from .ownership import units_of
@@ -86,8 +90,74 @@ class AdminHelpView(WagtailAdminTemplateMixin, TemplateView):
                 "publish": _("Publish"),
                 "to_review": _("Knowledge base: to review"),
                 "needs_review": _("Needs review"),
+                "mark_reviewed": _("Mark as reviewed"),
                 "feedback": _("Article feedback"),
                 "question": _("Was this material helpful?"),
             },
         )
         return context
+
+
+class MarkReviewedView(WagtailAdminTemplateMixin, TemplateView):
+    """«Отметить как проверенное» (kb.review): GET asks to confirm, POST does it and
+    goes back to the article's editor. Another unit's article is not found."""
+
+    header_icon = "tick"
+    template_name = "kb/admin/mark_reviewed.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.article = get_object_or_404(ArticlePage, pk=kwargs["page_id"])
+        if not self.article.permissions_for_user(request.user).can_edit():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Mark as reviewed")
+
+    def get_page_subtitle(self):
+        return self.article.get_admin_display_title()
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.article.pk]),
+                "label": self.article.get_admin_display_title(),
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            article=self.article,
+            refusal=review.refusal_reason(self.article, user),
+            publishes=self.article.permissions_for_user(user).can_publish(),
+            today=timezone.localdate(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        edit_url = reverse("wagtailadmin_pages:edit", args=[self.article.pk])
+        try:
+            outcome = review.mark_reviewed(self.article, request.user)
+        except review.ReviewRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(edit_url)
+        date = f"{outcome.reviewed_on:%d.%m.%Y}"
+        if outcome.published:
+            messages.success(
+                request,
+                _("The article is marked as reviewed on %(date)s and published.") % {"date": date},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "The review of %(date)s is sent to the head for approval; the article's "
+                    "«needs review» mark is cleared when the head approves it."
+                )
+                % {"date": date},
+            )
+        return redirect(edit_url)

@@ -1,13 +1,17 @@
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from .audience import sees_typical_answers
 from .ownership import document_is_public, pages_visible_in_admin
 from .panels import ReviewPanel
-from .views import AdminHelpView
+from .readonly import SectionListView, SectionPagesView
+from .review import LOG_ACTION
+from .views import AdminHelpView, MarkReviewedView
 from .viewsets import ArticleFeedbackViewSet, LegalActViewSet, TopicViewSet
 
 # Wagtail's items of the admin's Help menu that lead to its English documentation (the
@@ -26,7 +30,35 @@ def register_feedback_report():
 @hooks.register("register_admin_urls")
 def register_help_page():
     # Admin URLs need admin access (Wagtail's require_admin_access wraps them).
-    return [path("help/", AdminHelpView.as_view(), name="kb_admin_help")]
+    return [
+        path("help/", AdminHelpView.as_view(), name="kb_admin_help"),
+        path("kb/sections/", SectionListView.as_view(), name="kb_sections"),
+        path("kb/sections/<int:page_id>/", SectionPagesView.as_view(), name="kb_section_pages"),
+        path(
+            "kb/articles/<int:page_id>/reviewed/",
+            MarkReviewedView.as_view(),
+            name="kb_mark_reviewed",
+        ),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_review_log_action(actions):
+    """«Отмечено как проверенное» in a page's history (kb.review)."""
+    actions.register_action(LOG_ACTION, _("Mark as reviewed"), _("Marked as reviewed"))
+
+
+@hooks.register("register_admin_menu_item")
+def register_sections_menu_item():
+    """Every section of the knowledge base, one's own to edit and the others to read
+    (kb.readonly)."""
+    return MenuItem(
+        _("Knowledge base sections"),
+        reverse("kb_sections"),
+        name="kb-sections",
+        icon_name="folder-open-inverse",
+        order=150,
+    )
 
 
 @hooks.register("register_help_menu_item")
@@ -74,3 +106,17 @@ def documents_need_login_unless_public(document, request):
     if request.user.is_authenticated or document_is_public(document):
         return None
     return redirect_to_login(request.get_full_path())
+
+
+@hooks.register("before_serve_page")
+def typical_answers_only_for_staff(page, request, serve_args, serve_kwargs):
+    """A typical answer is not found by a signed-in internal client (kb.audience). An
+    anonymous visitor is sent to sign in by intranet's hook, as for any internal page
+    (ArticlePage.is_public_for is False for a typical answer)."""
+    if not request.user.is_authenticated:
+        return None
+    if getattr(page.specific_deferred, "is_typical_answer", False) and not sees_typical_answers(
+        request.user
+    ):
+        raise Http404
+    return None

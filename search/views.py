@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from intranet.formatting import number
 from intranet.models import Unit
+from kb.audience import sees_typical_answers
 from search import readout, services
 
 # The readout's columns, each a sort order (`search.readout.SORTS`).
@@ -132,7 +133,9 @@ def search_page(request):
             "active": result.kind == kind,
         }
         for kind, label in services.KINDS
-        if request.user.is_authenticated or kind == services.ARTICLE
+        if (request.user.is_authenticated or kind == services.ARTICLE)
+        # Typical answers are for staff (kb.audience): no tab for an internal client.
+        and (kind != services.TYPICAL_ANSWER or sees_typical_answers(request.user))
     ]
     groups = [
         {

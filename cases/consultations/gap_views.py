@@ -43,8 +43,12 @@ def create_faq_draft(user, unit_id: int, key: str):
     if section is None:
         raise Http404
     questions = "\n".join(f"— {q.display}" for q in group.questions[:10])
+    from intranet.slugs import free_slug, slug_from
+
+    title = group.sample[:250]
     page = ArticlePage(
-        title=group.sample[:250],
+        title=title,
+        slug=free_slug(slug_from(title), section.get_children()),
         kind=ArticlePage.Kind.FAQ,
         summary=_("Questions asked %(n)d times:") % {"n": len(group.questions)} + "\n" + questions,
         live=False,

@@ -11,12 +11,17 @@ def test_search_page_groups_results_by_kind(corpus, client):
     response = client.get(reverse("search:page"), {"q": "справкой о доходах"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-kind="article"' in html and 'data-kind="typical_answer"' in html
+    # Typical answers are for staff (kb.audience): none for an internal client.
+    assert 'data-kind="article"' in html and 'data-kind="typical_answer"' not in html
     assert "<mark>справки</mark>" in html.lower() or "<mark>справки</mark>" in html
     assert 'data-facet="topic"' in html
     result = response.context["result"]
     assert result.counts["case"] == 1  # the client's own case
     assert result.groups["case"][0].url == f"/cases/mine/{corpus.cases.own.pk}/"
+
+    client.force_login(corpus.users["reader"])
+    html = client.get(reverse("search:page"), {"q": "справкой о доходах"}).content.decode()
+    assert 'data-kind="typical_answer"' in html
 
 
 def test_search_page_filters_and_paginates_a_tab(corpus, client):

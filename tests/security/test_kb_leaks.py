@@ -243,8 +243,10 @@ def _refused(response, who) -> bool:
     if response.status_code != 302:
         return False
     location = response["Location"]
+    # A signed-in person with admin access is sent to the dashboard, or from the edit
+    # address to the section's read-only listing (kb.readonly), which lists no drafts.
     return location.startswith(("/admin/login/", "/accounts/login/", "/login/")) or (
-        who is not None and location == "/admin/"
+        who is not None and (location == "/admin/" or location.startswith("/admin/kb/sections/"))
     )
 
 
