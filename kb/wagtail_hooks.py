@@ -1,11 +1,13 @@
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from .ownership import document_is_public, pages_visible_in_admin
+from .attachments import may_download
+from .ownership import pages_visible_in_admin
 from .panels import ReviewPanel
 from .views import AdminHelpView
 from .viewsets import ArticleFeedbackViewSet, LegalActViewSet, TopicViewSet
@@ -68,9 +70,13 @@ def explorer_shows_only_visible_pages(parent_page, pages, request):
 
 
 @hooks.register("before_serve_document")
-def documents_need_login_unless_public(document, request):
+def documents_follow_approval(document, request):
     """/documents/ is exempt from the site-wide login so that public KB material can
-    link its attachments; every other document still needs a signed-in user."""
-    if request.user.is_authenticated or document_is_public(document):
+    link its attachments. A reader gets the file only while live content they may read
+    uses it (kb.attachments.may_download): a new version in a draft waits for the head's
+    approval; anonymous visitors are sent to sign in, signed-in readers get «not found»."""
+    if may_download(request.user, document):
         return None
-    return redirect_to_login(request.get_full_path())
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404(document.filename)
