@@ -191,3 +191,9 @@ def test_cleanup_task_is_scheduled_daily(settings):
         "kb.delete_orphan_documents"
     )
     assert settings.KB_ORPHAN_DOCUMENT_GRACE_DAYS == 7
+
+
+def test_the_admin_help_tells_editors_how_to_replace_a_file(kb):
+    html = _as(kb["users"]["editor"]).get("/admin/help/").content.decode()
+    assert "Как заменить приложенный файл" in html
+    assert "удаляется через 7 дней" in html
