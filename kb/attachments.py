@@ -29,8 +29,11 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_ORPHAN_GRACE_DAYS = 7
 
-# A document link in rich text as Wagtail stores it: <a linktype="document" id="12">.
-DOCUMENT_LINK = re.compile(r"""linktype=\\?["']document\\?["'][^>]*?\bid=\\?["'](\d+)""")
+# A document link in rich text as Wagtail stores it: <a linktype="document" id="12">
+# (either attribute first).
+DOCUMENT_LINK = re.compile(
+    r"""<a\b(?=[^>]*\blinktype=["']document["'])[^>]*\bid=["'](\d+)["']""", re.IGNORECASE
+)
 
 
 # ------------------------------------------------------------------ live use
