@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from . import review
+from .attachments import grace_period
 from .forms import FeedbackForm
 from .models import ArticlePage, UnitWorkflow
 from .ownership import units_of
@@ -68,6 +69,7 @@ class AdminHelpView(WagtailAdminTemplateMixin, TemplateView):
         field = ArticlePage._meta.get_field
         context.update(
             units=units,
+            orphan_grace_days=grace_period().days,
             labels={
                 "pages": _("Pages"),
                 "add_child": _("Add child page"),

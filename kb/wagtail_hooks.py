@@ -6,8 +6,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from .attachments import may_download
 from .audience import sees_typical_answers
-from .ownership import document_is_public, pages_visible_in_admin
+from .ownership import pages_visible_in_admin
 from .panels import ReviewPanel
 from .readonly import SectionListView, SectionPagesView
 from .review import LOG_ACTION
@@ -100,12 +101,16 @@ def explorer_shows_only_visible_pages(parent_page, pages, request):
 
 
 @hooks.register("before_serve_document")
-def documents_need_login_unless_public(document, request):
+def documents_follow_approval(document, request):
     """/documents/ is exempt from the site-wide login so that public KB material can
-    link its attachments; every other document still needs a signed-in user."""
-    if request.user.is_authenticated or document_is_public(document):
+    link its attachments. A reader gets the file only while live content they may read
+    uses it (kb.attachments.may_download): a new version in a draft waits for the head's
+    approval; anonymous visitors are sent to sign in, signed-in readers get «not found»."""
+    if may_download(request.user, document):
         return None
-    return redirect_to_login(request.get_full_path())
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404(document.filename)
 
 
 @hooks.register("before_serve_page")

@@ -373,6 +373,9 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # Wagtail API v2 page size limit (/api/v2/kb/?limit=...).
 WAGTAILAPI_LIMIT_MAX = 100
+# Days an uploaded document nothing uses is kept before the daily cleanup deletes it
+# (kb.attachments: abandoned uploads of the article editor).
+KB_ORPHAN_DOCUMENT_GRACE_DAYS = int(os.environ.get("KB_ORPHAN_DOCUMENT_GRACE_DAYS", "7"))
 # One name per choice set of the cases API schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
@@ -476,7 +479,8 @@ CONTENT_SECURITY_POLICY_RELAXED_DIRECTIVES = {
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # never svg
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "intranet.uploads.DocumentForm"
+# intranet.uploads.DocumentForm plus the rule that a live article's file stays as approved.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "kb.document_forms.DocumentForm"
 # Every document, PDF included, is downloaded, never shown inline in our origin; Wagtail
 # adds "Content-Security-Policy: default-src 'none'" and nosniff to each one served.
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
