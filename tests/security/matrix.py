@@ -273,6 +273,10 @@ post("cases:rate", "conf", "login no no 400 no no no no no no no no")
 post("cases:rate", "oki", "login no no no no no no no no no no no")
 add("wagtailapi:kb:detail", "article", "no ok ok ok ok ok ok ok ok ok ok ok")
 post("kb:feedback", "article", "login away away away away away away away away away away away")
+# Following an article or a section (kb.following): whoever may read the page; the
+# empty POST toggles and goes back to the page. The list is each person's own.
+post("kb:follow", "article", "login away away away away away away away away away away away")
+add("kb:following", None, "login ok ok ok ok ok ok ok ok ok ok ok")
 add("cases:attachment", "attachment", "login no ok no ok ok no ok ok no ok ok")
 add("cases:answer_attachment", "answer_file", "login no no no ok ok no ok ok no ok ok")
 post("cases:delivery", "delivery", "login no no no 400 no 400 no no 400 400 400")
