@@ -7,8 +7,8 @@ head approves the note with the revision. Publishing the revision (page_publishe
 kb.signals) copies it into an edition. The note is optional: an empty one reads
 «Редакционные правки» («Первая публикация» for the first publication). Drafts,
 revisions sent for approval and rejected ones make no edition, so readers never see
-them. Once a revision is published its note is history: the next version opens with an
-empty note (ArticlePage.with_content_json)."""
+them. Once a revision is published its note is history: the live row's note is emptied,
+so the next version opens with an empty one."""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ def record_publication(article: ArticlePage, revision, *, user=None) -> ArticleE
             "first": first,
         },
     )
+    # The note is history now: the next version opens with an empty one (the edit form
+    # shows the live row while there is no newer draft).
+    if article.change_note:
+        ArticlePage.objects.filter(pk=article.pk).update(change_note="")
+        article.change_note = ""
     return edition
 
 

@@ -636,10 +636,6 @@ class ArticlePage(PublicAddressPageMixin, Page):
             setattr(obj, name, getattr(self, name))
         if self.answer_code:
             obj.answer_code = self.answer_code
-        if not self.has_unpublished_changes:
-            # The latest revision is the published one: its note is history now, the
-            # next version starts with an empty one.
-            obj.change_note = ""
         return obj
 
     @cached_property
