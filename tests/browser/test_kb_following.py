@@ -1,7 +1,8 @@
 """Following the knowledge base in a real browser: a reader follows a section; the
 section's head publishes a new version of one of its articles in the admin with a note
 for readers; the reader's bell rises, the notification is in the list, and it opens the
-article with its new «Редакция от» and the note at the top of its history."""
+article with its new «Редакция от» and the note at the top of its history; the pages in
+these states pass the crawl's checks (tests/browser/crawl.py)."""
 
 import pytest
 from django.utils import timezone
@@ -32,7 +33,11 @@ def test_reader_follows_a_section_and_opens_the_new_edition(demo, live_server, b
 
     article = ArticlePage.objects.get(slug="spravka-v-otpuske")  # ОДС
     section = article.get_parent()
-    reader = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow").new_page()
+    from tests.browser.test_crawl import AXE_SCRIPT, check_page
+
+    reader_context = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow")
+    reader_context.add_init_script(path=AXE_SCRIPT)
+    reader = reader_context.new_page()
     head = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow").new_page()
     for tab in (reader, head):
         tab.set_default_timeout(15_000)
@@ -70,5 +75,12 @@ def test_reader_follows_a_section_and_opens_the_new_edition(demo, live_server, b
     history = reader.locator(".kb-history li")
     assert history.first.inner_text() == f"{today} — {NOTE}"
     assert _count(reader) == before
+
+    # The states the crawl of the demo does not meet pass its checks: the article of a
+    # followed section with its history, and the list with a row and its button.
+    for url in (article.url, "/kb/following/"):
+        problems, _html = check_page(reader, f"{live_server.url}{url}")
+        assert problems == [], (url, problems)
+    assert reader.get_by_role("link", name=section.title).count() >= 1
     reader.context.close()
     head.context.close()
