@@ -495,6 +495,18 @@ class ArticlePage(PublicAddressPageMixin, Page):
         ),
     )
 
+    # What changed, for readers: saved with the revision, copied to the article's
+    # history (ArticleEdition) when the revision is published (kb.history).
+    change_note = models.CharField(
+        _("what changed, for readers"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "One sentence for the article's history of changes, shown to readers when "
+            "this version is published. Empty: «Editorial changes»."
+        ),
+    )
+
     objects = ArticlePageManager()
 
     content_panels = Page.content_panels + [
@@ -508,6 +520,7 @@ class ArticlePage(PublicAddressPageMixin, Page):
         InlinePanel("attachments", label=_("attachments")),
         # «Существенное изменение — ознакомить заново» (kb.acknowledgements).
         HelpPanel(template="acknowledgements/admin/substantial_change_panel.html"),
+        FieldPanel("change_note"),
     ]
     classification_panels = [
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
@@ -916,3 +929,78 @@ class CacheGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value}"
+
+
+class ArticleEdition(models.Model):
+    """One publication of an article (a «редакция»): the readers' history of changes.
+    Written when a revision is published (kb.history); drafts never make one."""
+
+    article = models.ForeignKey(
+        ArticlePage, verbose_name=_("article"), on_delete=models.CASCADE, related_name="editions"
+    )
+    revision = models.OneToOneField(
+        "wagtailcore.Revision",
+        verbose_name=_("revision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    first = models.BooleanField(_("first publication"), default=False)
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["article", "-published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.published_at:%d.%m.%Y}"
+
+    @property
+    def text(self) -> str:
+        """The note as readers see it: an empty note is «Editorial changes» (the first
+        publication: «First publication»)."""
+        if self.note:
+            return self.note
+        return _("First publication") if self.first else _("Editorial changes")
+
+
+class Following(models.Model):
+    """A reader follows an article or a whole section (kb.following): told in the
+    notification centre when it is republished or flagged by an amended act."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.CASCADE,
+        related_name="kb_followings",
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("article or section"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("following")
+        verbose_name_plural = _("followings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="kb_follow_once"),
+        ]
+        indexes = [models.Index(fields=["page", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.page_id}"

@@ -100,6 +100,10 @@ def flag_articles_citing(act: LegalAct, today: dt.date | None = None) -> list[Ar
             }
             lines = [reason, ""] + [f"— {a.title}: {admin_edit_url(a)}" for a in items]
             notify([people[user_pk]], subject, "\n".join(lines), url=admin_edit_url(items[0]))
+    # The readers who follow the articles (or their sections) are told too.
+    from .following import tell_flagged
+
+    tell_flagged(act, articles)
     return articles
 
 

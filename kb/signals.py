@@ -43,6 +43,19 @@ def article_published(sender, instance, **kwargs):
     ).update(needs_review=False, review_reason="", review_flagged_on=None)
 
 
+@receiver(page_published, sender=ArticlePage, dispatch_uid="kb-history-published")
+def article_edition(sender, instance, revision=None, **kwargs):
+    """A publication is an edition in the readers' history (kb.history); the article's
+    followers are told of it (kb.following), in the publication's transaction."""
+    from .following import tell_edition
+    from .history import publisher_of, record_publication
+
+    edition = record_publication(instance, revision)
+    if edition is not None:
+        author = getattr(revision, "user", None)
+        tell_edition(instance, edition, exclude=[publisher_of(revision), author])
+
+
 @receiver(post_save, sender=LegalAct)
 def legal_act_saved(sender, instance: LegalAct, raw=False, **kwargs):
     if raw or not instance.status_became_doubtful():

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,10 +11,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from . import review
+from . import following, review
 from .attachments import grace_period
 from .forms import FeedbackForm
-from .models import ArticlePage, UnitWorkflow
+from .models import ArticlePage, KnowledgeBaseSectionPage, UnitWorkflow
 from .ownership import units_of
 from .services import record_feedback
 
@@ -33,6 +34,46 @@ def article_feedback(request, page_id: int):
     else:
         messages.error(request, _("Please answer «yes» or «no»."))
     return redirect(f"{article.get_url(request)}#feedback")
+
+
+@require_POST
+def follow(request, page_id: int):
+    """Follow an article or a section, or stop (`follow` = 1 or 0; without it, the
+    button toggles). Only a page the person may read (404 otherwise); anonymous
+    visitors are sent to sign in by the middleware. Back to the page, or to `next`
+    (the list of what one follows)."""
+    page = following.followable(request.user, page_id)
+    if page is None:
+        raise Http404
+    value = request.POST.get("follow")
+    wanted = value == "1" if value in ("0", "1") else not following.is_following(request.user, page)
+    following.set_following(request.user, page, wanted)
+    is_section = isinstance(page, KnowledgeBaseSectionPage)
+    if wanted and is_section:
+        text = _(
+            "You follow the section «%(title)s»: you will be notified of its new articles "
+            "and of new editions of its articles."
+        )
+    elif wanted:
+        text = _("You follow «%(title)s»: you will be notified of its new editions.")
+    else:
+        text = _("You no longer follow «%(title)s».")
+    messages.success(request, text % {"title": page.title})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = f"{page.get_url(request)}#follow"
+    return redirect(target)
+
+
+def followed(request):
+    """What the signed-in person follows in the knowledge base, with a button to stop."""
+    rows = [
+        {"page": page, "is_section": isinstance(page, KnowledgeBaseSectionPage)}
+        for page in following.followed_by(request.user)
+    ]
+    return render(request, "kb/following.html", {"rows": rows})
 
 
 class AdminHelpView(WagtailAdminTemplateMixin, TemplateView):

@@ -283,6 +283,10 @@ add("acknowledgements:index", None, "login no no no no no no no ok ok no ok")
 add("acknowledgements:new", None, "login no no no no no no no ok ok no ok")
 add("acknowledgements:sheet", "ack_sheet", "login no no no no no no no ok no no ok")
 post("acknowledgements:confirm", "ack_article", "login away no no no no no no no no no no")
+# Following an article or a section (kb.following): whoever may read the page; the
+# empty POST toggles and goes back to the page. The list is each person's own.
+post("kb:follow", "article", "login away away away away away away away away away away away")
+add("kb:following", None, "login ok ok ok ok ok ok ok ok ok ok ok")
 add("cases:attachment", "attachment", "login no ok no ok ok no ok ok no ok ok")
 add("cases:answer_attachment", "answer_file", "login no no no ok ok no ok ok no ok ok")
 post("cases:delivery", "delivery", "login no no no 400 no 400 no no 400 400 400")

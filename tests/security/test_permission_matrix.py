@@ -300,7 +300,7 @@ def build_url(name: str, obj: str | None, objects) -> str:
     if obj == "article" and name == "search:open":
         return reverse(name, kwargs={"kind": "article", "pk": objects["article"].pk})
     if obj == "article":
-        key = "page_id" if name == "kb:feedback" else "pk"
+        key = "page_id" if name in ("kb:feedback", "kb:follow") else "pk"
         return reverse(name, kwargs={key: objects["article"].pk})
     raise AssertionError(f"unknown object {obj!r}")
 
