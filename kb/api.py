@@ -17,6 +17,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from intranet.api import api_router
 from intranet.api_errors import NOT_FOUND
 
+from . import freshness
 from .models import ArticlePage, KnowledgeBaseSectionPage
 
 
@@ -54,7 +55,11 @@ class KnowledgeBaseFilter(BaseFilterBackend):
         if unit := params.get("unit"):
             queryset = queryset.filter(owner_unit__short_name=unit)
         if (flag := params.get("needs_review")) is not None:
-            queryset = queryset.filter(needs_review=flag.lower() in {"1", "true", "yes"})
+            # Overdue or flagged: the rule of the dashboard and the digest (kb.freshness).
+            if flag.lower() in {"1", "true", "yes"}:
+                queryset = queryset.filter(freshness.review_condition())
+            else:
+                queryset = freshness.not_needing_review(queryset)
         return queryset.distinct() if (topic or tag) else queryset
 
 

@@ -36,11 +36,31 @@ def page_moved(sender, instance, parent_page_after=None, **kwargs):
 def article_published(sender, instance, **kwargs):
     """Publishing an article reviewed on or after the day it was flagged clears the flag:
     the editor confirms the review by setting «last reviewed on»."""
+    _keep_marked_review(instance)
     if instance.last_reviewed_on is None:
         return
     ArticlePage.objects.filter(
         pk=instance.pk, needs_review=True, review_flagged_on__lte=instance.last_reviewed_on
     ).update(needs_review=False, review_reason="", review_flagged_on=None)
+
+
+def _keep_marked_review(article):
+    """A draft saved before «Отметить как проверенное» carries the older review date:
+    publishing it does not undo the recorded review (kb.services.mark_reviewed)."""
+    from django.utils import timezone
+
+    from .models import ArticleReview
+
+    latest = ArticleReview.objects.filter(article_id=article.pk).order_by("-reviewed_at").first()
+    if latest is None:
+        return
+    reviewed_on = timezone.localdate(latest.reviewed_at)
+    if article.last_reviewed_on is None or article.last_reviewed_on < reviewed_on:
+        article.last_reviewed_on = reviewed_on
+        article.next_review_due = article.compute_next_review_due()
+        ArticlePage.objects.filter(pk=article.pk).update(
+            last_reviewed_on=reviewed_on, next_review_due=article.next_review_due
+        )
 
 
 @receiver(post_save, sender=LegalAct)

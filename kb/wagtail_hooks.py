@@ -5,9 +5,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from .overview import overview_unit_ids
 from .ownership import document_is_public, pages_visible_in_admin
-from .panels import ReviewPanel
-from .views import AdminHelpView
+from .panels import OverviewPanel, ReviewPanel
+from .views import AdminHelpView, legal_act_autocomplete
 from .viewsets import ArticleFeedbackViewSet, LegalActViewSet, TopicViewSet
 
 # Wagtail's items of the admin's Help menu that lead to its English documentation (the
@@ -26,7 +27,15 @@ def register_feedback_report():
 @hooks.register("register_admin_urls")
 def register_help_page():
     # Admin URLs need admin access (Wagtail's require_admin_access wraps them).
-    return [path("help/", AdminHelpView.as_view(), name="kb_admin_help")]
+    return [
+        path("help/", AdminHelpView.as_view(), name="kb_admin_help"),
+        # The editor's acts picker (kb.widgets.LegalActsAutocomplete).
+        path(
+            "kb/legal-acts-autocomplete/",
+            legal_act_autocomplete,
+            name="kb_legal_act_autocomplete",
+        ),
+    ]
 
 
 @hooks.register("register_help_menu_item")
@@ -50,6 +59,10 @@ def hide_english_help(request, menu_items):
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     panels.append(ReviewPanel(request.user))
+    # The department head and administrators: the overview's headline counts.
+    unit_ids = overview_unit_ids(request.user)
+    if unit_ids:
+        panels.append(OverviewPanel(unit_ids))
 
 
 @hooks.register("construct_page_chooser_queryset")
