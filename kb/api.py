@@ -102,6 +102,17 @@ class KnowledgeBaseAPIViewSet(PagesAPIViewSet):
             return Response({"message": message}, status=status.HTTP_400_BAD_REQUEST)
         return super().handle_exception(exc)
 
+    @classmethod
+    def get_available_fields(cls, model, db_fields_only=False):
+        """`needs_review` is served as the rule of kb.freshness (overdue or flagged) and
+        filtered by KnowledgeBaseFilter; Wagtail's own filter by the stored flag (it
+        filters by every database field named in the query) would leave the overdue
+        articles out again."""
+        fields = super().get_available_fields(model, db_fields_only)
+        if db_fields_only:
+            fields = [name for name in fields if name != "needs_review"]
+        return fields
+
     def get_queryset(self):
         return (
             ArticlePage.objects.visible_to(self.request.user)

@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from intranet import roles
 from intranet.models import Unit
@@ -133,12 +132,17 @@ def unit_rows(unit_ids, today: dt.date | None = None) -> tuple[list[UnitRow], Co
     )
     rows = {unit.pk: UnitRow(unit) for unit in units}
     live = ArticlePage.objects.live().filter(owner_unit_id__in=rows)
-    for values in live.values("owner_unit_id").annotate(
-        articles=Count("pk"),
-        needing_review=Count("pk", filter=freshness.review_condition(today)),
-        overdue=Count("pk", filter=freshness.overdue_condition(today)),
-        flagged=Count("pk", filter=freshness.flagged_condition()),
-    ):
+    grouped = (
+        live.values("owner_unit_id")
+        .annotate(
+            articles=Count("pk"),
+            needing_review=Count("pk", filter=freshness.review_condition(today)),
+            overdue=Count("pk", filter=freshness.overdue_condition(today)),
+            flagged=Count("pk", filter=freshness.flagged_condition()),
+        )
+        .order_by()  # the pages' default order (path) would split the groups
+    )
+    for values in grouped:
         counts = rows[values.pop("owner_unit_id")].counts
         for name, value in values.items():
             setattr(counts, name, value)
@@ -200,7 +204,3 @@ def last_reviews(articles) -> dict[int, object]:
     ):
         latest.setdefault(review.article_id, review)
     return latest
-
-
-def today() -> dt.date:
-    return timezone.localdate()
