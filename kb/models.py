@@ -817,12 +817,15 @@ def next_answer_code() -> str:
 
 class ArticleFeedbackQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Feedback the user may see: that of the units they edit or head."""
+        """Feedback the user may see: that of the units they edit or head, and for the
+        department head that of every unit below (kb.overview)."""
         if user.is_superuser:
             return self
+        from .overview import overview_unit_ids
         from .ownership import units_of
 
-        return self.filter(unit__in=units_of(user))
+        unit_ids = {unit.pk for unit in units_of(user)} | overview_unit_ids(user)
+        return self.filter(unit__in=unit_ids)
 
 
 class ArticleFeedback(models.Model):

@@ -175,3 +175,10 @@ def test_dashboard_panel_for_the_department_head_and_administrators(kb, overdue)
         "База знаний: управление"
         not in _client(kb["users"]["head"]).get("/admin/").content.decode()
     )
+
+
+def test_department_heads_feedback_report_covers_the_units_below(kb, make_article):
+    article = make_article(kb["sections"]["conflict-of-interest"], title="Статья ОКИ")
+    ArticleFeedback.objects.create(article=article, unit=article.owner_unit, helpful=False)
+    assert ArticleFeedback.objects.for_user(kb["users"]["chief"]).filter(article=article)
+    assert not ArticleFeedback.objects.for_user(kb["users"]["head"]).filter(article=article)
