@@ -17,6 +17,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from intranet.api import api_router
 from intranet.api_errors import NOT_FOUND
 
+from . import freshness
 from .models import ArticlePage, KnowledgeBaseSectionPage
 
 
@@ -54,7 +55,11 @@ class KnowledgeBaseFilter(BaseFilterBackend):
         if unit := params.get("unit"):
             queryset = queryset.filter(owner_unit__short_name=unit)
         if (flag := params.get("needs_review")) is not None:
-            queryset = queryset.filter(needs_review=flag.lower() in {"1", "true", "yes"})
+            # Overdue or flagged: the rule of the dashboard and the digest (kb.freshness).
+            if flag.lower() in {"1", "true", "yes"}:
+                queryset = queryset.filter(freshness.review_condition())
+            else:
+                queryset = freshness.not_needing_review(queryset)
         return queryset.distinct() if (topic or tag) else queryset
 
 
@@ -96,6 +101,17 @@ class KnowledgeBaseAPIViewSet(PagesAPIViewSet):
                 ) % {"names": ", ".join(names)}
             return Response({"message": message}, status=status.HTTP_400_BAD_REQUEST)
         return super().handle_exception(exc)
+
+    @classmethod
+    def get_available_fields(cls, model, db_fields_only=False):
+        """`needs_review` is served as the rule of kb.freshness (overdue or flagged) and
+        filtered by KnowledgeBaseFilter; Wagtail's own filter by the stored flag (it
+        filters by every database field named in the query) would leave the overdue
+        articles out again."""
+        fields = super().get_available_fields(model, db_fields_only)
+        if db_fields_only:
+            fields = [name for name in fields if name != "needs_review"]
+        return fields
 
     def get_queryset(self):
         return (

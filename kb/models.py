@@ -9,6 +9,7 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from rest_framework import serializers
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
     FieldPanel,
@@ -39,6 +41,7 @@ from intranet.models import Unit
 from .blocks import ArticleBodyBlock
 from .serializers import LegalActSerializer, TopicSerializer, UnitSerializer
 from .typical_answers import placeholder_errors
+from .widgets import LegalActsAutocomplete
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 365
 
@@ -86,11 +89,26 @@ class LegalAct(index.Indexed, models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=50)
     date = models.DateField(_("date"))
-    url = models.URLField(_("link to the text"), max_length=500, blank=True)
+    url = models.URLField(
+        _("link to the official publication"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("An http or https address, e.g. on publication.pravo.gov.ru"),
+    )
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.IN_FORCE
     )
-    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    status_changed_on = models.DateField(
+        _("status changed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date of the latest amendment or of the repeal. A later date on an amended "
+            "act (a new amendment) flags the citing articles again."
+        ),
+    )
     note = models.TextField(_("note"), blank=True, help_text=_("E.g. the amending act"))
 
     search_fields = [
@@ -117,11 +135,17 @@ class LegalAct(index.Indexed, models.Model):
             self.status_changed_on = timezone.localdate()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("kb:act", args=[self.pk])
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # Remember the stored status: a change to amended/repealed triggers the flags.
         instance._loaded_status = instance.__dict__.get("status")
+        instance._loaded_status_changed_on = instance.__dict__.get("status_changed_on")
         return instance
 
     @property
@@ -160,11 +184,30 @@ class LegalAct(index.Indexed, models.Model):
         super().clean()
         if self.status in self.REVIEW_STATUSES and self.status_changed_on is None:
             self.status_changed_on = timezone.localdate()
+        errors = {}
+        for name in ("in_force_from", "status_changed_on"):
+            value = getattr(self, name)
+            if value and self.date and value < self.date:
+                errors[name] = _("This date cannot be earlier than the date of the act.")
+        if errors:
+            raise ValidationError(errors)
 
     def status_became_doubtful(self) -> bool:
-        """True when this save moved the act into amended/repealed."""
-        previous = getattr(self, "_loaded_status", None)
-        return self.status in self.REVIEW_STATUSES and previous != self.status
+        """True when this save moved the act into amended/repealed, or recorded a later
+        amendment or repeal date (a new amendment of an amended act)."""
+        if self.status not in self.REVIEW_STATUSES:
+            return False
+        if getattr(self, "_loaded_status", None) != self.status:
+            return True
+        previous = getattr(self, "_loaded_status_changed_on", None)
+        return bool(previous and self.status_changed_on and self.status_changed_on > previous)
+
+    @property
+    def state_date(self) -> dt.date | None:
+        """The date of the current state: entry into force, or the amendment or repeal."""
+        if self.status in self.REVIEW_STATUSES:
+            return self.status_changed_on
+        return self.in_force_from
 
 
 # ----------------------------------------------------------------------------- pages
@@ -408,9 +451,11 @@ class ArticlePageQuerySet(PageQuerySet):
         return queryset.exclude(condition) if condition else queryset
 
     def needing_review(self, today: dt.date | None = None):
-        """Live articles past their review date or flagged (e.g. a cited act changed)."""
-        today = today or timezone.localdate()
-        return self.live().filter(Q(next_review_due__lt=today) | Q(needs_review=True))
+        """Live articles past their review date or flagged (e.g. a cited act changed):
+        the rule of kb.freshness."""
+        from . import freshness
+
+        return freshness.needing_review(self, today)
 
     def owned_by(self, units):
         return self.filter(owner_unit__in=units)
@@ -525,7 +570,7 @@ class ArticlePage(PublicAddressPageMixin, Page):
     classification_panels = [
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("tags"),
-        FieldPanel("legal_acts", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("legal_acts", widget=LegalActsAutocomplete),
         InlinePanel("related_links", label=_("related articles")),
     ]
     review_panels = [
@@ -571,7 +616,8 @@ class ArticlePage(PublicAddressPageMixin, Page):
         APIField("last_reviewed_on"),
         APIField("review_interval_days"),
         APIField("next_review_due"),
-        APIField("needs_review"),
+        # Overdue or flagged (kb.freshness), as `?needs_review=true` selects.
+        APIField("needs_review", serializer=serializers.BooleanField(source="review_needed")),
         APIField("review_reason"),
         APIField("answer_code"),
         APIField("answer_text"),
@@ -668,7 +714,16 @@ class ArticlePage(PublicAddressPageMixin, Page):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
+        from . import freshness
+
+        return freshness.is_overdue(self)
+
+    @property
+    def review_needed(self) -> bool:
+        """Overdue or flagged (kb.freshness): what the API calls `needs_review`."""
+        from . import freshness
+
+        return freshness.needs_review(self)
 
     @property
     def is_typical_answer(self) -> bool:
@@ -733,8 +788,15 @@ class ArticlePage(PublicAddressPageMixin, Page):
             article_topics=self.topics.all(),
             article_tags=self.tags.all(),
             print_view=bool(request.GET.get("print")),
+            can_mark_reviewed=_can_mark_reviewed(user, self),
         )
         return context
+
+
+def _can_mark_reviewed(user, article) -> bool:
+    from .overview import can_mark_reviewed
+
+    return can_mark_reviewed(user, article)
 
 
 class ArticleAttachment(Orderable):
@@ -787,12 +849,15 @@ def next_answer_code() -> str:
 
 class ArticleFeedbackQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Feedback the user may see: that of the units they edit or head."""
+        """Feedback the user may see: that of the units they edit or head, and for the
+        department head that of every unit below (kb.overview)."""
         if user.is_superuser:
             return self
+        from .overview import overview_unit_ids
         from .ownership import units_of
 
-        return self.filter(unit__in=units_of(user))
+        unit_ids = {unit.pk for unit in units_of(user)} | overview_unit_ids(user)
+        return self.filter(unit__in=unit_ids)
 
 
 class ArticleFeedback(models.Model):
@@ -833,6 +898,37 @@ class ArticleFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article.title}: {_('yes') if self.helpful else _('no')}"
+
+
+class ArticleReview(models.Model):
+    """«Отметить как проверенное»: who confirmed that an article is current, and when
+    (kb.services.mark_reviewed). The latest one is the article's `last_reviewed_on`."""
+
+    article = models.ForeignKey(
+        ArticlePage,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="reviews",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    was_overdue = models.BooleanField(_("review was overdue"), default=False)
+    cleared_reason = models.TextField(_("cleared flag"), blank=True)
+
+    class Meta:
+        verbose_name = _("article review")
+        verbose_name_plural = _("article reviews")
+        ordering = ["-reviewed_at"]
+        indexes = [models.Index(fields=["article", "-reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.article.title} {timezone.localtime(self.reviewed_at):%d.%m.%Y}"
 
 
 class Notification(models.Model):

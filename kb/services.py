@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy
 from intranet import links, outbox
 from intranet.security import client_text
 
-from .models import ArticleFeedback, ArticlePage, KBDigestLog, LegalAct, Notification
+from . import freshness
+from .models import (
+    ArticleFeedback,
+    ArticlePage,
+    ArticleReview,
+    KBDigestLog,
+    LegalAct,
+    Notification,
+)
 from .ownership import unit_recipients
 
 NOTIFICATION = "kb.notification"
@@ -117,7 +125,7 @@ def _digest_text(items: list[ArticlePage], today: dt.date) -> str:
     ]
     for article in items:
         reasons = []
-        if article.next_review_due and article.next_review_due < today:
+        if freshness.is_overdue(article, today):
             reasons.append(
                 _("review was due on %(date)s") % {"date": f"{article.next_review_due:%d.%m.%Y}"}
             )
@@ -128,8 +136,8 @@ def _digest_text(items: list[ArticlePage], today: dt.date) -> str:
     lines += [
         "",
         _(
-            "After checking an article, set «last reviewed on» to the date of the check "
-            "and submit it for publication."
+            "After checking an article, press «Mark as reviewed» on it (or, if the text "
+            "has to change, edit it and submit it for publication)."
         ),
     ]
     return "\n".join(lines)
@@ -209,3 +217,35 @@ def record_feedback(
         )
         return feedback
     return ArticleFeedback.objects.create(article=article, **values)
+
+
+# ------------------------------------------------------------------------- review
+
+
+@transaction.atomic
+def mark_reviewed(article: ArticlePage, user, today: dt.date | None = None) -> ArticleReview:
+    """«Отметить как проверенное»: `user` confirms the live article is current. Records
+    who and when (ArticleReview), moves «last reviewed on» to today (so the next review
+    date follows) and clears a flag raised by an amended act. Who may do it is
+    kb.overview.can_mark_reviewed; the view checks it."""
+    from .caching import bump
+
+    today = today or timezone.localdate()
+    article = ArticlePage.objects.select_for_update().get(pk=article.pk)
+    review = ArticleReview.objects.create(
+        article=article,
+        reviewed_by=user,
+        was_overdue=freshness.is_overdue(article, today),
+        cleared_reason=article.review_reason if article.needs_review else "",
+    )
+    article.last_reviewed_on = today
+    next_due = article.compute_next_review_due()
+    ArticlePage.objects.filter(pk=article.pk).update(
+        last_reviewed_on=today,
+        next_review_due=next_due,
+        needs_review=False,
+        review_reason="",
+        review_flagged_on=None,
+    )
+    bump()  # readers' pages and lists show the review date and the badges
+    return review

@@ -36,6 +36,7 @@ def page_moved(sender, instance, parent_page_after=None, **kwargs):
 def article_published(sender, instance, **kwargs):
     """Publishing an article reviewed on or after the day it was flagged clears the flag:
     the editor confirms the review by setting «last reviewed on»."""
+    _keep_marked_review(instance)
     if instance.last_reviewed_on is None:
         return
     ArticlePage.objects.filter(
@@ -54,6 +55,25 @@ def article_edition(sender, instance, revision=None, **kwargs):
     if edition is not None:
         author = getattr(revision, "user", None)
         tell_edition(instance, edition, exclude=[publisher_of(revision), author])
+
+
+def _keep_marked_review(article):
+    """A draft saved before «Отметить как проверенное» carries the older review date:
+    publishing it does not undo the recorded review (kb.services.mark_reviewed)."""
+    from django.utils import timezone
+
+    from .models import ArticleReview
+
+    latest = ArticleReview.objects.filter(article_id=article.pk).order_by("-reviewed_at").first()
+    if latest is None:
+        return
+    reviewed_on = timezone.localdate(latest.reviewed_at)
+    if article.last_reviewed_on is None or article.last_reviewed_on < reviewed_on:
+        article.last_reviewed_on = reviewed_on
+        article.next_review_due = article.compute_next_review_due()
+        ArticlePage.objects.filter(pk=article.pk).update(
+            last_reviewed_on=reviewed_on, next_review_due=article.next_review_due
+        )
 
 
 @receiver(post_save, sender=LegalAct)

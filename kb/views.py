@@ -1,5 +1,9 @@
 from django.contrib import messages
-from django.http import Http404
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +16,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from . import following, review
+from . import overview as department
 from .attachments import grace_period
 from .forms import FeedbackForm
-from .models import ArticlePage, KnowledgeBaseSectionPage, UnitWorkflow
+from .models import ArticlePage, KnowledgeBaseSectionPage, LegalAct, Topic, UnitWorkflow
 from .ownership import units_of
-from .services import record_feedback
+from .services import mark_reviewed, record_feedback
 
 
 @require_POST
@@ -204,3 +209,183 @@ class MarkReviewedView(WagtailAdminTemplateMixin, TemplateView):
                 % {"date": date},
             )
         return redirect(edit_url)
+
+
+# ------------------------------------------------------------------ acts register
+
+ACTS_PER_PAGE = 50
+
+
+def matching_acts(acts, query: str) -> list[LegalAct]:
+    """The acts whose number, title, kind or date contain every word of `query`, in
+    any case (SQLite compares only Latin letters without case, so the words are
+    matched here; the register holds hundreds of acts, not millions)."""
+    words = query.casefold().replace("№", " ").split()
+    if not words:
+        return list(acts)
+    found = []
+    for act in acts:
+        text = f"{act.number} {act.title} {act.get_kind_display()} {act.date:%d.%m.%Y}".casefold()
+        if all(word in text for word in words):
+            found.append(act)
+    return found
+
+
+def _cited_counts(user):
+    """Each act's number of live articles citing it that `user` may read."""
+    visible = ArticlePage.objects.visible_to(user).values("pk")
+    return Count("articles", filter=Q(articles__in=visible), distinct=True)
+
+
+@login_not_required
+def act_register(request):
+    """/kb/acts/: the register of the legal acts the knowledge base cites, filtered by
+    kind and state and searched by number, title or date."""
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()[:200]
+    acts = LegalAct.objects.annotate(cited=_cited_counts(request.user)).order_by("-date", "number")
+    if kind in LegalAct.Kind.values:
+        acts = acts.filter(kind=kind)
+    else:
+        kind = ""
+    if status in LegalAct.Status.values:
+        acts = acts.filter(status=status)
+    else:
+        status = ""
+    found = matching_acts(acts, query) if query else acts
+    page = Paginator(found, ACTS_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "kb/acts/register.html",
+        {
+            "page": page,
+            "kind": kind,
+            "status": status,
+            "query": query,
+            "kinds": LegalAct.Kind.choices,
+            "statuses": LegalAct.Status.choices,
+            "params": params.urlencode(),
+        },
+    )
+
+
+@login_not_required
+def act_detail(request, pk: int):
+    """/kb/acts/<pk>/: one act, its state and the articles citing it that the reader may
+    open (kb.models.ArticlePageQuerySet.visible_to)."""
+    act = get_object_or_404(LegalAct, pk=pk)
+    articles = (
+        ArticlePage.objects.visible_to(request.user)
+        .filter(legal_acts=act)
+        .select_related("owner_unit")
+        .order_by("title")
+    )
+    return render(request, "kb/acts/detail.html", {"act": act, "articles": articles})
+
+
+def legal_act_autocomplete(request):
+    """The editor's acts picker (kb.widgets): up to 20 acts matching ?q=, as JSON.
+    Registered in the admin (kb.wagtail_hooks), for people who may see the register."""
+    if not request.user.has_perm("kb.view_legalact"):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:200]
+    acts = matching_acts(LegalAct.objects.order_by("-date", "number"), query)[:20] if query else []
+    return JsonResponse({"results": [{"id": act.pk, "label": act.citation} for act in acts]})
+
+
+# --------------------------------------------------------- topics and tags listings
+
+
+def _listing(request, heading: str, articles):
+    articles = (
+        articles.select_related("owner_unit")
+        .prefetch_related("topics")
+        .order_by("title")
+        .distinct()
+    )
+    return render(request, "kb/listing.html", {"heading": heading, "articles": articles})
+
+
+@login_not_required
+def topic_articles(request, slug: str):
+    """/kb/topics/<slug>/: the articles of a topic the reader may open."""
+    topic = get_object_or_404(Topic, slug=slug)
+    articles = ArticlePage.objects.visible_to(request.user).filter(topics=topic)
+    return _listing(request, _("Topic: %(name)s") % {"name": topic.name}, articles)
+
+
+@login_not_required
+def tag_articles(request, pk: int):
+    """/kb/tags/<pk>/: the articles with a tag the reader may open."""
+    from taggit.models import Tag
+
+    tag = get_object_or_404(Tag, pk=pk)
+    articles = ArticlePage.objects.visible_to(request.user).filter(tags=tag)
+    return _listing(request, _("Tag: %(name)s") % {"name": tag.name}, articles)
+
+
+# ----------------------------------------------------------- department overview
+
+
+def overview(request):
+    """/kb/overview/: freshness and helpfulness across the units (kb.overview)."""
+    unit_ids = department.overview_unit_ids(request.user)
+    if not unit_ids:
+        raise PermissionDenied
+    today = department.freshness.today_or(None)
+    rows, total = department.unit_rows(unit_ids, today)
+    unit_id = request.GET.get("unit", "")
+    unit_id = int(unit_id) if unit_id.isdecimal() and int(unit_id) in unit_ids else None
+    sort = request.GET.get("sort", department.DEFAULT_SORT)
+    if sort not in department.SORTS:
+        sort = department.DEFAULT_SORT
+    stale = department.articles_needing_review(unit_ids, today)
+    if unit_id is not None:
+        stale = [a for a in stale if a.owner_unit_id == unit_id]
+    drafts = department.waiting_drafts([unit_id] if unit_id else unit_ids)
+    drafts = list(drafts.select_related("owner_unit").order_by("-latest_revision_created_at"))
+    reviews = department.last_reviews([a.pk for a in stale])
+    for article in stale:
+        article.last_review = reviews.get(article.pk)
+    return render(
+        request,
+        "kb/overview.html",
+        {
+            "rows": rows,
+            "total": total,
+            "stale": stale,
+            "drafts": drafts,
+            "helpfulness": department.helpfulness(unit_ids, sort, unit_id),
+            "sort": sort,
+            "unit_id": unit_id,
+            "today": today,
+            "units": [row.unit for row in rows],
+        },
+    )
+
+
+@require_POST
+def article_mark_reviewed(request, page_id: int):
+    """«Отметить как проверенное» (kb.services.mark_reviewed): the owning unit's editors
+    and head, the department head above it and administrators."""
+    article = get_object_or_404(ArticlePage.objects.live(), pk=page_id)
+    if not department.can_mark_reviewed(request.user, article):
+        raise PermissionDenied
+    mark_reviewed(article, request.user)
+    messages.success(
+        request,
+        _("«%(title)s» is marked as reviewed today; the next review is due on %(date)s.")
+        % {
+            "title": article.title,
+            "date": f"{ArticlePage.objects.get(pk=article.pk).next_review_due:%d.%m.%Y}",
+        },
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = article.get_url(request)
+    return redirect(target)

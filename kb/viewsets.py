@@ -34,7 +34,16 @@ class LegalActViewSet(SnippetViewSet):
     add_to_admin_menu = True
     url_prefix = "kb/legal-acts"
     list_display = ["title", "kind", "number", "date", "status", "status_changed_on"]
-    list_export = ["kind", "number", "date", "title", "status", "status_changed_on", "url"]
+    list_export = [
+        "kind",
+        "number",
+        "date",
+        "title",
+        "in_force_from",
+        "status",
+        "status_changed_on",
+        "url",
+    ]
     search_fields = ["title", "number"]
     filterset_class = LegalActFilterSet
     ordering = ["-date"]
@@ -42,7 +51,9 @@ class LegalActViewSet(SnippetViewSet):
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("number"), FieldPanel("date")]),
         FieldPanel("url"),
-        FieldRowPanel([FieldPanel("status"), FieldPanel("status_changed_on")]),
+        FieldRowPanel(
+            [FieldPanel("in_force_from"), FieldPanel("status"), FieldPanel("status_changed_on")]
+        ),
         FieldPanel("note"),
     ]
 

@@ -8,11 +8,12 @@ from wagtail.snippets.models import register_snippet
 
 from .attachments import may_download
 from .audience import sees_typical_answers
+from .overview import overview_unit_ids
 from .ownership import pages_visible_in_admin
-from .panels import ReviewPanel
+from .panels import OverviewPanel, ReviewPanel
 from .readonly import SectionListView, SectionPagesView
 from .review import LOG_ACTION
-from .views import AdminHelpView, MarkReviewedView
+from .views import AdminHelpView, MarkReviewedView, legal_act_autocomplete
 from .viewsets import ArticleFeedbackViewSet, LegalActViewSet, TopicViewSet
 
 # Wagtail's items of the admin's Help menu that lead to its English documentation (the
@@ -39,6 +40,12 @@ def register_help_page():
             "kb/articles/<int:page_id>/reviewed/",
             MarkReviewedView.as_view(),
             name="kb_mark_reviewed",
+        ),
+        # The editor's acts picker (kb.widgets.LegalActsAutocomplete).
+        path(
+            "kb/legal-acts-autocomplete/",
+            legal_act_autocomplete,
+            name="kb_legal_act_autocomplete",
         ),
     ]
 
@@ -83,6 +90,10 @@ def hide_english_help(request, menu_items):
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     panels.append(ReviewPanel(request.user))
+    # The department head and administrators: the overview's headline counts.
+    unit_ids = overview_unit_ids(request.user)
+    if unit_ids:
+        panels.append(OverviewPanel(unit_ids))
 
 
 @hooks.register("construct_page_chooser_queryset")

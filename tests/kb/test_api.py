@@ -40,7 +40,7 @@ def test_staff_get_internal_articles_too(kb):
     assert {t["slug"] for t in detail["topics"]} == {"declarations"}
     acts = {a["number"]: a for a in detail["legal_acts"]}
     assert acts["460"]["status"] == "amended"
-    assert "от 25.12.2008 N 273-ФЗ" in acts["273-ФЗ"]["citation"]
+    assert "от 25.12.2008 № 273-ФЗ" in acts["273-ФЗ"]["citation"]
     assert detail["needs_review"] is True
     assert detail["last_reviewed_on"] and detail["next_review_due"]
     assert any(block["type"] == "steps" for block in detail["body"])

@@ -21,7 +21,7 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def stale(kb, make_article):
     """One overdue ОДС article and one fresh ОКИ article; the demo's own flagged ОДС
-    articles (citing the amended Указ N 460) are part of the digest too."""
+    articles (citing the amended Указ № 460) are part of the digest too."""
     overdue = make_article(
         kb["sections"]["declarations"],
         title="Просроченная статья ОДС",
@@ -187,7 +187,7 @@ def test_dashboard_panel_shows_own_units_stale_and_flagged_articles(client, kb, 
 
     flagged = ArticlePage.objects.get(slug="kak-predstavit-spravku")
     html = client.get(f"/admin/pages/{flagged.pk}/edit/").content.decode()
-    assert "Требует проверки" in html and "N 460" in html
+    assert "Требует проверки" in html and "№ 460" in html
     assert "Чтобы снять отметку" in html
     assert 'name="last_reviewed_on"' in html and 'name="legal_acts"' in html
 
@@ -239,7 +239,7 @@ def test_reader_sees_review_date_and_warnings(client, kb, stale):
     flagged = ArticlePage.objects.get(slug="kak-predstavit-spravku")
     html = client.get(flagged.url).content.decode()
     assert "Статья проверяется в связи с изменением законодательства" in html
-    assert "N 460" in html
+    assert "№ 460" in html
 
 
 # ------------------------------------------------------ the real Celery worker

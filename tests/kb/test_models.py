@@ -69,7 +69,7 @@ def test_typical_answer_needs_text_and_well_formed_placeholders(kb):
 def test_legal_act_citation_and_change_date(kb):
     act = LegalAct.objects.get(number="79-ФЗ", date=dt.date(2004, 7, 27))
     assert act.citation == (
-        "Федеральный закон от 27.07.2004 N 79-ФЗ «О государственной гражданской службе "
+        "Федеральный закон от 27.07.2004 № 79-ФЗ «О государственной гражданской службе "
         "Российской Федерации»"
     )
     assert LegalAct.objects.filter(number="79-ФЗ").count() == 2, "two different 79-FZ"

@@ -50,7 +50,7 @@ def test_article_page_has_everything_a_reader_needs(client, kb):
         assert f'id="{heading["anchor"]}"' in html
     assert "Установите программу «Справки БК»" in html  # numbered steps
     assert "<table" in html
-    assert "Федеральный закон от 25.12.2008 N 273-ФЗ «О противодействии коррупции»" in html
+    assert "Федеральный закон от 25.12.2008 № 273-ФЗ «О противодействии коррупции»" in html
     assert "Материал ведёт" in html and "Ответственный сотрудник" in html
     assert f"Редакция от {timezone.localdate():%d.%m.%Y}" in html
     assert "Версия для печати" in html

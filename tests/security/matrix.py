@@ -287,6 +287,17 @@ post("acknowledgements:confirm", "ack_article", "login away no no no no no no no
 # empty POST toggles and goes back to the page. The list is each person's own.
 post("kb:follow", "article", "login away away away away away away away away away away away")
 add("kb:following", None, "login ok ok ok ok ok ok ok ok ok ok ok")
+# The register of legal acts, an act's page and the topic and tag listings: open to
+# everybody (legal acts are public), each listing only the articles the visitor may open.
+add("kb:acts", None, "ok ok ok ok ok ok ok ok ok ok ok ok")
+add("kb:act", "legal_act", "ok ok ok ok ok ok ok ok ok ok ok ok")
+add("kb:topic", "topic", "ok ok ok ok ok ok ok ok ok ok ok ok")
+add("kb:tag", "tag", "ok ok ok ok ok ok ok ok ok ok ok ok")
+# The department overview: the department head (chief) and administrators only.
+add("kb:overview", None, "login no no no no no no no no no ok ok")
+# «Mark as reviewed» on the first article (ОМП's): its unit's editors and head, the
+# department head and administrators; nobody else (editor is ОДС's, head ОДС's).
+post("kb:mark_reviewed", "article", "login no no no no no no no no no away away")
 add("cases:attachment", "attachment", "login no ok no ok ok no ok ok no ok ok")
 add("cases:answer_attachment", "answer_file", "login no no no ok ok no ok ok no ok ok")
 post("cases:delivery", "delivery", "login no no no 400 no 400 no no 400 400 400")

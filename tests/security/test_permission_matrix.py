@@ -167,8 +167,10 @@ def _act(objects):
 def _objects():
     """The objects the matrix's rows are opened on (the module docstring of
     tests/security/matrix.py), made on first use."""
+    from taggit.models import Tag
+
     from cases.quality.models import QualityReview
-    from kb.models import ArticlePage
+    from kb.models import ArticlePage, LegalAct, Topic
 
     return _Lazy(
         {
@@ -177,6 +179,11 @@ def _objects():
             "answer_file": _answer_file,
             "delivery": _delivery,
             "article": lambda _o: ArticlePage.objects.live().order_by("pk").first(),
+            "legal_act": lambda _o: LegalAct.objects.order_by("pk").first(),
+            "topic": lambda _o: Topic.objects.order_by("pk").first(),
+            "tag": lambda _o: (
+                Tag.objects.filter(kb_articlepagetag_items__isnull=False).order_by("pk").first()
+            ),
             "body_request": _body_request,
             "extension_ask": _extension_ask,
             "review": lambda _o: QualityReview.objects.order_by("pk").first(),
@@ -299,8 +306,12 @@ def build_url(name: str, obj: str | None, objects) -> str:
         return reverse(name, kwargs={"page_id": objects["ack_article"].pk})
     if obj == "article" and name == "search:open":
         return reverse(name, kwargs={"kind": "article", "pk": objects["article"].pk})
+    if obj in ("legal_act", "tag"):
+        return reverse(name, kwargs={"pk": objects[obj].pk})
+    if obj == "topic":
+        return reverse(name, kwargs={"slug": objects["topic"].slug})
     if obj == "article":
-        key = "page_id" if name in ("kb:feedback", "kb:follow") else "pk"
+        key = "page_id" if name in ("kb:feedback", "kb:follow", "kb:mark_reviewed") else "pk"
         return reverse(name, kwargs={key: objects["article"].pk})
     raise AssertionError(f"unknown object {obj!r}")
 
