@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from intranet import links, outbox
 from intranet.security import client_text
 
+from .events import articles_flagged
 from .models import ArticleFeedback, ArticlePage, KBDigestLog, LegalAct, Notification
 from .ownership import unit_recipients
 
@@ -84,6 +85,7 @@ def flag_articles_citing(act: LegalAct, today: dt.date | None = None) -> list[Ar
             from .caching import bump
 
             bump()  # the lists show the "needs review" badge
+            articles_flagged.send(sender=LegalAct, act=act, articles=articles)
 
         per_person: dict = defaultdict(list)
         people = {}
