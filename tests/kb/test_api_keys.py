@@ -167,6 +167,9 @@ def test_administrators_issue_keys_shown_once(demo, client):
     assert secret.startswith(f"{api_key.prefix}.") and secret in answer.content.decode()
     assert api_key.key_hash == keys.digest(secret) and secret not in api_key.key_hash
     assert api_key.created_by == demo["admin"]
+    listing = client.get(reverse("kb_api_keys:index")).content.decode()
+    assert "Ключи API" in listing and "Также внутренние статьи" in listing
+    assert f"{api_key.prefix}" in listing and secret not in listing
     # Never shown again: the edit page has neither the key nor its hash.
     edit = client.get(reverse("kb_api_keys:edit", args=[api_key.pk])).content.decode()
     assert secret not in edit and api_key.key_hash not in edit
