@@ -40,6 +40,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_auditevent",
         "intranet.view_outgoingmessage",
         "intranet.change_outgoingmessage",
+        # Other systems' access to the knowledge base (kb.integrations).
+        *[f"kb_integrations.{p}_apikey" for p in MODEL_PERMS],
+        *[f"kb_integrations.{p}_webhookconsumer" for p in MODEL_PERMS],
+        "kb_integrations.view_webhookdelivery",
+        "kb_integrations.change_webhookdelivery",
         "wagtailcore.change_site",
     ],
 }

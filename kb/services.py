@@ -18,6 +18,7 @@ from intranet import links, outbox
 from intranet.security import client_text
 
 from . import freshness
+from .events import articles_flagged
 from .models import (
     ArticleFeedback,
     ArticlePage,
@@ -92,6 +93,7 @@ def flag_articles_citing(act: LegalAct, today: dt.date | None = None) -> list[Ar
             from .caching import bump
 
             bump()  # the lists show the "needs review" badge
+            articles_flagged.send(sender=LegalAct, act=act, articles=articles)
 
         per_person: dict = defaultdict(list)
         people = {}

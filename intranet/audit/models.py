@@ -16,6 +16,9 @@ class AuditAction(models.TextChoices):
     ACCOUNT_FLAGS_CHANGED = "account_flags_changed", _("Account status changed")
     CONFIDENTIAL_READ = "confidential_read", _("Confidential record read")
     RECORD_DESTROYED = "record_destroyed", _("Record destroyed under an approved act")
+    # The knowledge base API used by another system with its key (kb.integrations).
+    API_KEY_USED = "api_key_used", _("Knowledge base API called with a key")
+    API_KEY_REFUSED = "api_key_refused", _("Knowledge base API key refused")
 
 
 class AuditEventQuerySet(models.QuerySet):

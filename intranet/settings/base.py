@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "intranet.audit",
     "kb",
     "kb.acknowledgements",
+    "kb.integrations",
     "cases",
     "cases.quality",
     "cases.consultations",
@@ -376,6 +377,15 @@ WAGTAILAPI_LIMIT_MAX = 100
 # Days an uploaded document nothing uses is kept before the daily cleanup deletes it
 # (kb.attachments: abandoned uploads of the article editor).
 KB_ORPHAN_DOCUMENT_GRACE_DAYS = int(os.environ.get("KB_ORPHAN_DOCUMENT_GRACE_DAYS", "7"))
+# Other systems on /api/v2/kb/ (kb.integrations, docs/kb_api.md): requests a key may make
+# (DRF's notation; a key's own limit wins), how long anonymous answers (public material)
+# may be cached, and the webhooks' tries (backoff like the outbox's, doubling, at most
+# an hour) and their answer timeout.
+KB_API_KEY_RATE = os.environ.get("KB_API_KEY_RATE", "600/min")
+KB_API_PUBLIC_MAX_AGE = int(os.environ.get("KB_API_PUBLIC_MAX_AGE", "60"))
+KB_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("KB_WEBHOOK_MAX_ATTEMPTS", "8"))
+KB_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("KB_WEBHOOK_RETRY_BASE_SECONDS", "60"))
+KB_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("KB_WEBHOOK_TIMEOUT_SECONDS", "10"))
 # One name per choice set of the cases API schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
@@ -385,6 +395,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "StaffAudienceEnum": ["staff"],
         "ClientAudienceEnum": ["client"],
         "OutOfViewAudienceEnum": ["out_of_view"],
+        # The knowledge base's articles (kb.api, /api/v2/kb/).
+        "ArticleKindEnum": "kb.serializers.KINDS",
+        "ArticleAudienceEnum": "kb.serializers.AUDIENCES",
     }
 )
 
