@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intranet.models import Unit
 
@@ -34,7 +35,9 @@ class Sheet(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    assigned_at = models.DateTimeField(
+        pgettext_lazy("acknowledgement sheet", "assigned at"), default=timezone.now
+    )
     due_date = models.DateField(_("due date"))
     note = models.TextField(_("note"), blank=True, max_length=2000)
     # What the head chose (the lines are these, expanded into people when assigned).
@@ -140,7 +143,9 @@ class PendingReacknowledgement(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("marked by"), null=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
-    marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
+    marked_at = models.DateTimeField(
+        pgettext_lazy("acknowledgement sheet", "marked at"), default=timezone.now
+    )
 
     class Meta:
         verbose_name = _("substantial change awaiting publication")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Scope(models.TextChoices):
@@ -166,7 +167,10 @@ class WebhookAttempt(models.Model):
     person sending it again or closing it."""
 
     delivery = models.ForeignKey(
-        WebhookDelivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="log"
+        WebhookDelivery,
+        verbose_name=pgettext_lazy("webhook", "delivery"),
+        on_delete=models.CASCADE,
+        related_name="log",
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
     status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices)

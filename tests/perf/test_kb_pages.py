@@ -4,6 +4,8 @@ attachments, acts; 3 or 30 articles in a section), fewer from the fragment cache
 publish, unpublish, move, delete, a legal act's amendment and a view restriction are
 all checked through a filled cache."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -17,7 +19,9 @@ from tests.perf.conftest import assert_bounded, measure
 
 pytestmark = pytest.mark.django_db
 
-KB_CEILING = 30
+# The article page: 30 queries before this round; following (the reader's follow state),
+# the edition history, acknowledgement requests and the review button added one each.
+KB_CEILING = 34
 
 
 @pytest.fixture
@@ -112,15 +116,20 @@ def test_the_cached_fragments_are_served(kb, make_article, page):
     assert warm.count <= cold.count - 3, (cold.count, warm.count, warm.sql())
     assert _main(warm) == _main(cold), "the cached page is the page"
     # Another reader of the same visibility class is served from the same fragments.
-    other = _reader(kb, "client")
+    from tests.factories import UserFactory
+
+    other = Client()
+    other.force_login(UserFactory())  # a reader, as `reader` is
     assert measure(other, url).count <= warm.count + 1
 
 
 def _main(measured) -> str:
-    """The page's content, without the header (user name, CSRF token of the forms)."""
+    """The page's content, without the header (user name) and the CSRF tokens of the
+    personal forms (following, feedback), which differ on every response."""
     html = measured.response.content.decode()
     main = html[html.index('<main id="main"') : html.index("</main>")]
-    return main.split('<section class="kb-feedback"')[0]
+    main = main.split('<section class="kb-feedback"')[0]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', main)
 
 
 def test_publish_unpublish_move_and_delete_reach_the_cached_pages(kb, make_article):
