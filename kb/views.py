@@ -21,7 +21,7 @@ from .attachments import grace_period
 from .forms import FeedbackForm
 from .models import ArticlePage, KnowledgeBaseSectionPage, LegalAct, Topic, UnitWorkflow
 from .ownership import units_of
-from .services import mark_reviewed, record_feedback
+from .services import record_feedback
 
 
 @require_POST
@@ -181,7 +181,6 @@ class MarkReviewedView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             article=self.article,
             refusal=review.refusal_reason(self.article, user),
-            publishes=self.article.permissions_for_user(user).can_publish(),
             today=timezone.localdate(),
         )
         return context
@@ -189,25 +188,16 @@ class MarkReviewedView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         edit_url = reverse("wagtailadmin_pages:edit", args=[self.article.pk])
         try:
-            outcome = review.mark_reviewed(self.article, request.user)
+            review.mark_reviewed(self.article, request.user)
         except review.ReviewRefused as refused:
             messages.error(request, str(refused))
             return redirect(edit_url)
-        date = f"{outcome.reviewed_on:%d.%m.%Y}"
-        if outcome.published:
-            messages.success(
-                request,
-                _("The article is marked as reviewed on %(date)s and published.") % {"date": date},
-            )
-        else:
-            messages.success(
-                request,
-                _(
-                    "The review of %(date)s is sent to the head for approval; the article's "
-                    "«needs review» mark is cleared when the head approves it."
-                )
-                % {"date": date},
-            )
+        article = ArticlePage.objects.get(pk=self.article.pk)
+        messages.success(
+            request,
+            _("«%(title)s» is marked as reviewed today; the next review is due on %(date)s.")
+            % {"title": article.title, "date": f"{article.next_review_due:%d.%m.%Y}"},
+        )
         return redirect(edit_url)
 
 
@@ -374,7 +364,7 @@ def article_mark_reviewed(request, page_id: int):
     article = get_object_or_404(ArticlePage.objects.live(), pk=page_id)
     if not department.can_mark_reviewed(request.user, article):
         raise PermissionDenied
-    mark_reviewed(article, request.user)
+    review.mark_reviewed(article, request.user)  # the one action, logged in the history
     messages.success(
         request,
         _("«%(title)s» is marked as reviewed today; the next review is due on %(date)s.")

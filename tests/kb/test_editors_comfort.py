@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, WorkflowState
 
 from intranet.slugs import free_slug, slug_from
-from kb.models import ArticlePage, LegalAct
+from kb.models import ArticlePage, ArticleReview, LegalAct
 
 pytestmark = pytest.mark.django_db
 
@@ -224,32 +224,39 @@ def test_the_head_marks_it_reviewed_in_one_action(client, kb, flagged):
     assert not article.needs_review and article.last_reviewed_on == TODAY
     entry = PageLogEntry.objects.filter(page=article, action="kb.mark_reviewed").get()
     assert entry.user == kb["users"]["head"]
-    assert article.live_revision.user == kb["users"]["head"]
+    # The one action of the knowledge base (kb.services.mark_reviewed) recorded it.
+    review = ArticleReview.objects.get(article=article)
+    assert review.reviewed_by == kb["users"]["head"] and review.cleared_reason
 
 
-def test_an_editors_review_waits_for_the_heads_approval(kb, flagged):
+def test_an_editors_review_applies_at_once_and_is_recorded(kb, flagged):
+    """The text does not change: no revision, no approval (docs/knowledge_base.md)."""
     from kb.review import mark_reviewed
 
-    outcome = mark_reviewed(flagged, kb["users"]["editor"])
-    assert not outcome.published
-    article = ArticlePage.objects.get(pk=flagged.pk)
-    assert article.needs_review, "cleared only by the head's approval"
-    state = WorkflowState.objects.get(object_id=str(article.pk), status="in_progress")
-    state.current_task_state.approve(user=kb["users"]["head"])
+    revisions = flagged.revisions.count()
+    mark_reviewed(flagged, kb["users"]["editor"])
     article = ArticlePage.objects.get(pk=flagged.pk)
     assert not article.needs_review and article.last_reviewed_on == TODAY
+    assert article.revisions.count() == revisions
+    assert not WorkflowState.objects.filter(object_id=str(article.pk), status="in_progress")
+    assert ArticleReview.objects.get(article=article).reviewed_by == kb["users"]["editor"]
 
 
-def test_mark_reviewed_is_refused_to_another_unit_and_with_a_pending_draft(client, kb, flagged):
+def test_mark_reviewed_is_refused_to_another_unit_and_keeps_a_pending_draft(client, kb, flagged):
     client.force_login(kb["users"]["editor2"])
     assert client.post(f"/admin/kb/articles/{flagged.pk}/reviewed/").status_code in (302, 404)
     assert ArticlePage.objects.get(pk=flagged.pk).needs_review
+    assert not ArticleReview.objects.filter(article=flagged).exists()
 
     draft = flagged.get_latest_revision_as_object()
     draft.summary = "Новая редакция, не утверждена"
-    draft.save_revision(user=kb["users"]["editor"])
+    revision = draft.save_revision(user=kb["users"]["editor"])
     client.force_login(kb["users"]["head"])
-    response = client.post(f"/admin/kb/articles/{flagged.pk}/reviewed/", follow=True)
-    assert "неопубликованные изменения" in response.content.decode()
+    client.post(f"/admin/kb/articles/{flagged.pk}/reviewed/")
     article = ArticlePage.objects.get(pk=flagged.pk)
-    assert article.needs_review and article.summary != "Новая редакция, не утверждена"
+    assert not article.needs_review and article.summary != "Новая редакция, не утверждена"
+    # The draft, published later, carries the older review date: the review is kept.
+    revision.publish(user=kb["users"]["head"])
+    article = ArticlePage.objects.get(pk=flagged.pk)
+    assert article.summary == "Новая редакция, не утверждена"
+    assert article.last_reviewed_on == TODAY
