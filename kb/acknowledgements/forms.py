@@ -35,8 +35,9 @@ class AssignForm(forms.Form):
         label=_("People"),
         queryset=None,
         required=False,
-        help_text=_("Hold Ctrl to choose several people."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # Tick boxes in a scrolling box: a list that needs Ctrl to choose several cannot
+        # be used on a phone.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ack-people"}),
     )
     due_date = DateField(label=_("Confirm by"))
     note = forms.CharField(
