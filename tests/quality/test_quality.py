@@ -143,6 +143,10 @@ def test_screens_from_both_sides(client, org, answered):
     mine = client.get(reverse("quality:mine")).content.decode()
     assert "Добавьте образец." in mine and "100\xa0%" in mine  # «100 %»: Russian typography
     review = QualityReview.objects.get(case=case)
+    # The score is «Оценка», not the knowledge base's «Актуальность» (same English msgid).
+    client.force_login(org.head)
+    assert "<h2>Оценка:" in client.get(reverse("quality:review", args=[case.pk])).content.decode()
+    client.force_login(org.executor)
     assert client.post(reverse("quality:rework_done", args=[review.pk]),
                        {"note": "Отправлен образец."}).status_code == 302  # fmt: skip
     client.force_login(org.executor2)

@@ -113,6 +113,9 @@ def test_screens_and_refused_roles(client, org, make_case, files):
     client.force_login(org.executor)
     assert client.post(reverse("retention:approve", args=[act.pk])).status_code == 403
     client.force_login(org.head)
+    # An act of destruction is approved («Утвердить»), not agreed like an answer
+    # («Согласовать», the desk's word for the same English msgid).
+    assert ">Утвердить</button>" in client.get(url).content.decode()
     assert client.post(reverse("retention:approve", args=[act.pk])).status_code == 302
     act.refresh_from_db()
     assert act.approved_by == org.head
