@@ -362,9 +362,10 @@ def article_mark_reviewed(request, page_id: int):
     """«Отметить как проверенное» (kb.services.mark_reviewed): the owning unit's editors
     and head, the department head above it and administrators."""
     article = get_object_or_404(ArticlePage.objects.live(), pk=page_id)
-    if not department.can_mark_reviewed(request.user, article):
-        raise PermissionDenied
-    review.mark_reviewed(article, request.user)  # the one action, logged in the history
+    try:
+        review.mark_reviewed(article, request.user)  # checks who may; logged in the history
+    except review.ReviewRefused as refused:
+        raise PermissionDenied from refused
     messages.success(
         request,
         _("«%(title)s» is marked as reviewed today; the next review is due on %(date)s.")
