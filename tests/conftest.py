@@ -68,14 +68,34 @@ SERVICE_OF_MARKER = {"celery_worker": "redis"}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def world_sharing(tmp_path_factory, testrun_uid):
+    """Under pytest-xdist, which process of the run builds the worlds and which takes
+    them (tests/worlds.py, `Sharing`); None in a run of one process."""
+    from tests import worlds
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    return worlds.Sharing.claim(tmp_path_factory.getbasetemp().parent / f"worlds-{testrun_uid}")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, world_sharing):
+    """pytest-django's hook for the test database's settings, before it is created: the
+    process that takes the worlds from the other creates its tables without migrating
+    (Django's TEST MIGRATE setting), as none of its tests runs on that database."""
+    if world_sharing is not None and not world_sharing.builder:
+        settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, world_sharing):
     """The migrated test database, plus the worlds of test data built once for this test
-    process (tests/worlds.py): the demo organisation, the whole demo, the search corpus."""
+    run (tests/worlds.py): the demo organisation, the whole demo, the search corpus."""
     from intranet.celery import app
     from tests import worlds
 
     with django_db_blocker.unblock():
-        built = worlds.make_worlds()
+        built = worlds.make_worlds(world_sharing)
         built.blocker = django_db_blocker
         built.pending, worlds.ACTIVE.pending = worlds.ACTIVE.pending, None
         worlds.ACTIVE = built
@@ -90,6 +110,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         built.teardown()
+
+
+def pytest_collection_modifyitems(config, items):
+    """In a pytest-xdist process, the tests that need no database go in the middle: the
+    first half of the list (pytest-xdist's first share) starts on the database, so its
+    process builds the worlds, while the other process starts with those tests and
+    takes the worlds when they are ready (tests/worlds.py, `Sharing`). The order within
+    each group is kept."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    from tests import worlds
+
+    with_db = [item for item in items if worlds.uses_database(item)]
+    without = [item for item in items if not worlds.uses_database(item)]
+    half = min(len(items) // 2, len(with_db))
+    items[:] = with_db[:half] + without + with_db[half:]
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -39,11 +39,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -169,12 +171,25 @@ class Worlds:
     built: bool = False
     blocker: object = None  # pytest-django's django_db_blocker, given by django_db_setup
     timings: dict[str, float] = field(default_factory=dict)
+    sharing: Sharing | None = None  # the other test process's build, or ours for it
 
     def build(self) -> None:
-        for name in PARENT:  # each after the one it is built on
+        if self.sharing is not None and not self.sharing.builder:
             started = time.perf_counter()
-            self._make(name, PARENT[name], BUILDERS.get(name))
-            self.timings[name] = time.perf_counter() - started
+            self._adopt()
+            self.timings["adopted"] = time.perf_counter() - started
+        else:
+            try:
+                for name in PARENT:  # each after the one it is built on
+                    started = time.perf_counter()
+                    self._make(name, PARENT[name], BUILDERS.get(name))
+                    if self.sharing is not None:
+                        self._publish(name)
+                    self.timings[name] = time.perf_counter() - started
+            except BaseException as error:
+                if self.sharing is not None:
+                    self.sharing.fail(error)
+                raise
         self.current, self.dirty = None, False
         self.built = True
         if self.pending is not None:
@@ -206,6 +221,14 @@ class Worlds:
     def _will_change(self, name: str) -> None:
         """The coming test will commit in world `name`."""
 
+    def _publish(self, name: str) -> None:
+        """Hand world `name`, just built, to the other test process (`Sharing`)."""
+        raise NotImplementedError
+
+    def _adopt(self) -> None:
+        """Take the worlds the other test process builds instead of building them."""
+        raise NotImplementedError
+
     def teardown(self) -> None:
         pass
 
@@ -213,8 +236,8 @@ class Worlds:
 class SqliteWorlds(Worlds):
     """Snapshots in private in-memory databases, copied with SQLite's backup API."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, sharing: Sharing | None = None):
+        super().__init__(sharing=sharing)
         self.snapshots: dict[str, sqlite3.Connection] = {}
 
     def _raw(self) -> sqlite3.Connection:
@@ -230,7 +253,26 @@ class SqliteWorlds(Worlds):
         self.snapshots[name] = snapshot
 
     def _load(self, name: str) -> None:
+        if name not in self.snapshots:  # a world of the other process, read when first needed
+            self.snapshots[name] = self._fetch(name)
         self.snapshots[name].backup(self._raw())
+
+    def _publish(self, name: str) -> None:
+        def write(path: Path) -> None:
+            with contextlib.closing(sqlite3.connect(path)) as target:
+                self.snapshots[name].backup(target)
+
+        self.sharing.publish(name, write)
+
+    def _adopt(self) -> None:
+        pass  # each world is read from the builder's file by its first _load
+
+    def _fetch(self, name: str) -> sqlite3.Connection:
+        path = self.sharing.wait(name)
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        with contextlib.closing(sqlite3.connect(path)) as source:
+            source.backup(snapshot)
+        return snapshot
 
     def teardown(self) -> None:
         for snapshot in self.snapshots.values():
@@ -266,8 +308,8 @@ def _close_connections() -> None:
 class PostgresWorlds(Worlds):
     """A database per world, cloned from a template database of that world."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, sharing: Sharing | None = None):
+        super().__init__(sharing=sharing)
         self.base = connection.settings_dict["NAME"]  # pytest-django's test database
         self.made: list[str] = []
         self.pristine: set[str] = set()  # worlds whose database no test has committed in
@@ -329,6 +371,18 @@ class PostgresWorlds(Worlds):
     def _will_change(self, name: str) -> None:
         self.pristine.discard(name)
 
+    def _publish(self, name: str) -> None:
+        # The template database is the world; the other process clones it by its name.
+        template = self._name(name, template=True)
+        self.sharing.publish(name, lambda path: path.write_text(template))
+
+    def _adopt(self) -> None:
+        # Copies of the builder's templates, made at once: the builder drops its own when
+        # its tests end, which may be before this process's last test.
+        for name in PARENT:
+            theirs = self.sharing.wait(name).read_text()
+            self._clone(self._name(name, template=True), theirs)
+
     def teardown(self) -> None:
         self._point_at(self.base)
         with contextlib.suppress(Exception), self._admin() as admin:
@@ -341,11 +395,74 @@ class PostgresWorlds(Worlds):
 ACTIVE = Worlds()
 
 
-def make_worlds() -> Worlds:
+# --- one build for both test processes -----------------------------------------------
+
+
+@dataclass
+class Sharing:
+    """The two pytest-xdist processes of a run build the worlds once between them.
+
+    Migrating the test database (some 30 s of Django's migration state rendering on this
+    project's 2-core machine) and seeding the worlds (12 s) took each process 40 s before
+    its first test. Now the first process to need the database (`claim`) migrates and
+    builds; as each world is ready it writes it to the run's shared folder (a SQLite
+    file, or the name of a PostgreSQL template database) with the files the builders
+    stored under MEDIA_ROOT, then a marker. The other process creates its tables
+    without running the migrations (Django's TEST MIGRATE setting: every test runs in a
+    world, never on that database) and takes each world from the folder, waiting for its
+    marker if need be. The tests that need no database are scheduled first in the
+    other process (tests/conftest.py), so it has work while the worlds are built."""
+
+    directory: Path
+    builder: bool
+    timeout: float = 900.0
+
+    @classmethod
+    def claim(cls, directory: Path) -> Sharing:
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            os.close(os.open(directory / "builder", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return cls(directory, builder=False)
+        return cls(directory, builder=True)
+
+    def _ready(self, name: str) -> Path:
+        return self.directory / f"{name}.world"
+
+    def publish(self, name: str, write: Callable[[Path], None]) -> None:
+        partial = self.directory / f"{name}.partial"
+        write(partial)
+        media = Path(settings.MEDIA_ROOT)
+        if media.is_dir():
+            shutil.copytree(media, self.directory / f"media-{name}", dirs_exist_ok=True)
+        partial.rename(self._ready(name))  # the marker: the world and its files are there
+
+    def wait(self, name: str) -> Path:
+        """The builder's world `name`, once ready; its files are copied to MEDIA_ROOT."""
+        deadline = time.monotonic() + self.timeout
+        ready, failed = self._ready(name), self.directory / "failed"
+        while not ready.exists():
+            if failed.exists():
+                raise RuntimeError(
+                    "the other test process could not build the test worlds: " + failed.read_text()
+                )
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"world {name!r} not built by the other test process")
+            time.sleep(0.05)
+        media = self.directory / f"media-{name}"
+        if media.is_dir():
+            shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+        return ready
+
+    def fail(self, error: BaseException) -> None:
+        (self.directory / "failed").write_text(f"{type(error).__name__}: {error}")
+
+
+def make_worlds(sharing: Sharing | None = None) -> Worlds:
     if connection.vendor == "postgresql":
-        return PostgresWorlds()
+        return PostgresWorlds(sharing=sharing)
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        return SqliteWorlds()
+        return SqliteWorlds(sharing=sharing)
     raise RuntimeError(
         f"test worlds support PostgreSQL and SQLite's in-memory test database, not "
         f"{connection.vendor} {connection.settings_dict['NAME']}"

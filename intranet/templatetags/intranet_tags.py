@@ -1,6 +1,6 @@
 from django import template
 
-from intranet import formatting, links
+from intranet import formatting, links, navigation
 
 register = template.Library()
 
@@ -8,20 +8,13 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def knowledge_base_url(context) -> str:
     """URL of the live knowledge-base root ("Противодействие коррупции"), or ""."""
-    from kb.models import KnowledgeBaseIndexPage
-
-    request = context.get("request")
-    root = KnowledgeBaseIndexPage.objects.live().only("id", "url_path").first()
-    return root.get_url(request) if root else ""
+    return navigation.section_urls(context.get("request"))["knowledge_base"]
 
 
 @register.simple_tag(takes_context=True)
 def staff_directory_url(context) -> str:
     """URL of the live staff directory page, or ""."""
-    from intranet.models import StaffDirectoryPage
-
-    directory = StaffDirectoryPage.objects.live().only("id", "url_path").first()
-    return directory.get_url(context.get("request")) if directory else ""
+    return navigation.section_urls(context.get("request"))["staff_directory"]
 
 
 @register.filter
