@@ -22,7 +22,12 @@ and nothing sends mail any other way.
 The app that queues a kind of message registers it (``register``): a label for the
 admin, and optionally a function called with the message, in the transaction that holds
 its lock, each time its status changes (sent, failed, queued again, closed). That is how
-a case's delivery follows its e-mail without this module knowing about cases."""
+a case's delivery follows its e-mail without this module knowing about cases.
+
+A kind may also bring its own way of sending (``register(..., send=...)``): the
+knowledge base's webhooks are signed POSTs to other systems, stored, tried, retried,
+listed and closed here like the e-mails (kb.integrations.webhooks). The sender raises
+when the try failed; its message is the error a person reads."""
 
 from __future__ import annotations
 
@@ -72,15 +77,22 @@ class Attachment:
 class Kind:
     label: str
     on_change: Callable[[OutgoingMessage], None] | None = None
+    send: Callable[[OutgoingMessage], None] | None = None
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register(kind: str, label: str, on_change: Callable[[OutgoingMessage], None] | None = None):
+def register(
+    kind: str,
+    label: str,
+    on_change: Callable[[OutgoingMessage], None] | None = None,
+    send: Callable[[OutgoingMessage], None] | None = None,
+):
     """Declare a kind of message: its label in the admin and, optionally, what follows a
-    change of its status. Called at import by the module that queues the kind."""
-    _KINDS[kind] = Kind(label=label, on_change=on_change)
+    change of its status and how it is sent (default: an e-mail through Django's mail
+    framework). Called at import by the module that queues the kind."""
+    _KINDS[kind] = Kind(label=label, on_change=on_change, send=send)
 
 
 def label(kind: str) -> str:
@@ -208,6 +220,10 @@ def _changed(message: OutgoingMessage) -> None:
 
 
 def _send(message: OutgoingMessage) -> None:
+    kind = _KINDS.get(message.kind)
+    if kind is not None and kind.send is not None:
+        kind.send(message)
+        return
     if not message.recipient:
         raise ValueError(_("No e-mail address to send to."))
     email = EmailMultiAlternatives(

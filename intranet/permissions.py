@@ -43,8 +43,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Other systems' access to the knowledge base (kb.integrations).
         *[f"kb_integrations.{p}_apikey" for p in MODEL_PERMS],
         *[f"kb_integrations.{p}_webhookconsumer" for p in MODEL_PERMS],
-        "kb_integrations.view_webhookdelivery",
-        "kb_integrations.change_webhookdelivery",
         "wagtailcore.change_site",
     ],
 }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Sent (accepted by the mail server)")
+    SENT = "sent", _("Sent (accepted by the receiving server)")
     FAILED = "failed", _("Not sent: error")
     CANCELLED = "cancelled", _("Closed without sending")
 
@@ -32,7 +32,7 @@ class OutgoingMessage(models.Model):
     # Optional: a second message with the same key is not created (the first is
     # returned), e.g. one digest per person and day.
     key = models.CharField(_("key"), max_length=200, null=True, blank=True, unique=True)
-    recipient = models.CharField(_("recipient"), max_length=254)
+    recipient = models.CharField(_("recipient"), max_length=500)  # an address or a URL
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML text"), blank=True)

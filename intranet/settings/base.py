@@ -383,8 +383,6 @@ KB_ORPHAN_DOCUMENT_GRACE_DAYS = int(os.environ.get("KB_ORPHAN_DOCUMENT_GRACE_DAY
 # an hour) and their answer timeout.
 KB_API_KEY_RATE = os.environ.get("KB_API_KEY_RATE", "600/min")
 KB_API_PUBLIC_MAX_AGE = int(os.environ.get("KB_API_PUBLIC_MAX_AGE", "60"))
-KB_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("KB_WEBHOOK_MAX_ATTEMPTS", "8"))
-KB_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("KB_WEBHOOK_RETRY_BASE_SECONDS", "60"))
 KB_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("KB_WEBHOOK_TIMEOUT_SECONDS", "10"))
 # One name per choice set of the cases API schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(

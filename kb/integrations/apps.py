@@ -11,6 +11,6 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The receivers of the webhook events, the delivery task and its beat entry, the
+        # The receivers of the webhook events, the outbox kind of the deliveries, the
         # OpenAPI description of the key authentication.
-        from . import schema, signals, tasks  # noqa: F401
+        from . import schema, signals, webhooks  # noqa: F401

@@ -1,5 +1,5 @@
-"""API keys of consuming systems, their webhooks, and each webhook delivery with its
-tries (kb.integrations.webhooks sends them)."""
+"""API keys of consuming systems, their webhooks, and each webhook delivery (sent, tried
+and retried by the outbox: kb.integrations.webhooks)."""
 
 import uuid
 
@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Scope(models.TextChoices):
@@ -111,16 +110,11 @@ class WebhookEvent(models.TextChoices):
     FLAGGED = "article.flagged", _("Article flagged by an amended act")
 
 
-class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Delivered (the system answered 2xx)")
-    FAILED = "failed", _("Not delivered: error")
-    CANCELLED = "cancelled", _("Closed without delivering")
-
-
 class WebhookDelivery(models.Model):
-    """One event for one consumer: the body is stored as it is sent (and signed), so
-    every try sends the same bytes with the same delivery id."""
+    """One event for one consumer. What is sent, its state, tries and log are the
+    outgoing message's (intranet.outbox: the body as it is sent and signed, the same on
+    every try); this row says which webhook, event and article it is, and carries the
+    delivery id the consumer deduplicates on."""
 
     consumer = models.ForeignKey(
         WebhookConsumer,
@@ -128,62 +122,25 @@ class WebhookDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
+    message = models.OneToOneField(
+        "intranet.OutgoingMessage",
+        verbose_name=_("outgoing message"),
+        on_delete=models.PROTECT,
+        related_name="webhook_delivery",
+    )
     delivery_id = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True)
     event = models.CharField(_("event"), max_length=32, choices=WebhookEvent.choices)
     article_id = models.PositiveIntegerField(_("article id"), null=True, blank=True)
     article_title = models.CharField(_("article"), max_length=255, blank=True)
-    body = models.TextField(_("body (JSON)"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
-    )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    response_status = models.PositiveIntegerField(_("last answer code"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "updated_at"], name="kb_webhook_status")]
 
     def __str__(self) -> str:
         return f"{self.get_event_display()}: {self.article_title} → {self.consumer}"
-
-
-class WebhookAttempt(models.Model):
-    """One entry of a delivery's log: a try (delivered, failed with the error), or a
-    person sending it again or closing it."""
-
-    delivery = models.ForeignKey(
-        WebhookDelivery,
-        verbose_name=pgettext_lazy("webhook", "delivery"),
-        on_delete=models.CASCADE,
-        related_name="log",
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices)
-    response_status = models.PositiveIntegerField(_("answer code"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("delivery attempt")
-        verbose_name_plural = _("delivery attempts")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%d.%m.%Y %H:%M} {self.status}"
 
 
 class ContentVersion(models.Model):

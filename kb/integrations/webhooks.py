@@ -1,19 +1,21 @@
 """Webhooks: the systems holding an API key are told, by a signed POST to their URL, when
 an article within their key's scope is published, unpublished or flagged by an amended
-act. Delivery works as the e-mail outbox does (intranet.outbox), with its own rows:
+act. The POSTs go through the product's outbox (intranet.outbox), as every e-mail does:
 
-1. ``queue_event(...)`` stores one WebhookDelivery per active consumer that takes the
-   event and may read the article, with its JSON body as it will be sent, in the
-   caller's transaction; the delivery task is sent once that commits.
-2. ``attempt(pk)`` (the ``kb.webhooks.deliver`` task) locks the row (SELECT … FOR
-   UPDATE SKIP LOCKED) and POSTs the stored body with its signature; every try is
-   logged (WebhookAttempt) with the answer's code or the error. A 2xx answer is
-   delivered; anything else (another code, a refused connection, a timeout) failed.
-3. A failed delivery is tried again with exponential backoff (KB_WEBHOOK_RETRY_BASE_SECONDS,
-   doubling, at most an hour) up to KB_WEBHOOK_MAX_ATTEMPTS tries; the beat task
-   ``kb.webhooks.redispatch`` sends again whatever is left queued or due. After the last
-   try it stays failed, listed in the admin (Settings → Webhook deliveries), until a
-   person sends it again or closes it. Nothing is dropped silently.
+1. ``queue_event(...)`` stores, in the caller's transaction, one outgoing message of kind
+   ``kb.webhook`` per active consumer that takes the event and may read the article
+   (its URL as the recipient, the JSON body as it will be sent), with a WebhookDelivery
+   naming the consumer, the event and the article; the outbox's task is sent once the
+   transaction commits.
+2. The outbox tries it (``intranet.outbox.attempt``: the row locked, every try logged)
+   with this module's sender, ``post``: the stored body with its signature. A 2xx answer
+   is a delivery; anything else (another code, a redirect, a refused connection, no
+   answer within KB_WEBHOOK_TIMEOUT_SECONDS) is a failed try with its reason.
+3. A failed delivery is tried again as a failed e-mail is (OUTBOX_RETRY_BASE_SECONDS,
+   doubling, at most an hour, up to OUTBOX_MAX_ATTEMPTS tries; the outbox's beat task
+   picks up what was left behind). After the last try it stays failed in the admin
+   (Settings → Outgoing mail, kind «Webhook»), until a person sends it again or closes
+   it. Nothing is dropped silently.
 
 Each request carries:
     Content-Type: application/json
@@ -24,7 +26,6 @@ Each request carries:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -32,7 +33,6 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -40,14 +40,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from intranet import links
+from intranet import links, outbox
 
 from . import keys
-from .models import DeliveryStatus, WebhookAttempt, WebhookConsumer, WebhookDelivery, WebhookEvent
+from .models import WebhookConsumer, WebhookDelivery, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
+KIND = "kb.webhook"
 SIGNATURE_HEADER = "X-Intranet-Signature"
 TIMESTAMP_HEADER = "X-Intranet-Timestamp"
 EVENT_HEADER = "X-Intranet-Event"
@@ -63,21 +65,8 @@ EVENT_FIELD = {
 # ------------------------------------------------------------------------- settings
 
 
-def max_attempts() -> int:
-    return int(getattr(settings, "KB_WEBHOOK_MAX_ATTEMPTS", 8))
-
-
-def backoff(tries: int) -> int:
-    base = int(getattr(settings, "KB_WEBHOOK_RETRY_BASE_SECONDS", 60))
-    return min(base * 2 ** max(tries - 1, 0), 3600)
-
-
 def timeout() -> int:
     return int(getattr(settings, "KB_WEBHOOK_TIMEOUT_SECONDS", 10))
-
-
-def redispatch_minutes() -> int:
-    return int(getattr(settings, "OUTBOX_REDISPATCH_MINUTES", 10))
 
 
 # ------------------------------------------------------------------------- signing
@@ -141,8 +130,8 @@ def consumers_for(event: str, page) -> list[WebhookConsumer]:
 
 
 def queue_event(event: str, page, **extra) -> list[WebhookDelivery]:
-    """Store a delivery of `event` about `page` for every consumer that takes it; sent
-    once the current transaction commits."""
+    """Store a delivery of `event` about `page` for every consumer that takes it, as an
+    outgoing message of the outbox; sent once the current transaction commits."""
     deliveries = []
     with transaction.atomic():
         for consumer in consumers_for(event, page):
@@ -153,30 +142,15 @@ def queue_event(event: str, page, **extra) -> list[WebhookDelivery]:
                 article_title=page.title[:255],
                 created_at=timezone.now(),
             )
-            delivery.body = _body(delivery, event, page, extra)
+            delivery.message = outbox.queue(
+                kind=KIND,
+                to=consumer.url,
+                subject=f"{event}: {page.title}",
+                body=_body(delivery, event, page, extra),
+            )
             delivery.save()
             deliveries.append(delivery)
-    ids = [d.pk for d in deliveries]
-    if ids:
-        transaction.on_commit(lambda: dispatch(ids))
     return deliveries
-
-
-def dispatch(ids: Iterable[int], queue: str | None = None) -> int:
-    """Send the delivery task for each id; a broker that is down is logged, and the
-    beat task sends them later."""
-    from .tasks import deliver
-
-    options = {"queue": queue} if queue else {}
-    sent = 0
-    for pk in ids:
-        try:
-            deliver.apply_async((pk,), retry=False, **options)
-        except Exception:
-            logger.warning("webhook delivery %s: broker unavailable, left for redispatch", pk)
-            continue
-        sent += 1
-    return sent
 
 
 # -------------------------------------------------------------------------- sending
@@ -192,9 +166,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def _post(delivery: WebhookDelivery) -> int:
-    """POST the stored body; returns the status code (raises on a network error)."""
-    body = delivery.body.encode()
+def post(message) -> None:
+    """The outbox's sender for webhooks: POST the stored body with its signature to the
+    consumer's URL; raises unless the answer is 2xx (the error is what a person reads
+    in the outbox)."""
+    delivery = WebhookDelivery.objects.select_related("consumer").filter(message=message).first()
+    if delivery is None:
+        raise WebhookRefused(_("The webhook this delivery was for has been deleted."))
+    body = message.body.encode()
     request = urllib.request.Request(
         delivery.consumer.url,
         data=body,
@@ -210,126 +189,15 @@ def _post(delivery: WebhookDelivery) -> int:
     )
     try:
         with _opener.open(request, timeout=timeout()) as answer:
-            return answer.status
+            code = answer.status
     except urllib.error.HTTPError as exc:
-        return exc.code
+        code = exc.code
+    if not 200 <= code < 300:
+        raise WebhookRefused(_("The system answered with code %(code)s.") % {"code": code})
 
 
-def _log(delivery, status, error="", code=None) -> None:
-    WebhookAttempt.objects.create(
-        delivery=delivery, status=status, error=error[:2000], response_status=code
-    )
+class WebhookRefused(Exception):
+    """The consuming system answered, but not with 2xx."""
 
 
-def attempt(delivery_id: int) -> str:
-    """One try. Returns "sent", "failed", "done", "closed", "stopped" (failed after the
-    last try) or "busy" (another worker holds it)."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .select_related("consumer")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None:
-            return "busy"
-        if delivery.status == DeliveryStatus.SENT:
-            return "done"
-        if delivery.status == DeliveryStatus.CANCELLED:
-            return "closed"
-        if delivery.status == DeliveryStatus.FAILED and delivery.attempts >= max_attempts():
-            return "stopped"
-        now = timezone.now()
-        delivery.attempts += 1
-        code = None
-        error = ""
-        try:
-            code = _post(delivery)
-            if not 200 <= code < 300:
-                error = _("The system answered with code %(code)s.") % {"code": code}
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
-        delivery.response_status = code
-        if error:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = error[:2000]
-            delivery.next_attempt_at = (
-                now + dt.timedelta(seconds=backoff(delivery.attempts))
-                if delivery.attempts < max_attempts()
-                else None
-            )
-            delivery.save()
-            _log(delivery, DeliveryStatus.FAILED, error, code)
-            logger.warning(
-                "webhook delivery %s to %s failed, try %s: %s",
-                delivery.pk,
-                delivery.consumer,
-                delivery.attempts,
-                error,
-            )
-            return "failed"
-        delivery.status = DeliveryStatus.SENT
-        delivery.delivered_at = now
-        delivery.last_error = ""
-        delivery.next_attempt_at = None
-        delivery.save()
-        _log(delivery, DeliveryStatus.SENT, code=code)
-        return "sent"
-
-
-def due_for_redispatch(now: dt.datetime | None = None):
-    """Deliveries left queued, or failed and due, untouched for the redispatch interval."""
-    now = now or timezone.now()
-    limit = now - dt.timedelta(minutes=redispatch_minutes())
-    return (
-        WebhookDelivery.objects.filter(
-            status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
-            updated_at__lte=limit,
-            attempts__lt=max_attempts(),
-        )
-        .exclude(next_attempt_at__gt=now)
-        .order_by("updated_at", "pk")
-    )
-
-
-# ----------------------------------------------------------------- a person acting
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-@transaction.atomic
-def retry(delivery: WebhookDelivery, by) -> WebhookDelivery:
-    """A person sends a delivery again (the system is back): its tries afresh, the same
-    body and delivery id."""
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.status == DeliveryStatus.SENT:
-        return delivery
-    delivery.status = DeliveryStatus.QUEUED
-    delivery.attempts = 0
-    delivery.next_attempt_at = None
-    delivery.closed_by = None
-    delivery.save()
-    _log(delivery, DeliveryStatus.QUEUED, _("Sent again by %(name)s.") % {"name": _name(by)})
-    pk = delivery.pk
-    transaction.on_commit(lambda: dispatch([pk]))
-    return delivery
-
-
-@transaction.atomic
-def cancel(delivery: WebhookDelivery, by) -> WebhookDelivery:
-    """A person closes a delivery that will not be made; it is never tried again."""
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.status in {DeliveryStatus.SENT, DeliveryStatus.CANCELLED}:
-        return delivery
-    delivery.status = DeliveryStatus.CANCELLED
-    delivery.next_attempt_at = None
-    delivery.closed_by = by
-    delivery.save()
-    _log(
-        delivery,
-        DeliveryStatus.CANCELLED,
-        _("Closed without delivering by %(name)s.") % {"name": _name(by)},
-    )
-    return delivery
+outbox.register(KIND, gettext_lazy("Webhook to another system"), send=post)

@@ -1,7 +1,8 @@
 """Signed webhooks (kb.integrations.webhooks) to a real HTTP receiver on a local port:
 publication, unpublication and amended-act flags reach the consumers whose key may read
 the article, signed with HMAC-SHA256 of the raw body; a refused delivery is kept with its
-tries and error and delivered on the next try, with the same body and delivery id."""
+tries and error in the product's outbox and delivered on the next try, with the same body
+and delivery id; the administrators see and close it where they see the e-mails."""
 
 import hashlib
 import hmac
@@ -12,15 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.urls import reverse
 
+from intranet.models import MessageStatus, OutgoingMessage
+from intranet.tasks import redispatch_outbox
 from kb.integrations import keys, webhooks
-from kb.integrations.models import (
-    ApiKey,
-    DeliveryStatus,
-    Scope,
-    WebhookConsumer,
-    WebhookDelivery,
-)
-from kb.integrations.tasks import redispatch
+from kb.integrations.models import ApiKey, Scope, WebhookConsumer, WebhookDelivery
 from kb.models import ArticlePage, LegalAct
 from tests.mailbox import free_port
 
@@ -93,21 +89,23 @@ def test_a_refused_delivery_is_kept_and_retried(kb, make_article, commit, settin
         with commit():
             article = make_article(section, title="Порядок для систем", audience="internal")
 
-        # Only the internal key may read the article; the first try was refused.
-        delivery = WebhookDelivery.objects.get()
+        # Only the internal key may read the article; the first try was refused, and the
+        # outbox keeps the delivery as it keeps a failed e-mail.
+        delivery = WebhookDelivery.objects.select_related("message").get()
+        message = delivery.message
         assert delivery.consumer == internal and delivery.event == "article.published"
-        assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 1
-        assert delivery.response_status == 500 and "500" in delivery.last_error
-        assert delivery.next_attempt_at is not None
-        assert list(delivery.log.values_list("status", "response_status")) == [("failed", 500)]
+        assert message.kind == webhooks.KIND and message.recipient == receiver.url
+        assert message.status == MessageStatus.FAILED and message.attempts == 1
+        assert "500" in message.last_error and message.next_attempt_at is not None
+        assert list(message.log.values_list("status", flat=True)) == ["failed"]
         assert len(receiver.received) == 1
 
-        assert redispatch() == 0  # not due yet
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
-        assert redispatch() == 1
-        delivery.refresh_from_db()
-        assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 2
-        assert delivery.delivered_at and delivery.last_error == ""
+        assert redispatch_outbox() == 0  # not due yet
+        OutgoingMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
+        assert redispatch_outbox() == 1
+        message.refresh_from_db()
+        assert message.status == MessageStatus.SENT and message.attempts == 2
+        assert message.sent_at and message.last_error == ""
 
     (first_headers, first_body), (headers, body) = receiver.received
     assert body == first_body  # the same bytes and delivery id on every try
@@ -144,7 +142,7 @@ def test_unpublish_and_amended_act_flags_are_told(kb, make_article, commit):
         json.loads(b) for h, b in receiver.received if h["X-Intranet-Event"] == "article.flagged"
     )
     assert flagged["act"]["id"] == act.pk and flagged["act"]["status"] == "amended"
-    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(WebhookDelivery.objects.values_list("message__status", flat=True)) == {"sent"}
 
 
 def test_revoked_keys_and_inactive_consumers_are_not_told(kb, make_article, commit):
@@ -159,17 +157,30 @@ def test_failed_deliveries_are_listed_for_administrators(kb, make_article, commi
     with commit():
         consumer = _consumer("http://127.0.0.1:9/refused", Scope.PUBLIC)
         make_article(kb["sections"]["declarations"], title="Недоставленная", audience="public")
-    delivery = WebhookDelivery.objects.get(consumer=consumer)
-    assert delivery.status == DeliveryStatus.FAILED and delivery.last_error
+    message = WebhookDelivery.objects.get(consumer=consumer).message
+    assert message.status == MessageStatus.FAILED and message.last_error
     client.force_login(kb["users"]["admin"])
-    listing = client.get(reverse("kb_webhook_deliveries:index"))
-    assert "Недоставленная" in listing.content.decode()
-    page = client.get(reverse("kb_webhook_deliveries:inspect", args=[delivery.pk]))
-    assert "Не доставлено: ошибка" in page.content.decode()
-    client.post(reverse("kb_webhook_deliveries:close", args=[delivery.pk]))
-    delivery.refresh_from_db()
-    assert (
-        delivery.status == DeliveryStatus.CANCELLED and delivery.closed_by == kb["users"]["admin"]
-    )
+    listing = client.get(reverse("outbox:index") + "?status=failed").content.decode()
+    assert "Недоставленная" in listing and "Вебхук для другой системы" in listing
+    page = client.get(reverse("outbox:inspect", args=[message.pk])).content.decode()
+    assert "http://127.0.0.1:9/refused" in page
+    client.post(reverse("outbox:close", args=[message.pk]))
+    message.refresh_from_db()
+    assert message.status == MessageStatus.CANCELLED
+    assert message.closed_by == kb["users"]["admin"]
     client.force_login(kb["users"]["editor"])
-    assert client.get(reverse("kb_webhook_deliveries:index")).status_code in (302, 403)
+    assert client.get(reverse("outbox:index")).status_code in (302, 403)
+
+
+def test_a_deleted_webhooks_delivery_fails_with_a_reason(kb, make_article, commit):
+    """A message whose webhook was deleted meanwhile is not sent anywhere: its try fails
+    with the reason in Russian, and it waits for a person like any failed message."""
+    from intranet import outbox
+
+    consumer = _consumer("http://127.0.0.1:9/gone", Scope.PUBLIC)
+    make_article(kb["sections"]["declarations"], title="Без адресата", audience="public")
+    message = WebhookDelivery.objects.get(consumer=consumer).message
+    consumer.delete()
+    assert outbox.attempt(message.pk) == "failed"
+    message.refresh_from_db()
+    assert "удалён" in message.last_error
