@@ -801,10 +801,13 @@ def _can_mark_reviewed(user, article) -> bool:
 
 class ArticleAttachment(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
+    # PROTECT: a document a live article attaches cannot be deleted from the document
+    # library (Wagtail's delete views, one or in bulk, show it as in use and refuse);
+    # deleting it used to drop the attachment from the live article with no approval.
     document = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("document"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     caption = models.CharField(_("caption"), max_length=255, blank=True)

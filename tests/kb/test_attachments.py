@@ -91,6 +91,36 @@ def test_a_document_no_live_page_uses_is_edited_in_place(kb):
         assert stored.read() == NEW
 
 
+@pytest.mark.parametrize("who", ["editor", "admin"])
+def test_a_document_a_live_article_attaches_cannot_be_deleted(kb, attached, who):
+    """Deleting it used to drop the attachment from the live article, unapproved. Now
+    Wagtail's delete views (one document, or in bulk) show it in use and refuse."""
+    article, document = attached
+    client = _as(kb["users"][who])
+    page = client.get(f"/admin/documents/delete/{document.pk}/")
+    assert page.status_code == 200
+    assert "защищен от удаления" in page.content.decode()
+    response = client.post(f"/admin/documents/delete/{document.pk}/")
+    assert response.status_code in (302, 403)
+    bulk = client.post(
+        f"/admin/bulk/wagtaildocs/document/delete/?id={document.pk}", {"confirm": "1"}
+    )
+    assert bulk.status_code in (200, 302, 403)
+    assert get_document_model().objects.filter(pk=document.pk).exists()
+    live = ArticlePage.objects.get(pk=article.pk)
+    assert [a.document_id for a in live.attachments.all()] == [document.pk]
+    reader = _as(kb["users"]["reader"])
+    assert _body(reader.get(document.url)) == APPROVED
+
+
+def test_a_document_nothing_attaches_is_deleted(kb):
+    editor = kb["users"]["editor"]
+    document = _document("Лишний файл", user=editor)
+    response = _as(editor).post(f"/admin/documents/delete/{document.pk}/")
+    assert response.status_code == 302
+    assert not get_document_model().objects.filter(pk=document.pk).exists()
+
+
 def test_a_new_version_in_the_draft_reaches_readers_only_when_approved(kb, attached):
     article, old = attached
     editor, head = kb["users"]["editor"], kb["users"]["head"]
