@@ -84,7 +84,9 @@ def seed(stdout=None) -> dict:
     made = 0
     with transaction.atomic():
         planner = Planner(point)
-        days = [day for day, free in planner.days() if free]
+        # From tomorrow on: a visit seeded for later today would pass while the demo (or
+        # a test run on it) is still in use, and the list would change under it.
+        days = [day for day, free in planner.days() if free and day > planner.today]
         # Tomorrow's list (or the next reception day's) gets the first two visitors.
         for index, (username, topic, channel, question) in enumerate(FUTURE):
             day = days[0 if index < 2 else min(1, len(days) - 1)] if days else None
