@@ -26,6 +26,7 @@ from wagtail.documents import get_document_model
 from intranet.accounts.models import User
 from intranet.models import HomePage, Unit
 
+from .document_templates import docx_from_text
 from .models import (
     ArticleAttachment,
     ArticlePage,
@@ -713,7 +714,7 @@ def _articles() -> list[dict]:
             "tags": ["образец", "уведомление"],
             "attachment": (
                 "Образец уведомления о личной заинтересованности",
-                "obrazec-uvedomleniya.txt",
+                "obrazec-uvedomleniya.docx",
                 "Представителю нанимателя\n"
                 "________________________________\n"
                 "от ______________________________\n"
@@ -1013,11 +1014,17 @@ def _seed_articles(sections, acts) -> tuple[dict[str, ArticlePage], list[str]]:
 
 
 def _attach(article, title: str, filename: str, text: str, editor=None, head=None) -> None:
+    """Attach a document template; a `.docx` name makes a real Word file of the text
+    (kb.document_templates)."""
     Document = get_document_model()
     document = Document.objects.filter(title=title).first()
     if document is None:
+        if filename.endswith(".docx"):
+            content = docx_from_text(text, title=title)
+        else:
+            content = text.encode("utf-8")
         document = Document(title=title, uploaded_by_user=editor)
-        document.file.save(filename, ContentFile(text.encode("utf-8")), save=False)
+        document.file.save(filename, ContentFile(content), save=False)
         document.save()
     article.attachments.add(ArticleAttachment(document=document, caption=title))
     article.save_revision(user=editor).publish(user=head or editor)

@@ -169,3 +169,35 @@ def test_seeding_again_creates_only_what_is_missing_and_keeps_editors_changes(or
     kb_demo.seed(stdout=third)
     assert "ничего не изменилось" in third.getvalue()
     assert {a.slug: (a.title, a.revisions.count()) for a in ArticlePage.objects.all()} == now
+
+
+def test_the_demos_document_template_is_a_real_word_file(demo, client):
+    """The notice of a possible conflict of interest (kb.document_templates): a DOCX a
+    civil servant opens in Word, laid out as an official form, served to staff."""
+    import zipfile
+
+    from docx import Document as WordDocument
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.get(
+        title="Образец уведомления о личной заинтересованности"
+    )
+    assert document.file.name.endswith(".docx")
+    with document.file.open("rb") as handle:
+        content = handle.read()
+    assert zipfile.is_zipfile(io.BytesIO(content))
+    word = WordDocument(io.BytesIO(content))
+    paragraphs = [p for p in word.paragraphs if p.text.strip()]
+    assert paragraphs[0].text.startswith("Представителю нанимателя")
+    assert paragraphs[0].paragraph_format.left_indent is not None
+    name = next(p for p in paragraphs if p.text.startswith("УВЕДОМЛЕНИЕ"))
+    assert name.alignment == WD_ALIGN_PARAGRAPH.CENTER and name.runs[0].bold
+    assert "конфликту интересов" in name.text
+    assert word.styles["Normal"].font.name == "Times New Roman"
+    assert any("подпись" in p.text for p in paragraphs)
+
+    client.force_login(demo["executor"])
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
