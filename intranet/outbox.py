@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "Attachment",
+    "SendRefused",
     "attempt",
     "backoff",
     "cancel",
@@ -62,6 +63,11 @@ __all__ = [
     "register",
     "retry",
 ]
+
+
+class SendRefused(Exception):
+    """A failed try its sender explains in words for the person reading the outbox
+    (Russian): recorded as its message alone, without the exception's class name."""
 
 
 @dataclass(frozen=True)
@@ -225,7 +231,7 @@ def _send(message: OutgoingMessage) -> None:
         kind.send(message)
         return
     if not message.recipient:
-        raise ValueError(_("No e-mail address to send to."))
+        raise SendRefused(_("No e-mail address to send to."))
     email = EmailMultiAlternatives(
         message.subject,
         message.body,
@@ -264,7 +270,8 @@ def attempt(message_id: int) -> str:
             _send(message)
         except Exception as exc:
             message.status = MessageStatus.FAILED
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            error = str(exc) if isinstance(exc, SendRefused) else f"{type(exc).__name__}: {exc}"
+            message.last_error = error[:2000]
             message.next_attempt_at = (
                 now + dt.timedelta(seconds=backoff(message.attempts))
                 if message.attempts < max_attempts()

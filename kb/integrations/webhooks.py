@@ -192,12 +192,17 @@ def post(message) -> None:
             code = answer.status
     except urllib.error.HTTPError as exc:
         code = exc.code
+    except (urllib.error.URLError, OSError) as exc:  # refused, unknown host, timed out
+        reason = getattr(exc, "reason", exc)
+        raise WebhookRefused(
+            _("The system could not be reached (%(reason)s).") % {"reason": reason}
+        ) from exc
     if not 200 <= code < 300:
         raise WebhookRefused(_("The system answered with code %(code)s.") % {"code": code})
 
 
-class WebhookRefused(Exception):
-    """The consuming system answered, but not with 2xx."""
+class WebhookRefused(outbox.SendRefused):
+    """The consuming system was not reached, or answered but not with 2xx."""
 
 
 outbox.register(KIND, gettext_lazy("Webhook to another system"), send=post)
