@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -129,6 +129,12 @@ def consumers_for(event: str, page) -> list[WebhookConsumer]:
     return found
 
 
+def _event_label(event: str) -> str:
+    """The event in words, in the portal's language (stored as the message's subject)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(WebhookEvent(event).label)
+
+
 def queue_event(event: str, page, **extra) -> list[WebhookDelivery]:
     """Store a delivery of `event` about `page` for every consumer that takes it, as an
     outgoing message of the outbox; sent once the current transaction commits."""
@@ -145,7 +151,7 @@ def queue_event(event: str, page, **extra) -> list[WebhookDelivery]:
             delivery.message = outbox.queue(
                 kind=KIND,
                 to=consumer.url,
-                subject=f"{event}: {page.title}",
+                subject=f"{_event_label(event)}: {page.title}",
                 body=_body(delivery, event, page, extra),
             )
             delivery.save()

@@ -162,7 +162,8 @@ def test_failed_deliveries_are_listed_for_administrators(kb, make_article, commi
     assert message.last_error.startswith("Система недоступна")  # refused: said in Russian
     client.force_login(kb["users"]["admin"])
     listing = client.get(reverse("outbox:index") + "?status=failed").content.decode()
-    assert "Недоставленная" in listing and "Вебхук для другой системы" in listing
+    assert "Статья опубликована: Недоставленная" in listing
+    assert "Вебхук для другой системы" in listing
     page = client.get(reverse("outbox:inspect", args=[message.pk])).content.decode()
     assert "http://127.0.0.1:9/refused" in page
     client.post(reverse("outbox:close", args=[message.pk]))
