@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import io
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def docx_from_text(text: str, *, title: str = "") -> bytes:
     from docx import Document

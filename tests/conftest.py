@@ -122,8 +122,9 @@ def pytest_collection_modifyitems(config, items):
         return
     from tests import worlds
 
-    with_db = [item for item in items if worlds.uses_database(item)]
-    without = [item for item in items if not worlds.uses_database(item)]
+    with_db, without = [], []
+    for item in items:
+        (with_db if worlds.uses_database(item) else without).append(item)
     half = min(len(items) // 2, len(with_db))
     items[:] = with_db[:half] + without + with_db[half:]
 
