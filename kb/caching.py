@@ -125,7 +125,7 @@ def get(key: str):
         return None
 
 
-def put(key: str, value: str) -> None:
+def put(key: str, value) -> None:
     try:
         cache.set(key, value, timeout())
     except Exception:

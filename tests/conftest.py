@@ -68,14 +68,24 @@ SERVICE_OF_MARKER = {"celery_worker": "redis"}
 
 
 @pytest.fixture(scope="session")
-def world_sharing(tmp_path_factory, testrun_uid):
+def run_id(request) -> str:
+    """The test run's id, the same in all its processes (pytest-xdist's `testrunuid`); a
+    fresh one in a run of one process, also with `-p no:xdist`."""
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is not None:
+        return workerinput["testrunuid"]
+    return uuid.uuid4().hex
+
+
+@pytest.fixture(scope="session")
+def world_sharing(tmp_path_factory, run_id):
     """Under pytest-xdist, which process of the run builds the worlds and which takes
     them (tests/worlds.py, `Sharing`); None in a run of one process."""
     from tests import worlds
 
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return None
-    return worlds.Sharing.claim(tmp_path_factory.getbasetemp().parent / f"worlds-{testrun_uid}")
+    return worlds.Sharing.claim(tmp_path_factory.getbasetemp().parent / f"worlds-{run_id}")
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ uses of the engine (suggestions, typical answers for a case)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -13,11 +14,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
 from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBackend
 from modelsearch.query import PlainText
 
+from kb import caching as kb_caching
 from search import vocabulary
 from search.analysis import Analysis, analyse
 from search.services.facets import _article_topic_counts, _case_facet_rows, _facets, count_cap
@@ -43,6 +46,8 @@ from search.stemming import WORD_RE, words
 from search.stemming import stem as stem_of
 
 logger = logging.getLogger(__name__)
+
+TYPICAL_ANSWERS_KEY = "search:typical-answers:"
 
 
 def clean_query(query: str | None) -> str:
@@ -659,10 +664,21 @@ def suggest(user, prefix: str | None, *, limit: int = 8, request=None) -> list[d
 
 def typical_answers_for(user, text: str, *, limit: int = 5, request=None) -> list[Hit]:
     """Typical answers that fit a case (its subject and text), best first: for the case
-    page. Any of the words may match; the ones matching most come first."""
+    page. Any of the words may match; the ones matching most come first.
+
+    The case page is rendered again after every action and for everyone who opens the
+    case, with the same text: the hits are cached like the KB's fragments (kb.caching),
+    keyed by the KB's generation (any published change makes them stale), the reader's
+    visibility class (two people share hits only if they may open the same articles),
+    the language and the words. A result that came from the fallback backend, because
+    the search engine failed, is not kept."""
     cleaned = clean_query(" ".join(words(text)[:30]))
     if not cleaned:
         return []
+    key = _typical_answers_key(user, cleaned, limit, request)
+    cached = kb_caching.get(key) if key else None
+    if cached is not None:
+        return cached
 
     def work(backend, name):
         run = _Run(backend, user, request, cleaned, True)
@@ -670,5 +686,28 @@ def typical_answers_for(user, text: str, *, limit: int = 5, request=None) -> lis
         ids = run.page_ids(TYPICAL_ANSWER, run.results(base), 0, limit)
         return _hits(TYPICAL_ANSWER, ids, user, request, run.analysis.stems, run.visible_articles)
 
-    result, _name, _notices = _with_fallback(work)
+    result, _name, notices = _with_fallback(work)
+    if key and not notices:
+        kb_caching.put(key, result)
     return result
+
+
+def _typical_answers_key(user, cleaned: str, limit: int, request=None) -> str:
+    """The cache key of a case's typical answers, "" when they are not cached."""
+    if kb_caching.timeout() <= 0:
+        return ""
+    from kb.models import hidden_paths
+
+    generation = (
+        kb_caching.request_generation(request) if request is not None else kb_caching.generation()
+    )
+    raw = "\x1f".join(
+        [
+            str(generation),
+            kb_caching.visibility_key(user, hidden_paths(user)),
+            get_language() or "",
+            str(limit),
+            cleaned,
+        ]
+    )
+    return TYPICAL_ANSWERS_KEY + hashlib.sha256(raw.encode()).hexdigest()

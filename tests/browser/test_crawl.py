@@ -193,9 +193,7 @@ def _phone_checks(page, widths) -> list[str]:
 
 
 @pytest.mark.parametrize("role", matrix.ROLES)
-def test_every_page_fits_every_role(
-    role, demo, live_server, browser, tmp_path_factory, testrun_uid
-):
+def test_every_page_fits_every_role(role, demo, live_server, browser, tmp_path_factory, run_id):
     objects = _objects().make_all()
     targets = matrix_targets(role, objects)
     if role in WAGTAIL_PAGE_ROLES:
@@ -205,7 +203,7 @@ def test_every_page_fits_every_role(
     context = _context(browser, live_server, role)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    claim = axe_once(tmp_path_factory.getbasetemp().parent / f"crawl-axe-{testrun_uid}")
+    claim = axe_once(tmp_path_factory.getbasetemp().parent / f"crawl-axe-{run_id}")
     report, pages = [], 0
     try:
         for label, path, contrast in targets:

@@ -114,6 +114,36 @@ def test_schema_lists_the_cases_api(client, org):
         assert path in text, path
 
 
+def test_schema_is_generated_once_per_language_and_format(client, monkeypatch):
+    """The schema describes the code: the second request is served from memory; another
+    format or language is generated (and translated) on its own."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from intranet.api import SchemaView
+
+    SchemaView._schemas.clear()
+    calls = []
+    original = SchemaGenerator.get_schema
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    first = client.get("/api/schema/")
+    second = client.get("/api/schema/")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert first["Content-Disposition"] == second["Content-Disposition"]
+    assert len(calls) == 1
+    as_json = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert as_json.json()["info"]["title"] == "Интранет: API"
+    english = client.get("/api/schema/?lang=en")
+    assert english.status_code == 200
+    assert len(calls) == 3
+    assert "Интранет: API" in first.content.decode()
+
+
 def test_topic_routes_admin_screen(client, org):
     client.force_login(org.admin)
     response = client.get("/admin/cases/topic-routes/")

@@ -81,3 +81,46 @@ def test_typical_answers_for_a_case_text(corpus):
     case = corpus.cases.own
     hits = services.typical_answers_for(corpus.users["executor"], f"{case.subject} {case.text}")
     assert [hit.title for hit in hits] == ["Типовой ответ: срок представления справки"]
+
+
+def test_typical_answers_for_a_case_are_cached_until_the_kb_changes(
+    corpus, django_assert_max_num_queries
+):
+    """The case page asks again after every action: the second time the hits come from
+    the cache (no search), for a colleague of the same visibility class too, never for
+    someone who may open other articles; a change published in the knowledge base (the
+    KB's generation) makes them stale."""
+    from kb import caching
+    from kb.models import ArticlePage
+
+    case = corpus.cases.own
+    text = f"{case.subject} {case.text}"
+    generation = caching.generation()
+    first = services.typical_answers_for(corpus.users["executor"], text)
+    assert [hit.title for hit in first] == ["Типовой ответ: срок представления справки"]
+    # The generation, the view restrictions with their groups, the user's groups (for
+    # the restrictions and for the audience): no search.
+    with django_assert_max_num_queries(5):
+        again = services.typical_answers_for(corpus.users["executor2"], text)
+    assert again == first
+    # The head may read the restricted methodology (another visibility class): searched.
+    with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(5):
+        services.typical_answers_for(corpus.users["head"], text)
+
+    page = ArticlePage.objects.get(pk=corpus.articles.typical.pk)
+    page.title = "Типовой ответ: срок сдачи справки"
+    page.save_revision().publish()
+    assert caching.generation() != generation
+    hits = services.typical_answers_for(corpus.users["executor"], text)
+    assert [hit.title for hit in hits] == ["Типовой ответ: срок сдачи справки"]
+
+
+def test_typical_answers_are_not_cached_when_the_kb_cache_is_off(
+    corpus, settings, django_assert_max_num_queries
+):
+    settings.KB_FRAGMENT_CACHE_SECONDS = 0
+    case = corpus.cases.own
+    text = f"{case.subject} {case.text}"
+    services.typical_answers_for(corpus.users["executor"], text)
+    with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(5):
+        services.typical_answers_for(corpus.users["executor"], text)
