@@ -7,6 +7,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import translation
 from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.response import Response
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -47,6 +48,7 @@ class SchemaView(SpectacularAPIView):
 
     _schemas: ClassVar[dict[tuple, tuple[dict, dict]]] = {}
 
+    @extend_schema(exclude=True)  # the schema does not describe itself (as its parent)
     def get(self, request, *args, **kwargs):
         lang = request.GET.get("lang") or translation.get_language() or ""
         if lang not in dict(settings.LANGUAGES):
