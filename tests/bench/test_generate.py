@@ -10,7 +10,7 @@ from django.db.models import Count, Max
 
 from bench.generate import SECTION_50, USER_PREFIX, Params, fingerprint, generate
 
-PARAMS = Params(cases=120, articles=120, users=30, seed=7, today="2026-06-01")
+PARAMS = Params(cases=60, articles=120, users=20, seed=7, today="2026-06-01")
 
 pytestmark = pytest.mark.django_db
 
