@@ -43,74 +43,92 @@ def _make(make_case, count, start=0):
             services.withdraw(case, case.client)
 
 
-@pytest.mark.parametrize("username", ["registrar", "head", "executor", "chief"])
-def test_workspace_queries_do_not_grow_with_the_page(client, org, make_case, username):
-    client.force_login(org.users[username])
+def _clients(org, usernames):
+    from django.test import Client
+
+    clients = {}
+    for username in usernames:
+        clients[username] = Client()
+        clients[username].force_login(org.users[username])
+    return clients
+
+
+def _measure_all(make_case, variants, clients, few_count, more_count):
+    """Each (name, username, url) variant measured on `few_count` cases, then on
+    `more_count` more (one data set for all the variants: building the cases is most of
+    such a test's time)."""
+    _make(make_case, few_count)
+    few = {}
+    for name, username, url in variants:
+        clients[username].get(url)  # warm the per-process caches (content types, site)
+        few[name] = measure(clients[username], url)
+    _make(make_case, more_count, start=few_count)
+    return [(name, few[name], measure(clients[username], url)) for name, username, url in variants]
+
+
+WORKSPACE_ROLES = ["registrar", "head", "executor", "chief"]
+
+
+def test_workspace_queries_do_not_grow_with_the_page(org, make_case, subtests):
+    """Each staff role's view of all cases, 50 per page."""
     url = reverse("cases:workspace") + "?queue=all"
-    _make(make_case, 5)
-    client.get(url)  # warm the per-process caches (content types, site)
-    few = measure(client, url)
-    _make(make_case, 20, start=5)
-    many = measure(client, url)
-    assert many.response.context["page"].paginator.per_page == 50
-    assert len(many.response.context["page"].object_list) > len(
-        few.response.context["page"].object_list
-    )
-    assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
+    variants = [(username, username, url) for username in WORKSPACE_ROLES]
+    clients = _clients(org, WORKSPACE_ROLES)
+    for username, few, many in _measure_all(make_case, variants, clients, 5, 20):
+        with subtests.test(msg=username):
+            assert many.response.context["page"].paginator.per_page == 50
+            assert len(many.response.context["page"].object_list) > len(
+                few.response.context["page"].object_list
+            )
+            assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
 
 
-@pytest.mark.parametrize(
-    ("username", "queue"),
-    [("executor", "mine"), ("head", "unit"), ("registrar", "unassigned")],
-)
-def test_default_queue_of_each_role_by_deadline(client, org, make_case, username, queue):
+DEFAULT_QUEUES = [("executor", "mine"), ("head", "unit"), ("registrar", "unassigned")]
+
+
+def test_default_queue_of_each_role_by_deadline(org, make_case, subtests):
     """What each role sees first on /cases/: its default queue, sorted by deadline."""
     from cases.filters import default_queue
 
-    user = org.users[username]
-    assert default_queue(user) == queue
-    client.force_login(user)
+    for username, queue in DEFAULT_QUEUES:
+        assert default_queue(org.users[username]) == queue
     url = reverse("cases:workspace")
-    _make(make_case, 3)
-    client.get(url)
-    few = measure(client, url)
-    _make(make_case, 14, start=3)
-    many = measure(client, url)
-    shown = len(many.response.context["page"].object_list)
-    assert many.response.context["queue"] == queue and many.response.context["sort"] == "due_date"
-    assert shown > len(few.response.context["page"].object_list), "the larger set shows more"
-    assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
+    variants = [(username, username, url) for username, _queue in DEFAULT_QUEUES]
+    clients = _clients(org, [username for username, _queue in DEFAULT_QUEUES])
+    queues = dict(DEFAULT_QUEUES)
+    for username, few, many in _measure_all(make_case, variants, clients, 3, 14):
+        with subtests.test(msg=username):
+            shown = len(many.response.context["page"].object_list)
+            assert many.response.context["queue"] == queues[username]
+            assert many.response.context["sort"] == "due_date"
+            assert shown > len(few.response.context["page"].object_list)
+            assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "queue=unit&received_from=2020-01-01&received_to=2099-12-31",
-        "queue=all&executor={executor}&status=assigned&status=registered",
-        "queue=all&unit={unit}&urgency=urgent&sort=-due_date",
-        "queue=urgent",
-        "queue=due_soon",
-        "queue=overdue",
-        "queue=closed&sort=received_at",
-        "queue=mine&sort=-received_at&as=executor",
-    ],
-)
-def test_filters_and_sorts_do_not_grow(client, org, make_case, query):
-    query, _as, username = query.partition("&as=")
-    client.force_login(org.users[username or "head"])
-    url = (
-        reverse("cases:workspace")
-        + "?"
-        + query.format(executor=org.executor.pk, unit=org.units["ОДС"].pk)
-    )
-    _make(make_case, 7)
-    client.get(url)
-    few = measure(client, url)
-    _make(make_case, 14, start=7)
-    many = measure(client, url)
-    rows = len(few.response.context["page"].object_list)
-    assert 0 < rows < len(many.response.context["page"].object_list), "the queue fills up"
-    assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
+FILTERS_AND_SORTS = [
+    "queue=unit&received_from=2020-01-01&received_to=2099-12-31",
+    "queue=all&executor={executor}&status=assigned&status=registered",
+    "queue=all&unit={unit}&urgency=urgent&sort=-due_date",
+    "queue=urgent",
+    "queue=due_soon",
+    "queue=overdue",
+    "queue=closed&sort=received_at",
+    "queue=mine&sort=-received_at&as=executor",
+]
+
+
+def test_filters_and_sorts_do_not_grow(org, make_case, subtests):
+    variants = []
+    for spec in FILTERS_AND_SORTS:
+        query, _as, username = spec.partition("&as=")
+        query = query.format(executor=org.executor.pk, unit=org.units["ОДС"].pk)
+        variants.append((spec, username or "head", reverse("cases:workspace") + "?" + query))
+    clients = _clients(org, {username for _spec, username, _url in variants})
+    for spec, few, many in _measure_all(make_case, variants, clients, 7, 14):
+        with subtests.test(msg=spec):
+            rows = len(few.response.context["page"].object_list)
+            assert 0 < rows < len(many.response.context["page"].object_list), "fills up"
+            assert_bounded(few, many, ceiling=WORKSPACE_CEILING)
 
 
 @pytest.mark.parametrize("username", ["chief", "head", "executor", "registrar"])
