@@ -693,10 +693,18 @@ def typical_answers_for(user, text: str, *, limit: int = 5, request=None) -> lis
 
 
 def _typical_answers_key(user, cleaned: str, limit: int, request=None) -> str:
-    """The cache key of a case's typical answers, "" when they are not cached."""
+    """The cache key of a case's typical answers, "" when they are not cached: nor are
+    they for a session that has opened a password-protected page (it may see what the
+    visibility class of its user does not)."""
     if kb_caching.timeout() <= 0:
         return ""
+    from wagtail.models import PageViewRestriction
+
     from kb.models import hidden_paths
+
+    session = getattr(request, "session", None) or {}
+    if session.get(PageViewRestriction.passed_view_restrictions_session_key):
+        return ""
 
     generation = (
         kb_caching.request_generation(request) if request is not None else kb_caching.generation()

@@ -124,3 +124,20 @@ def test_typical_answers_are_not_cached_when_the_kb_cache_is_off(
     services.typical_answers_for(corpus.users["executor"], text)
     with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(5):
         services.typical_answers_for(corpus.users["executor"], text)
+
+
+def test_typical_answers_are_not_cached_for_a_session_past_a_password(
+    corpus, rf, django_assert_max_num_queries
+):
+    """A session that has opened a password-protected page may find more than its user's
+    visibility class: its typical answers are neither cached nor served from the cache."""
+    from wagtail.models import PageViewRestriction
+
+    case = corpus.cases.own
+    text = f"{case.subject} {case.text}"
+    request = rf.get("/")
+    request.user = corpus.users["executor"]
+    request.session = {PageViewRestriction.passed_view_restrictions_session_key: [1]}
+    services.typical_answers_for(request.user, text, request=request)
+    with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(5):
+        services.typical_answers_for(request.user, text, request=request)
