@@ -80,7 +80,9 @@ def bump() -> None:
 
 
 def request_generation(request) -> int:
-    """The generation, read once per request."""
+    """The generation, read once per request (each time without one)."""
+    if request is None:
+        return generation()
     value = getattr(request, "_kb_cache_generation", None)
     if value is None:
         value = generation()
@@ -103,7 +105,8 @@ def visibility_key(user, hidden: tuple[str, ...]) -> str:
 
 def fragment_key(request, parts) -> str:
     """The cache key of a fragment: its name and vary-on values, the generation, the
-    language and the day (review badges depend on today's date)."""
+    language and the day (review badges depend on today's date). `request` may be None
+    (the generation is then read for this key)."""
     raw = "\x1f".join(
         [
             str(request_generation(request)),

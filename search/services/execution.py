@@ -4,7 +4,6 @@ uses of the engine (suggestions, typical answers for a case)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import time
@@ -14,7 +13,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
 from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBackend
@@ -46,8 +44,6 @@ from search.stemming import WORD_RE, words
 from search.stemming import stem as stem_of
 
 logger = logging.getLogger(__name__)
-
-TYPICAL_ANSWERS_KEY = "search:typical-answers:"
 
 
 def clean_query(query: str | None) -> str:
@@ -706,16 +702,5 @@ def _typical_answers_key(user, cleaned: str, limit: int, request=None) -> str:
     if session.get(PageViewRestriction.passed_view_restrictions_session_key):
         return ""
 
-    generation = (
-        kb_caching.request_generation(request) if request is not None else kb_caching.generation()
-    )
-    raw = "\x1f".join(
-        [
-            str(generation),
-            kb_caching.visibility_key(user, hidden_paths(user)),
-            get_language() or "",
-            str(limit),
-            cleaned,
-        ]
-    )
-    return TYPICAL_ANSWERS_KEY + hashlib.sha256(raw.encode()).hexdigest()
+    visibility = kb_caching.visibility_key(user, hidden_paths(user))
+    return kb_caching.fragment_key(request, ["typical-answers", visibility, limit, cleaned])
