@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.cases.conftest import make_case  # noqa: F401  (fixture)
@@ -38,6 +39,16 @@ def measure(client, url: str, method: str = "get", data=None, status: int = 200)
         response = getattr(client, method)(url, data or {})
     assert response.status_code == status, (response.status_code, url)
     return Measured(response, list(context.captured_queries))
+
+
+def signed_in(users: dict, usernames) -> dict:
+    """A test client signed in as each of `usernames` (from a world's `users`), for the
+    guards that measure several people's views of one data set."""
+    clients = {}
+    for username in usernames:
+        clients[username] = Client()
+        clients[username].force_login(users[username])
+    return clients
 
 
 def _shape(query: dict) -> str:

@@ -6,7 +6,7 @@ whatever the page holds: the executor's, the head's and the registrar's default 
 import pytest
 from django.urls import reverse
 
-from tests.perf.conftest import assert_bounded, measure
+from tests.perf.conftest import assert_bounded, measure, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +43,6 @@ def _make(make_case, count, start=0):
             services.withdraw(case, case.client)
 
 
-def _clients(org, usernames):
-    from django.test import Client
-
-    clients = {}
-    for username in usernames:
-        clients[username] = Client()
-        clients[username].force_login(org.users[username])
-    return clients
-
-
 def _measure_all(make_case, variants, clients, few_count, more_count):
     """Each (name, username, url) variant measured on `few_count` cases, then on
     `more_count` more (one data set for all the variants: building the cases is most of
@@ -73,7 +63,7 @@ def test_workspace_queries_do_not_grow_with_the_page(org, make_case, subtests):
     """Each staff role's view of all cases, 50 per page."""
     url = reverse("cases:workspace") + "?queue=all"
     variants = [(username, username, url) for username in WORKSPACE_ROLES]
-    clients = _clients(org, WORKSPACE_ROLES)
+    clients = signed_in(org.users, WORKSPACE_ROLES)
     for username, few, many in _measure_all(make_case, variants, clients, 5, 20):
         with subtests.test(msg=username):
             assert many.response.context["page"].paginator.per_page == 50
@@ -94,7 +84,7 @@ def test_default_queue_of_each_role_by_deadline(org, make_case, subtests):
         assert default_queue(org.users[username]) == queue
     url = reverse("cases:workspace")
     variants = [(username, username, url) for username, _queue in DEFAULT_QUEUES]
-    clients = _clients(org, [username for username, _queue in DEFAULT_QUEUES])
+    clients = signed_in(org.users, [username for username, _queue in DEFAULT_QUEUES])
     queues = dict(DEFAULT_QUEUES)
     for username, few, many in _measure_all(make_case, variants, clients, 3, 14):
         with subtests.test(msg=username):
@@ -123,7 +113,7 @@ def test_filters_and_sorts_do_not_grow(org, make_case, subtests):
         query, _as, username = spec.partition("&as=")
         query = query.format(executor=org.executor.pk, unit=org.units["ОДС"].pk)
         variants.append((spec, username or "head", reverse("cases:workspace") + "?" + query))
-    clients = _clients(org, {username for _spec, username, _url in variants})
+    clients = signed_in(org.users, {username for _spec, username, _url in variants})
     for spec, few, many in _measure_all(make_case, variants, clients, 7, 14):
         with subtests.test(msg=spec):
             rows = len(few.response.context["page"].object_list)
@@ -149,7 +139,7 @@ def test_filter_lists_do_not_grow_with_the_staff(org, make_case, subtests):
             StaffProfile.objects.update_or_create(user=user, defaults={"unit": unit})
 
     usernames = ["chief", "head", "executor", "registrar"]
-    clients = _clients(org, usernames)
+    clients = signed_in(org.users, usernames)
     url = reverse("cases:workspace") + "?queue=all"
     _make(make_case, 3)
     hire(2, 0)

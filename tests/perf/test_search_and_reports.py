@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from tests.perf.conftest import assert_bounded, measure
+from tests.perf.conftest import assert_bounded, measure, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +53,10 @@ def test_search_queries_do_not_grow(corpus, django_capture_on_commit_callbacks, 
     """The search page (all tabs, a tab with filters, a later page) for each kind of user
     and the JSON API, measured on the corpus and again with ten more matching cases and
     articles (one data set for all of them)."""
-    from django.test import Client
-
+    clients = signed_in(corpus.users, {username for username, _path, _query in SEARCHES})
     searches = []
     for username, path, query in SEARCHES:
-        client = Client()
-        client.force_login(corpus.users[username])
+        client = clients[username]
         url = f"{path}?{query}"
         client.get(url)
         searches.append((f"{username} {url}", client, url, measure(client, url)))
