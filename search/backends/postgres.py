@@ -42,6 +42,7 @@ from modelsearch.query import And, Fuzzy, MatchAll, Not, Or, PlainText
 from modelsearch.utils import get_content_type_pk
 
 from search import acts, fields, limits
+from search.backends.indexing import OneWalkMixin
 from search.models import CASE_AUTOCOMPLETE_CONFIG, CASE_SEARCH_CONFIG, CaseDocument
 
 RANK = "_staffsearch_rank"
@@ -422,7 +423,7 @@ class RankedPostgresAutocompleteQueryCompiler(CaseColumnsMixin, KeyedAutocomplet
         )
 
 
-class FittedObjectIndexer(ObjectIndexer):
+class FittedObjectIndexer(OneWalkMixin, ObjectIndexer):
     """modelsearch's indexer with each field weighted by its class (`search.fields`:
     title A, summary and keywords B, …), the terms of the legal acts the document
     refers to added with weight B (`search.acts`), each vector's texts fitted to the

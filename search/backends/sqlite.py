@@ -28,6 +28,7 @@ from modelsearch.query import Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
 from search import acts, fields, limits
+from search.backends.indexing import OneWalkMixin
 from search.stemming import query_stems, stem_text
 
 # BM25 weights of the FTS5 table's columns (autocomplete, body, title): a title match
@@ -35,10 +36,21 @@ from search.stemming import query_stems, stem_text
 COLUMN_WEIGHTS = (0.0, 1.0, 6.0)
 
 
-class StemmingObjectIndexer(ObjectIndexer):
+class StemmingObjectIndexer(OneWalkMixin, ObjectIndexer):
     @cached_property
     def title(self):
-        return stem_text(limits.cut(super().title, limits.document_max_bytes()))
+        return stem_text(limits.cut(self.title_words, limits.document_max_bytes()))
+
+    @cached_property
+    def title_words(self):
+        """The title as written (what modelsearch's `title` gives, which this
+        class's `title` replaces with its stems)."""
+        return " ".join(
+            value
+            for field in self.search_fields
+            for current, value in self.prepare_field(self.obj, field)
+            if isinstance(current, SearchField) and current.field_name == "title"
+        )
 
     @cached_property
     def body(self):
@@ -52,7 +64,7 @@ class StemmingObjectIndexer(ObjectIndexer):
                     repeats = fields.SQLITE_REPEATS[fields.class_of(current.field_name)]
                     texts.extend([value] * repeats)
         text = limits.cut(" ".join(texts), limits.document_max_bytes())
-        found = acts.terms(f"{super().title} {text}")
+        found = acts.terms(f"{self.title_words} {text}")
         return stem_text(text + " " + " ".join(found * 2) if found else text)
 
 
