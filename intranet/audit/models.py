@@ -64,6 +64,10 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     objects = AuditEventQuerySet.as_manager()
+    # Not in Wagtail's reference index: an event's "reference" to a content type is no
+    # usage of anything, and indexing each event cost three queries per recorded event
+    # (every sign-in, every case action).
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("audit event")

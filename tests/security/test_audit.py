@@ -34,6 +34,19 @@ def test_sign_in_sign_out_and_failure_are_recorded(client, staff_user):
     assert AuditEvent.objects.get(action=AuditAction.LOGOUT).actor == staff_user
 
 
+def test_audit_events_stay_out_of_wagtails_reference_index(client, staff_user):
+    """An event names an object type, which is no usage of anything: the admin's "used
+    by" lists never show audit events, and recording one writes only the event."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    client.force_login(staff_user)
+    audit.record(None, AuditAction.CONFIDENTIAL_READ, staff_user, actor=staff_user)
+    assert AuditEvent.objects.filter(object_type__isnull=False).count() >= 2
+    events = ContentType.objects.get_for_model(AuditEvent)
+    assert not ReferenceIndex.objects.filter(base_content_type=events).exists()
+
+
 def test_unknown_username_failure_is_recorded_without_an_account(client):
     client.post("/accounts/login/", {"username": "<script>x", "password": "y"})
     event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
