@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from intranet.accounts.models import User
+from intranet.keys import key_from
 
 LIMIT = 20
 MIN_LENGTH = 2
@@ -104,8 +105,8 @@ def resolve(value: str) -> list[User]:
     condition = Q(username=value) | Q(username=value.lower())
     if "@" in value:
         condition |= Q(email=value) | Q(email=value.lower())
-    if value.isdigit() and len(value) < 10:
-        condition |= Q(pk=int(value))
+    if (key := key_from(value)) is not None:
+        condition |= Q(pk=key)
     people = list(User.objects.filter(condition, is_active=True).order_by("pk")[:5])
     # A login or address that matches names the person; a key only when nothing else does.
     by_name = [p for p in people if str(p.pk) != value or p.username.lower() == value.lower()]

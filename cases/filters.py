@@ -25,6 +25,7 @@ from cases.topics import Topic
 from intranet import roles
 from intranet.accounts.models import User
 from intranet.forms import DateField, RussianDateInput
+from intranet.keys import key_from
 from intranet.models import Unit
 from intranet.workdays import get_calendar
 
@@ -333,11 +334,7 @@ def _full_name(last: str, first: str, patronymic: str, username: str) -> str:
 
 def _picked_pk(value) -> int | None:
     """The key in a submitted filter value, if it is one (never out of the column's range)."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        return None
-    return pk if 0 < pk < 2**31 else None
+    return key_from(value)
 
 
 def _options(choices, selected: set[str]) -> SafeString:

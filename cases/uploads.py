@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from cases.models import Attachment
 from intranet import uploads as shared
+from intranet.keys import key_from
 
 DEFAULT_EXTENSIONS = [
     "pdf", "jpg", "jpeg", "png", "gif", "heic", "tif", "tiff",
@@ -65,7 +66,7 @@ def store(upload, user) -> Attachment:
 
 def kept_for(user, ids) -> list[Attachment]:
     """The user's own uploads that are not linked to a case yet, among `ids`."""
-    clean = [int(i) for i in ids if str(i).isdigit()]
+    clean = [key for key in map(key_from, ids) if key is not None]
     if not clean or not user.is_authenticated:
         return []
     return list(Attachment.objects.filter(pk__in=clean, uploaded_by=user, case__isnull=True))

@@ -28,6 +28,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 
 from intranet.api import api_router
 from intranet.api_errors import NOT_FOUND, SessionAuthentication
+from intranet.keys import key_from
 
 from . import freshness
 from .integrations import conditional, keys
@@ -59,10 +60,9 @@ class KnowledgeBaseFilter(BaseFilterBackend):
         params = request.GET
         if section := params.get("section"):
             sections = KnowledgeBaseSectionPage.objects.live()
+            key = key_from(section)
             found = (
-                sections.filter(pk=int(section))
-                if section.isdigit()
-                else sections.filter(slug=section)
+                sections.filter(pk=key) if key is not None else sections.filter(slug=section)
             ).first()
             if found is None:
                 raise KnowledgeBaseQueryError(gettext("There is no such section."))

@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from intranet.blocks import BaseStreamBlock
+from intranet.keys import key_from
 from intranet.links import PublicAddressPageMixin
 
 from .org import StaffProfile, Unit
@@ -66,8 +67,8 @@ class StaffDirectoryPage(PublicAddressPageMixin, RoutablePageMixin, Page):
         unit_id = request.GET.get("unit") or ""
         people = StaffProfile.objects.directory()
         # The unit first: the search reads stems only when nobody in it meets the words.
-        if unit_id.isdigit():
-            people = people.filter(unit_id=int(unit_id))
+        if (unit_key := key_from(unit_id)) is not None:
+            people = people.filter(unit_id=unit_key)
         if query:
             people = people.matching(query)
         groups: dict = {}

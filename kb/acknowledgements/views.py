@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from intranet.keys import key_from
 from kb.acknowledgements import exports, permissions, services
 from kb.acknowledgements.forms import AssignForm
 from kb.acknowledgements.models import Sheet
@@ -33,8 +34,8 @@ def new(request):
     articles = services.articles_for(request.user)
     initial = {}
     wanted = request.GET.get("article", "")
-    if wanted.isdigit():
-        article = ArticlePage.objects.filter(pk=int(wanted)).first()
+    if (key := key_from(wanted)) is not None:
+        article = ArticlePage.objects.filter(pk=key).first()
         if article is not None and not permissions.can_manage(request.user, article):
             raise PermissionDenied
         initial["article"] = article
