@@ -141,8 +141,8 @@ def pytest_collection_modifyitems(config, items):
     """In a pytest-xdist process, the tests that need no database go in the middle: the
     first half of the list (pytest-xdist's first share) starts on the database, so its
     process builds the worlds, while the other process starts with those tests and
-    takes the worlds when they are ready (tests/worlds.py, `Sharing`). The order within
-    each group is kept."""
+    takes the worlds when they are ready (tests/worlds.py, `Sharing`), in the order they
+    are built. The order within each group is kept."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
     from tests import worlds
@@ -151,7 +151,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         (with_db if worlds.uses_database(item) else without).append(item)
     half = min(len(items) // 2, len(with_db))
-    items[:] = with_db[:half] + without + with_db[half:]
+    # The other process's database tests: those on the worlds published first (the
+    # migrated database, then the organisation) before those on the demo, which is ready
+    # some ten seconds later; it waited for it after its tests without a database.
+    rank = {name: position for position, name in enumerate(worlds.PARENT)}
+    second = sorted(with_db[half:], key=lambda item: rank[worlds.world_of(item)])
+    items[:] = with_db[:half] + without + second
 
 
 @pytest.hookimpl(tryfirst=True)
