@@ -68,3 +68,34 @@ def test_signed_out_visitor_gets_no_links_inside(client, org):
     html = client.get(reverse("login")).content.decode()
     assert "Справочник сотрудников" not in html
     assert reverse("reception:points") not in html
+
+
+def test_header_links_cost_one_query_with_one_site(rf, org):
+    """With one Wagtail site the header's links are read in one query on the page table:
+    the request's site is not looked up (Wagtail's lookup is a query of its own, on
+    every page of the cases desk); Wagtail keeps the site root paths in the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from intranet import navigation
+
+    navigation.section_urls(rf.get("/cases/"))  # Wagtail caches the site root paths
+    request = rf.get("/cases/")
+    with CaptureQueriesContext(connection) as queries:
+        urls = navigation.section_urls(request)
+    assert urls["staff_directory"] == StaffDirectoryPage.objects.live().get().url
+    assert len(queries) == 1, [query["sql"] for query in queries]
+
+
+def test_header_links_follow_the_requests_site_with_several_sites(rf, org):
+    from wagtail.models import Page, Site
+
+    from intranet import navigation
+
+    directory = StaffDirectoryPage.objects.live().get()
+    Site.objects.create(hostname="other.example", port=80, root_page=Page.get_first_root_node())
+    request = rf.get("/cases/", HTTP_HOST="other.example")
+    urls = navigation.section_urls(request)
+    # The other site's root is above the home page: its address of the directory is
+    # not the default site's.
+    assert urls["staff_directory"] == directory.get_url(request) != "/staff/"
