@@ -16,7 +16,9 @@ The worlds, each built on the one before it:
   password) and the routes of topics to units; tests of the cases desk build their cases
   on it with the ``make_case`` fixture or the factories;
 - ``demo``: all of ``seed_demo`` (knowledge base, demo cases, reports, reception);
-- ``corpus``: the organisation plus the small search corpus of ``tests.search.corpus``.
+- ``corpus``: the organisation plus the small search corpus of ``tests.search.corpus``;
+- ``permissions``: the organisation plus the four cases of the cases desk's permission
+  tests (``tests.cases.permission_world``).
 
 A test that commits (``transaction=True``, ``live_server``, a real Celery worker) runs on
 the world as well; afterwards the world is marked dirty and put back from its snapshot
@@ -60,9 +62,10 @@ WORLD_OF_FIXTURE = {
     "demo": "demo",
     "kb": "demo",
     "corpus": "corpus",
+    "permission_cases": "permissions",
 }
-# Which world each one is built on.
-PARENT = {"empty": None, "org": "empty", "demo": "org", "corpus": "org"}
+# Which world each one is built on (and the order they are built in).
+PARENT = {"empty": None, "org": "empty", "permissions": "org", "demo": "org", "corpus": "org"}
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
 
 
@@ -131,10 +134,17 @@ def build_corpus() -> None:
     build()
 
 
+def build_permissions() -> None:
+    from tests.cases.permission_world import build
+
+    build()
+
+
 BUILDERS: dict[str, Callable[[], None]] = {
     "org": build_org,
     "demo": build_demo,
     "corpus": build_corpus,
+    "permissions": build_permissions,
 }
 
 

@@ -27,6 +27,15 @@ def make_case(org):
 
 
 @pytest.fixture
+def permission_cases(db):
+    """{"A": case, "B": …, "C": …, "D": …}: the four cases of the permission tests, the
+    `permissions` world (tests/cases/permission_world.py)."""
+    from tests.cases.permission_world import load
+
+    return load()
+
+
+@pytest.fixture
 def register_post(org):
     def _register(**fields):
         fields.setdefault("subject", "Письмо по почте")

@@ -8,7 +8,6 @@ who holds every role) all, clients their own; a confidential case only its clien
 executors and the head of its unit."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases import services
@@ -40,15 +39,8 @@ STAFF = {"admin", "chief", "head", "head2", "head3", "editor", "editor2", "execu
 
 
 @pytest.fixture
-def cases(org, make_case):
-    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 a", content_type="application/pdf")
-    a = make_case(state="assigned", client=org.client, uploads=[pdf])
-    b = make_case(state="assigned", client=org.client2, unit="ОКИ", executor="executor2",
-                  topic="conflict")  # fmt: skip
-    c = make_case(state="assigned", client=org.client2, unit="ОКИ", executor="executor2",
-                  is_confidential=True, topic="conflict")  # fmt: skip
-    d = make_case(client=org.client)
-    return {"A": a, "B": b, "C": c, "D": d}
+def cases(org, permission_cases):
+    return permission_cases
 
 
 def _login(client, org, name):
