@@ -17,6 +17,10 @@ def test_directory_fits_a_phone_with_a_card_per_person(demo, live_server, page, 
     page.goto(f"{live_server.url}/staff/")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(CONTENT_RIGHT) <= width
+    # The filters stand in a column, each field as tall as its label and control (a
+    # flex basis once made each 16rem high: a screen of blank space under each).
+    fields = page.locator("form.staff-filters .staff-field")
+    assert all(fields.nth(i).bounding_box()["height"] < 100 for i in range(fields.count()))
     card = page.locator("tr.staff-person").first
     assert card.evaluate("row => getComputedStyle(row).display") == "block"
     assert page.locator("table.staff-table thead").first.bounding_box()["height"] <= 1
