@@ -17,5 +17,6 @@ class OneWalkMixin:
         prepared = self.__dict__.setdefault("_prepared_fields", {})
         key = id(field)
         if key not in prepared:
+            # The field is kept beside its values: its id stays its own while cached.
             prepared[key] = (field, list(super().prepare_field(obj, field)))
         yield from prepared[key][1]
