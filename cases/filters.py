@@ -332,11 +332,6 @@ def _full_name(last: str, first: str, patronymic: str, username: str) -> str:
     return " ".join(p for p in (last, first, patronymic) if p).strip() or username
 
 
-def _picked_pk(value) -> int | None:
-    """The key in a submitted filter value, if it is one (never out of the column's range)."""
-    return key_from(value)
-
-
 def _options(choices, selected: set[str]) -> SafeString:
     """<option> elements for (value, label) pairs; `selected` holds the chosen values.
     Plain string work (every value and label escaped): a select may list hundreds."""
@@ -355,7 +350,7 @@ def unit_options(user, picked: str) -> list[tuple[int, str]]:
     scope = unit_scope(user)
     if scope is not None:
         condition = Q(pk__in=scope)
-        if (pk := _picked_pk(picked)) is not None:
+        if (pk := key_from(picked)) is not None:
             condition |= Q(pk=pk)
         units = units.filter(condition)
     return list(units.values_list("pk", "name"))
@@ -369,7 +364,7 @@ def executor_options(user, picked: str) -> list[tuple[str, list[tuple[int, str]]
     scope = unit_scope(user)
     if scope is not None:
         extra = {user.pk}
-        if (pk := _picked_pk(picked)) is not None:
+        if (pk := key_from(picked)) is not None:
             extra.add(pk)
         people = people.filter(Q(profile__unit_id__in=scope) | Q(pk__in=extra))
     rows = people.order_by(
