@@ -195,6 +195,50 @@ class CaseDocument(index.Indexed, models.Model):
         return gettext("Case no. %(id)s (not registered)") % {"id": self.pk}
 
 
+class PageVectorsManager(models.Manager):
+    def get_queryset(self):
+        # The vectors are for the search's SQL, never for Python.
+        return super().get_queryset().defer("title", "body")
+
+
+class PageVectors(models.Model):
+    """PostgreSQL: the full-text vectors of a page, in this app's own table.
+
+    `search.backends.postgres` writes them beside the page's entry in modelsearch's
+    index table, whenever it writes that entry (the same vectors, copied in the same
+    statement), and matches and ranks pages on them: their storage is this app's to
+    choose (``0016``: kept in the row, uncompressed, so that ranking thousands of
+    matching articles reads no compressed TOAST chunks), where modelsearch's table is
+    left as modelsearch made it. The row goes with its page (CASCADE); on other
+    databases the table stays empty."""
+
+    page = models.OneToOneField(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_vectors",
+    )
+    # The title alone (title matches come first) and the whole document: title
+    # (weight A), the other fields by their class, the acts it cites.
+    title = SearchVectorField(_("title vector"), null=True)
+    body = SearchVectorField(_("document vector"), null=True)
+
+    objects = PageVectorsManager()
+
+    class Meta:
+        verbose_name = _("page search vectors")
+        verbose_name_plural = _("page search vectors")
+        base_manager_name = "objects"
+        indexes = [
+            PostgresGinIndex(fields=["body"], name="staffsearch_pagevec_body"),
+            PostgresGinIndex(fields=["title"], name="staffsearch_pagevec_title"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.page_id)
+
+
 class IndexFailure(models.Model):
     """A document a search backend refused (or that could not be built): skipped so that
     the others are indexed, listed for administrators (admin: Settings → Search index

@@ -87,9 +87,16 @@ class BoostedQueryCompilerMixin:
     def get_searchable_fields(self):
         return [boosted(field) for field in super().get_searchable_fields()]
 
-    def _remap_fields(self, fields):
-        if fields:
-            return super()._remap_fields(fields)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.fields:
+            # Searching every field: the boost fields of this project's boosts.
+            self.remapped_fields = self.all_fields()
+
+    def all_fields(self) -> list:
+        """The index columns a search of every field reads, as modelsearch's
+        compiler lists them, with the boosts of `FIELD_BOOSTS` (a model's own
+        boosts replaced)."""
         remapped = [Field("_all_text")]
         boosts = set()
         for model in get_indexed_models():

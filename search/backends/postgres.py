@@ -22,12 +22,10 @@ What it changes (`bench/README.md` has the measurements behind each point):
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db.models import Avg, Case, F, Func, IntegerField, Value, When
-from django.db.models.functions import Length
+from django.db.models import Case, F, Func, IntegerField, Value, When
 from django.db.models.sql.subqueries import InsertQuery
 from modelsearch.backends.database.postgres.postgres import (
     IndexEntry,
@@ -43,13 +41,15 @@ from modelsearch.utils import get_content_type_pk
 
 from search import acts, fields, limits
 from search.backends.indexing import OneWalkMixin
-from search.models import CASE_AUTOCOMPLETE_CONFIG, CASE_SEARCH_CONFIG, CaseDocument
+from search.models import CASE_AUTOCOMPLETE_CONFIG, CASE_SEARCH_CONFIG, CaseDocument, PageVectors
 
 RANK = "_staffsearch_rank"
 TITLE_FIRST = "_staffsearch_title_first"
 VECTOR = "_staffsearch_vector"
 TITLE_VECTOR = "_staffsearch_title_vector"
 ENTRY = "_staffsearch_entry"
+# The key column of the rank statement of `match_and_rank_sql` (what ENTRY joins on).
+RANK_KEY = "_staffsearch_key"
 # Up to this many matches (when the caller says how many there are), every match is
 # ranked in one query; above it, a page is first looked for among the title matches.
 RANK_ALL_UP_TO = 300
@@ -71,6 +71,14 @@ def concat_vectors(*vectors):
     return Func(
         *vectors, template="(%(expressions)s)", arg_joiner=" || ", output_field=SearchVectorField()
     )
+
+
+def uses_page_vectors(model) -> bool:
+    """Whether `model` is a page: matched and ranked on its vectors in this app's own
+    table (`search.models.PageVectors`), not modelsearch's."""
+    from wagtail.models import Page
+
+    return issubclass(model, Page)
 
 
 def uses_case_columns(model, backend) -> bool:
@@ -120,43 +128,6 @@ INTEGER_KEYS = {
 }
 
 
-@contextmanager
-def text_index_scans(using: str = "default"):
-    """Within the block, PostgreSQL's planner reads full-text matches through the GIN
-    indexes (``enable_seqscan`` off for this transaction only).
-
-    The planner prices a row's ``vector @@ query`` (and modelsearch's ``title || body``)
-    like any cheap operator, so when a common word matches a large share of the rows it
-    picks a sequential scan, which detoasts and concatenates every row's vectors: 110 ms
-    for the 5,000 articles of the benchmark, against 11 ms for the bitmap scan of the
-    index, whose matches need no recheck (bench/README.md). Other tables of the block
-    still get a sequential scan where they have no usable index. The setting is local
-    to the block's transaction (a savepoint inside an outer one; undone with it on an
-    error) and restored when the block ends."""
-    from django.db import connections, transaction
-
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
-            previous = cursor.fetchone()
-            # The penalty that steers the planner off sequential scans inflates the plan's
-            # estimated cost past jit_above_cost: no JIT compilation (milliseconds spent
-            # compiling a query that runs in a few).
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-            )
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)",
-                list(previous),
-            )
-
-
 def rows_to_objects(queryset, rows: list[tuple], score_field: str | None) -> list:
     """The objects of (key, score) `rows` in their order, fetched in one query after the
     keys were ranked (no sort of wide rows); keys gone since are left out."""
@@ -180,9 +151,10 @@ def _integer_key(model) -> bool:
 
 
 def entry_vectors() -> list[tuple]:
-    """The vectors of a row of modelsearch's index table and their weights, as
-    modelsearch ranks them: the title's (with its boost) and the body's."""
-    return [(F("title"), F("title_norm")), (F("body"), 1.0)]
+    """The vectors of a row of modelsearch's index table that are matched and ranked,
+    with their boosts: the body alone, which holds the title too (weight A:
+    `FittedObjectIndexer.body`)."""
+    return [(F("body"), 1.0)]
 
 
 def tsquery_text(query) -> str | None:
@@ -231,8 +203,14 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         vector = concat_vectors(*(each for each, _boost in vectors))
         return self.build_tsrank(vector, self.query, config=config)
 
-    # modelsearch's hook for the rank of its own `search` (the paths not keyed here).
-    _build_rank_expression = rank_expression
+    def get_index_vectors(self, search_query):
+        """Entries of modelsearch's table are matched and ranked on their body, which
+        holds the whole document (`FittedObjectIndexer.body`): modelsearch's own GIN
+        index of the body finds the matches (``title || body``, what modelsearch
+        matches, has no index and would read every entry of the model)."""
+        if uses_page_vectors(self.queryset.model):
+            return [(F("search_vectors__body"), 1.0)]
+        return [(F("index_entries__body"), 1.0)]
 
     def keyed(self) -> bool:
         """Whether this search can be answered by keys (`page_keys`,
@@ -245,10 +223,33 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         )
 
     def search(self, config, start, stop, score_field=None, backend=None):
-        if stop is None or not self.keyed():
+        if isinstance(self.query, MatchAll | Not | Fuzzy):
             return super().search(config, start, stop, score_field=score_field, backend=backend)
-        rows = self.page_keys(config, start, stop)
-        return rows_to_objects(self.queryset, rows, score_field)
+        if stop is not None and self.keyed():
+            rows = self.page_keys(config, start, stop)
+            return rows_to_objects(self.queryset, rows, score_field)
+        return self.ranked_queryset(config, start, stop, score_field)
+
+    def ranked_queryset(self, config, start, stop, score_field=None):
+        """The matches as a queryset of the model, best first by `rank_expression` (or
+        in the queryset's own order when the search is not by relevance): what
+        modelsearch's `search` does, with this compiler's rank (every total and facet,
+        and the searches `keyed` does not take)."""
+        search_query = self.build_tsquery(self.query, config=config)
+        vectors = self.get_search_vectors(search_query)
+        rank = self.rank_expression(vectors, config)
+        queryset = self.queryset.annotate(
+            **{VECTOR: concat_vectors(*(vector for vector, _boost in vectors))}
+        ).filter(**{VECTOR: search_query})
+        if self.order_by_relevance:
+            queryset = queryset.order_by(rank.desc(), "-pk")
+        elif not queryset.query.order_by:
+            # A stable order from page to page.
+            queryset = queryset.order_by("-pk")
+            rank = F("pk")
+        if score_field is not None:
+            queryset = queryset.annotate(**{score_field: rank})
+        return queryset[start:stop]
 
     def page_keys(self, config, start: int, stop: int, backend=None) -> list[tuple]:
         """(key, rank) of the results from `start` to `stop`: title matches first,
@@ -270,9 +271,16 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             matches = title_matches.filter(**{VECTOR: search_query})
             # Among many title matches, cases are ranked on their subject's own small
             # vector (stored in the row), not on the whole document's (TOASTed: reading
-            # 15,000 of them to keep five took 180 ms at 100,000 cases); equal ranks go
-            # newest first.
-            title_rank = self.rank_expression([(F(CASE_TITLE_VECTOR), 1.0)], config)
+            # 15,000 of them to keep five took 180 ms at 100,000 cases), with
+            # `ts_rank` (a subject is a few words: the cover density adds nothing there,
+            # and costs three times as much: 52 against 15 ms for 8,600 subjects); equal
+            # ranks go newest first.
+            title_rank = SearchRank(
+                F(CASE_TITLE_VECTOR),
+                search_query,
+                weights=fields.POSTGRES_WEIGHTS,
+                normalization=Value(RANK_NORMALIZATION),
+            )
         else:
             matches, key, rank = self._entry_matches(search_query, config)
         # A few hundred matches are ranked outright; more, and the title matches are
@@ -288,18 +296,21 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         the SQL of the rank of index entries (columns id, RANK): joined on the entry's
         key, a statement ranks only the matches it chooses
         (`search.services.execution._article_summary`). Returns (match SQL, its parameters, rank
-        SQL, its parameters); the rank is the one `page_keys` orders by."""
-        from modelsearch.backends.database.postgres.postgres import IndexEntry
-
+        SQL, its parameters); the rank is the one `page_keys` orders by. Pages are read
+        from this app's `PageVectors` (ENTRY is then the page's key)."""
         self.search_backend = backend
         search_query = self.build_tsquery(self.query, config=config)
+        if uses_page_vectors(self.queryset.model):
+            vectors, source, entry, key = "search_vectors", PageVectors, "pk", "page_id"
+        else:
+            vectors, source, entry, key = "index_entries", IndexEntry, "index_entries__id", "id"
         matches = (
             self.queryset.order_by()
             .annotate(
                 **{
-                    VECTOR: concat_vectors(F("index_entries__title"), F("index_entries__body")),
-                    TITLE_VECTOR: F("index_entries__title"),
-                    ENTRY: F("index_entries__id"),
+                    VECTOR: F(f"{vectors}__body"),
+                    TITLE_VECTOR: F(f"{vectors}__title"),
+                    ENTRY: F(entry),
                 }
             )
             .filter(**{VECTOR: search_query})
@@ -307,9 +318,9 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
             .values("pk", *fields, *expressions, TITLE_FIRST, ENTRY)
         )
         match_sql, match_params = matches.query.sql_with_params()
-        ranks = IndexEntry._default_manager.annotate(
-            **{RANK: self.rank_expression(entry_vectors(), config)}
-        ).values("id", RANK)
+        ranks = source._default_manager.annotate(
+            **{RANK_KEY: F(key), RANK: self.rank_expression(entry_vectors(), config)}
+        ).values(RANK_KEY, RANK)
         rank_sql, rank_params = ranks.query.sql_with_params()
         return match_sql, list(match_params), rank_sql, list(rank_params)
 
@@ -341,15 +352,16 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         misjudging how many entries match, scans the pages once per entry.)"""
         from django.db.models import CharField
         from django.db.models.functions import Cast
-        from modelsearch.backends.database.postgres.postgres import IndexEntry
         from modelsearch.utils import get_descendants_content_types_pks
 
         model = self.queryset.model
+        if uses_page_vectors(model):
+            return self._page_matches(search_query, config)
         entries = IndexEntry._default_manager.filter(
             content_type_id__in=get_descendants_content_types_pks(model)
         ).annotate(
             **{
-                VECTOR: concat_vectors(F("title"), F("body")),
+                VECTOR: F("body"),
                 TITLE_VECTOR: F("title"),
                 "_staffsearch_pk": Cast("object_id", output_field=IntegerField()),
             }
@@ -361,6 +373,15 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         )
         matches = entries.filter(object_id__in=visible, **{VECTOR: search_query})
         return matches, "_staffsearch_pk", self.rank_expression(entry_vectors(), config)
+
+    def _page_matches(self, search_query, config):
+        """Pages: their vectors in this app's table, among the keys of the queryset."""
+        visible = self.queryset.order_by().values("pk")
+        matches = PageVectors._default_manager.filter(page_id__in=visible).annotate(
+            **{VECTOR: F("body"), TITLE_VECTOR: F("title")}
+        )
+        matches = matches.filter(**{VECTOR: search_query})
+        return matches, "page_id", self.rank_expression(entry_vectors(), config)
 
     @staticmethod
     def _page_of_keys(
@@ -438,12 +459,17 @@ class FittedObjectIndexer(OneWalkMixin, ObjectIndexer):
 
     @cached_property
     def body(self):
-        texts = []
+        """The whole document: the title (weight A) and every other field, so that a
+        match of the entry is a match of its body and modelsearch's own GIN index of
+        the body finds it (its ``title || body`` has no index); the title column
+        keeps the title alone, for the title matches that come first."""
+        titles, texts = [], []
         for field in self.search_fields:
             for current, weight, value in self.prepare_field(self.obj, field):
-                if isinstance(current, SearchField) and current.field_name != "title":
-                    texts.append((value, weight))
-        found = acts.terms(" ".join([self.title_text, *(text for text, _w in texts)]))
+                if isinstance(current, SearchField):
+                    (titles if current.field_name == "title" else texts).append((value, weight))
+        texts = titles + texts
+        found = acts.terms(" ".join(text for text, _w in texts))
         if found:
             texts.append((" ".join(found), fields.KEYWORDS))
         return self.as_vector(texts)
@@ -511,25 +537,30 @@ class RankedPostgresIndex(PostgresIndex):
                 " title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
                 params,
             )
-        self.refresh_new_title_norms()
+        # modelsearch refreshes the entries' title norms (a scan of the whole table)
+        # after each write; this backend's rank does not use them (`entry_vectors`).
+        if uses_page_vectors(model):
+            self.copy_page_vectors(model, [indexer.id for indexer in indexers])
 
-    def refresh_new_title_norms(self):
-        """The title norm (average title length / this title's length) of the entries just
-        written (norm 1.0), as modelsearch computes it after each write."""
-        entries = IndexEntry._default_manager.using(self.write_connection.alias)
-        average = (
-            entries.annotate(title_length=Length("title"))
-            .filter(title_length__gt=0)
-            .aggregate(Avg("title_length"))["title_length__avg"]
-        )
-        entries.filter(title_norm=1.0).annotate(title_length=Length("title")).filter(
-            title_length__gt=0
-        ).update(title_norm=average / F("title_length"))
+    def copy_page_vectors(self, model, object_ids: list[str]):
+        """The vectors of the pages just written to modelsearch's table, copied into
+        this app's `PageVectors` (one statement; modelsearch's table is only read)."""
+        entries = IndexEntry._meta.db_table
+        with self.write_connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{PageVectors._meta.db_table}" (page_id, title, body) '
+                f'SELECT CAST(object_id AS INTEGER), title, body FROM "{entries}" '
+                "WHERE content_type_id = %s AND object_id = ANY(%s) "
+                "ON CONFLICT (page_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body",
+                [get_content_type_pk(model), object_ids],
+            )
 
     def delete_item(self, item):
         if uses_case_columns(type(item), self.backend):
             return
         super().delete_item(item)
+        if uses_page_vectors(type(item)):
+            PageVectors._default_manager.filter(page_id=item.pk).delete()
 
 
 class RankedPostgresSearchBackend(PostgresSearchBackend):

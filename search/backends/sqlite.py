@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.db.models import F
 from modelsearch.backends.database.sqlite.query import BM25, SearchQueryExpression
 from modelsearch.backends.database.sqlite.sqlite import (
     IndexEntry,
@@ -118,7 +119,8 @@ class StemmingSQLiteIndex(SQLiteIndex):
                 if object_id not in existing
             ]
         )
-        self._refresh_title_norms()
+        # modelsearch refreshes the entries' title norms here; this backend's rank does
+        # not use them (`StemmingSQLiteSearchQueryCompiler.get_index_vectors`).
 
 
 class MatchesMixin:
@@ -145,10 +147,14 @@ class StemmingSQLiteSearchQueryCompiler(MatchesMixin, SQLiteSearchQueryCompiler)
             return SearchQueryExpression(stem_text(query.query_string))
         return super().build_search_query_content(query, config=config)
 
-    def _build_rank_expression(self, vectors, config):
-        # One BM25 over the whole match (the columns weighted), whatever the shape of
-        # the query: modelsearch multiplies one per part of an And, which misorders
-        # BM25's negative scores.
+    def get_index_vectors(self):
+        # One vector: the rank is one BM25 over the whole entry, its columns weighted
+        # (modelsearch adds a rank of the title, times its norm, to one of the body).
+        return [(F("index_entry__body"), 1.0)]
+
+    def build_tsrank(self, vector, query, config=None, boost=1.0):
+        # One BM25 over the whole match, whatever the shape of the query: modelsearch
+        # multiplies one per part of an And, which misorders BM25's negative scores.
         return WeightedBM25()
 
 

@@ -1,26 +1,12 @@
-"""PostgreSQL: a GIN index on ``title || body`` of the search index entries.
+"""Formerly (PostgreSQL): a GIN index on ``title || body`` of modelsearch's index table,
+which modelsearch matches a query against but does not index.
 
-modelsearch's PostgreSQL backend matches a query against ``title || body`` (so the words
-of an AND query may be spread over both), but ships GIN indexes on each column alone;
-without this expression index every search scans all entries of the model."""
+Now a no-op: this app never changes modelsearch's tables. The body of an entry holds the
+whole document, title included (`search.backends.postgres.FittedObjectIndexer`), so
+matches are read through modelsearch's own index of the body. ``0014`` drops the index
+from a database migrated before."""
 
 from django.db import migrations
-
-INDEX = "staffsearch_indexentry_title_body_gin"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("wagtailsearch", "IndexEntry")._meta.db_table
-    schema_editor.execute(
-        f'CREATE INDEX IF NOT EXISTS {INDEX} ON "{table}" USING GIN (("title" || "body"))'
-    )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):
@@ -29,4 +15,4 @@ class Migration(migrations.Migration):
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = []

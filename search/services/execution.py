@@ -247,7 +247,7 @@ def _article_summary(run, results, wanted: set[str], ranges: dict, year) -> dict
     from django.db import connections
 
     from kb.models import ArticlePage, Topic
-    from search.backends.postgres import ENTRY, RANK, TITLE_FIRST
+    from search.backends.postgres import ENTRY, RANK, RANK_KEY, TITLE_FIRST
 
     match_sql, params, rank_sql, rank_params = results.query_compiler.match_and_rank_sql(
         run.config(results), run.backend, ("kind", "owner_unit_id"), _sy=year
@@ -290,7 +290,7 @@ def _article_summary(run, results, wanted: set[str], ranges: dict, year) -> dict
         common.append(
             f"r{number} AS (SELECT g.pk, g.grp, ROW_NUMBER() OVER (PARTITION BY g.grp "
             f"ORDER BY g.{TITLE_FIRST} DESC, x.{RANK} DESC, g.pk DESC) AS o "
-            f"FROM g JOIN k ON k.grp = g.grp JOIN ({rank_sql}) AS x ON x.id = g.{ENTRY} "
+            f"FROM g JOIN k ON k.grp = g.grp JOIN ({rank_sql}) AS x ON x.{RANK_KEY} = g.{ENTRY} "
             f"WHERE {among(kinds, 'g.grp')} AND (k.t < %s OR g.{TITLE_FIRST} = 1))"
         )
         params += [*rank_params, stop]
@@ -421,21 +421,20 @@ def search(
         return result
 
     def work(backend, name):
-        with _database_scans(backend):
-            result = attempt(backend, cleaned)
-            if found(result) >= FEW_RESULTS or public:
-                return result
-            fixed = vocabulary.corrected(words(cleaned))
-            if fixed is None:
-                return result
-            fixed_text = " ".join(fixed)
-            if not found(result):
-                # Nothing as typed: the corrected query's results, and say so.
-                other = attempt(backend, fixed_text)
-                if found(other):
-                    other.corrected = fixed_text
-                    return other
-            result.suggestion = fixed_text
+        result = attempt(backend, cleaned)
+        if found(result) >= FEW_RESULTS or public:
+            return result
+        fixed = vocabulary.corrected(words(cleaned))
+        if fixed is None:
+            return result
+        fixed_text = " ".join(fixed)
+        if not found(result):
+            # Nothing as typed: the corrected query's results, and say so.
+            other = attempt(backend, fixed_text)
+            if found(other):
+                other.corrected = fixed_text
+                return other
+        result.suggestion = fixed_text
         return result
 
     result, name, notices = _with_fallback(work)
@@ -448,18 +447,6 @@ def search(
     result.backend = name
     result.took_ms = int((time.monotonic() - started) * 1000)
     return result
-
-
-def _database_scans(backend):
-    """A database backend on PostgreSQL reads its matches through the text indexes
-    (`search.backends.postgres.text_index_scans`); other backends run as they are."""
-    from contextlib import nullcontext
-
-    if isinstance(backend, ElasticsearchBaseSearchBackend):
-        return nullcontext()
-    from search.backends.postgres import text_index_scans
-
-    return text_index_scans()
 
 
 def _clean_filters(filters: dict) -> dict[str, str]:

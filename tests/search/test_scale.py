@@ -211,98 +211,117 @@ def test_postgres_document_rows_stay_narrow(corpus, django_capture_on_commit_cal
     }
 
 
+def _entry_table_layout():
+    """Our indexes on modelsearch's table, its options and its body column's storage."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'wagtailsearch_indexentry' "
+            "AND indexname LIKE 'staffsearch%%'"
+        )
+        ours = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT c.reloptions, a.attstorage FROM pg_class c JOIN pg_attribute a "
+            "ON a.attrelid = c.oid AND a.attname = 'body' "
+            "WHERE c.oid = 'wagtailsearch_indexentry'::regclass"
+        )
+        options, storage = cursor.fetchone()
+    return ours, options, storage
+
+
 @pytest.mark.postgres
-def test_postgres_article_vectors_are_stored_uncompressed(
+def test_postgres_modelsearch_table_is_left_as_modelsearch_made_it(corpus):
+    """No migration of this app changes modelsearch's index table: no index of ours, no
+    table option, the body vector's default storage (EXTENDED: compressed, TOASTed);
+    staffsearch.0014 restores a database an earlier version changed, and only that."""
+    import importlib
+
+    from django.apps import apps
+
+    restore = importlib.import_module("search.migrations.0014_restore_modelsearch_table").restore
+    assert _entry_table_layout() == ([], None, "x")
+    with connection.schema_editor() as editor:
+        restore(apps, editor)  # on a table as modelsearch made it: nothing to do
+    assert _entry_table_layout() == ([], None, "x")
+    with connection.cursor() as cursor:  # what 0002, 0005 and 0006 used to do
+        cursor.execute(
+            "CREATE INDEX staffsearch_indexentry_title_body_gin ON wagtailsearch_indexentry "
+            "USING GIN ((title || body))"
+        )
+        cursor.execute(
+            "ALTER TABLE wagtailsearch_indexentry SET (toast_tuple_target = 8160), "
+            "ALTER COLUMN body SET STORAGE EXTERNAL"
+        )
+    assert _entry_table_layout() == (
+        ["staffsearch_indexentry_title_body_gin"],
+        ["toast_tuple_target=8160"],
+        "e",
+    )
+    with connection.schema_editor() as editor:
+        restore(apps, editor)
+    assert _entry_table_layout() == ([], None, "x")
+
+
+@pytest.mark.postgres
+def test_postgres_pages_are_matched_on_this_apps_vectors(
     corpus, django_capture_on_commit_callbacks
 ):
-    """An article's body vector, read back for every match ranked, is not compressed
-    (staffsearch.0005: decompressing was most of the time of ranking many articles) and
-    stays in the row up to 8 KB (staffsearch.0006: not fetched from the TOAST table).
-    Without them, matching «справка о доходах» among 1,000 articles read and
-    decompressed every body vector: 66 against 10 ms (bench/README.md)."""
-    from django.contrib.contenttypes.models import ContentType
+    """A page's vectors are copied into this app's own table (`search.PageVectors`,
+    stored as 0016 says) whenever modelsearch's entry is written, and go with the page.
+    The body vector holds the whole document, title included (weight A): a query whose
+    words are split between the title and the text finds the article, every word
+    required, and the search matches and ranks pages on these vectors alone, never on
+    modelsearch's (compressed, unindexed ``title || body``)."""
+    from modelsearch.backends import get_search_backend
 
     from kb.demo import publish_article
     from kb.models import ArticlePage
+    from search.models import PageVectors
 
-    paragraphs = [
-        ("paragraph", f"<p>Раздел {n}. Справку о доходах, расходах, об имуществе и "
-         "обязательствах имущественного характера представляют служащие, замещающие "
-         f"должности перечня, до 30 апреля; уточнённую справку — в течение месяца {n}.</p>")
-        for n in range(60)
-    ]  # fmt: skip
-
-    def toast_size():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_relation_size(reltoastrelid), reloptions FROM pg_class "
-                "WHERE oid = 'wagtailsearch_indexentry'::regclass"
-            )
-            return cursor.fetchone()
-
-    before, options = toast_size()
-    assert "toast_tuple_target=8160" in options  # staffsearch.0006
-    articles = []
     with django_capture_on_commit_callbacks(execute=True):
-        for number in range(3):
-            articles.append(
-                publish_article(
-                    corpus.sections["declarations"],
-                    title=f"Длинная статья {number}",
-                    slug=f"long-{number}",
-                    body=paragraphs,
-                )
-            )
+        article = publish_article(
+            corpus.sections["declarations"],
+            title="Ламинирование бланков",
+            slug="laminirovanie",
+            body=[("paragraph", "<p>Порядок для выцветших подписей.</p>")],
+        )
+    assert PageVectors.objects.filter(page=article).exists()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_column_size(body), "
-            "(SELECT attstorage FROM pg_attribute WHERE attrelid = "
-            "'wagtailsearch_indexentry'::regclass AND attname = 'body') "
-            "FROM wagtailsearch_indexentry WHERE object_id = %s AND content_type_id = %s",
-            [str(articles[0].pk), ContentType.objects.get_for_model(ArticlePage).pk],
+            "SELECT body @@ to_tsquery('russian', 'ламинирование & выцветших'), "
+            "title @@ to_tsquery('russian', 'ламинирование'), "
+            "title @@ to_tsquery('russian', 'выцветших') "
+            "FROM staffsearch_pagevectors WHERE page_id = %s",
+            [article.pk],
         )
-        size, storage = cursor.fetchone()
-    assert size > 2000, "longer than the default target of 2 KB"
-    assert storage == "e", "stored uncompressed"
-    # Kept in the row (staffsearch.0006): three vectors of over 2 KB would have taken at
-    # least a page of the TOAST table.
-    assert toast_size()[0] == before
+        assert cursor.fetchone() == (True, True, False)
+        cursor.execute(
+            "SELECT c.reloptions, "
+            "array_agg(a.attname || '=' || a.attstorage::text ORDER BY a.attname) "
+            "FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+            "AND a.attname IN ('title', 'body') "
+            "WHERE c.oid = 'staffsearch_pagevectors'::regclass GROUP BY c.reloptions"
+        )
+        assert cursor.fetchone() == (["toast_tuple_target=8160"], ["body=e", "title=p"])
 
+    with CaptureQueriesContext(connection) as queries:
+        found = services.search(corpus.users["registrar"], "ламинирование выцветших подписей")
+        every_word = get_search_backend().search(
+            "ламинирование выцветших подписей", ArticlePage.objects.live(), operator="and"
+        )
+        assert [page.pk for page in every_word] == [article.pk]
+    found_keys = [hit.pk for hits in [found.hits, *found.groups.values()] for hit in hits]
+    assert article.pk in found_keys
+    matches = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+    page_matches = [sql for sql in matches if "staffsearch_casedocument" not in sql]
+    assert page_matches
+    for sql in page_matches:
+        assert "staffsearch_pagevectors" in sql
+        assert '"wagtailsearch_indexentry"."body" @@' not in sql
+        assert '"wagtailsearch_indexentry"."title" @@' not in sql
 
-@pytest.mark.postgres
-def test_postgres_matches_are_read_through_the_text_indexes(corpus):
-    """A word in every article still goes through the GIN index inside the search's
-    block (the planner would scan and detoast every row), and the block's planner
-    settings end with it, also when a query in it fails."""
-    from django.db import DatabaseError, transaction
-
-    from search.backends.postgres import text_index_scans
-
-    def settings():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
-            return cursor.fetchone()
-
-    before = settings()
-    broad = (
-        "EXPLAIN SELECT object_id FROM wagtailsearch_indexentry "
-        "WHERE (title || body) @@ to_tsquery('russian', 'справка | доход | коррупция')"
-    )
-    with text_index_scans():
-        assert settings() == ("off", "off")
-        with connection.cursor() as cursor:
-            cursor.execute(broad)
-            plan = " ".join(row[0] for row in cursor.fetchall())
-    assert "staffsearch_indexentry_title_body_gin" in plan
-    assert settings() == before
-    with (
-        pytest.raises(DatabaseError),
-        transaction.atomic(),
-        text_index_scans(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute("SELECT 1 / 0")
-    assert settings() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert not PageVectors.objects.filter(page_id=article.pk).exists()
 
 
 def test_pages_of_the_article_tab_continue_one_another(corpus, django_capture_on_commit_callbacks):

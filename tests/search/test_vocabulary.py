@@ -183,3 +183,28 @@ def test_elasticsearch_analyzer_gets_the_admin_synonyms_and_the_acts(corpus):
     )
     assert {"act_decree", "act_law"} <= set(search_chain["char_filter"])
     assert analysis["char_filter"]["act_decree"]["type"] == "pattern_replace"
+
+
+@pytest.mark.parametrize("version", ["8", "9"])
+def test_elasticsearch_query_reads_every_field_with_the_projects_boosts(version):
+    """A search of every field reads Elasticsearch's catch-all field and the boost fields
+    of this project's classes (search.fields: title 5, summary and keywords 2.5, …), a
+    model's own boosts replaced; a search of named fields keeps modelsearch's way with
+    those boosts too. Built without a server: the query body only."""
+    import importlib
+
+    from modelsearch.query import PlainText
+
+    from kb.models import ArticlePage
+
+    backend = importlib.import_module(f"search.backends.elasticsearch{version}")
+    compiler = backend.SearchQueryCompiler(ArticlePage.objects.all(), PlainText("подарок"))
+    fields = compiler.get_inner_query()["multi_match"]["fields"]
+    assert fields[0] == "_all_text"
+    assert {"_all_text_boost_5_0^5.0", "_all_text_boost_2_5^2.5"} <= set(fields)
+    named = backend.SearchQueryCompiler(
+        ArticlePage.objects.all(), PlainText("подарок"), fields=["title"]
+    )
+    assert named.get_inner_query() == {
+        "match": {"title": {"query": "подарок", "operator": "and", "boost": 5.0}}
+    }
