@@ -9,6 +9,10 @@ or a document link in its text) is part of what the unit's head approved, so:
 - readers download only what live content they may read uses (`may_download`); the
   people who work with documents in the admin (editors, heads, administrators) also get
   drafts' files, to check them before approval;
+- a document a page's draft uses (a new version waiting for the head's approval) cannot
+  be deleted either, by anyone, one at a time or in bulk: the deletion is refused with a
+  message naming the draft (`refuse_deleting_a_drafts_document`), so the approval never
+  publishes an attachment that is gone;
 - a document nothing uses (no row, no reference, no revision of any page, live, draft or
   older) is deleted by a daily task once it is older than a grace period
   (`KB_ORPHAN_DOCUMENT_GRACE_DAYS`, 7 days by default): an abandoned upload.
@@ -24,6 +28,7 @@ import re
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +90,53 @@ def _used_outside_pages(document) -> bool:
         ReferenceIndex.get_references_to(document)
         .exclude(base_content_type=_page_content_type())
         .exists()
+    )
+
+
+# ------------------------------------------------------------------ drafts
+
+
+class DocumentInDraft(Exception):
+    """A document a page's unpublished draft uses was to be deleted (refused; shown to
+    the admin's user by `kb.middleware.DocumentInDraftMiddleware`)."""
+
+
+def draft_pages_using(document) -> list:
+    """The pages whose draft (changes not yet published, or never published) uses
+    `document` in its latest revision: an attachment, a document block, a link."""
+    from wagtail.models import Page
+
+    if document.pk is None:
+        return []
+    drafts = (
+        Page.objects.filter(has_unpublished_changes=True, latest_revision__isnull=False)
+        .select_related("latest_revision")
+        .only("pk", "title", "path", "latest_revision__content")
+        .order_by("path")
+    )
+    using = []
+    for page in drafts:
+        found: set[int] = set()
+        _collect_document_ids(page.latest_revision.content, found)
+        if document.pk in found:
+            using.append(page)
+    return using
+
+
+def refuse_deleting_a_drafts_document(document) -> None:
+    """Raise `DocumentInDraft` (its message names the draft) when a draft uses `document`.
+    Called before every deletion of a document (`kb.signals`): the admin's delete view,
+    its bulk action, code."""
+    pages = draft_pages_using(document)
+    if not pages:
+        return
+    raise DocumentInDraft(
+        _(
+            "The document «%(document)s» cannot be deleted: the draft of «%(page)s», "
+            "not yet approved, uses it. Remove it from the draft, or wait until the head "
+            "of the unit approves or rejects the draft."
+        )
+        % {"document": document.title, "page": pages[0].title}
     )
 
 

@@ -1,10 +1,11 @@
 import functools
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import caching
+from . import attachments, caching
 from .models import ArticlePage, KnowledgeBaseSectionPage, LegalAct
 
 
@@ -143,3 +144,11 @@ def row_saved(sender, instance, raw=False, update_fields=None, **kwargs):
 def row_deleted(sender, instance, **kwargs):
     if _watched(instance):
         caching.bump()
+
+
+# Connected for the document model only (a receiver for every model would turn off
+# Django's fast deletes everywhere). This module is imported once the apps are ready.
+@receiver(pre_delete, sender=get_document_model(), dispatch_uid="kb-document-in-draft")
+def document_deleted(sender, instance, **kwargs):
+    """A document a page's draft uses is not deleted (kb.attachments)."""
+    attachments.refuse_deleting_a_drafts_document(instance)

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "intranet.audit.context.AuditContextMiddleware",
     "intranet.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A refused deletion of a document a draft uses, said on the page it came from.
+    "kb.middleware.DocumentInDraftMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a lockout detected during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

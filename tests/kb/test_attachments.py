@@ -145,6 +145,48 @@ def test_a_new_version_in_the_draft_reaches_readers_only_when_approved(kb, attac
     assert new.url in page and old.url not in page
 
 
+@pytest.mark.parametrize("who", ["editor", "admin"])
+def test_a_new_version_waiting_in_a_draft_cannot_be_deleted(kb, attached, who):
+    """The new version is named only by the draft's revision (the page's row still has
+    the approved file), so no foreign key or reference protects it: deleting it, one
+    at a time or in bulk, is refused with a message naming the draft; once the draft no
+    longer uses it, it can go."""
+    article, _old = attached
+    editor, head = kb["users"]["editor"], kb["users"]["head"]
+    new = _document("Образец заявления (ред. 2)", content=NEW, user=editor, name="obrazec-2.pdf")
+    draft = ArticlePage.objects.get(pk=article.pk)
+    draft.attachments.clear()
+    draft.attachments.add(ArticleAttachment(document=new, caption="Образец"))
+    draft.save_revision(user=editor)
+
+    client = _as(kb["users"][who])
+    confirm = f"/admin/documents/delete/{new.pk}/"
+    response = client.post(confirm, HTTP_REFERER=f"http://testserver{confirm}")
+    assert response.status_code == 302 and response["Location"].endswith(confirm)
+    message = client.get(confirm).content.decode()
+    assert "нельзя удалить" in message and f"«{article.title}»" in message
+    bulk = client.post(f"/admin/bulk/wagtaildocs/document/delete/?id={new.pk}", {"confirm": "1"})
+    assert bulk.status_code == 302 and bulk["Location"] == "/admin/documents/"
+    assert "нельзя удалить" in client.get("/admin/documents/").content.decode()
+    assert get_document_model().objects.filter(pk=new.pk).exists()
+
+    # The head approves: readers get the new file (it was never lost).
+    ArticlePage.objects.get(pk=article.pk).latest_revision.publish(user=head)
+    assert _body(_as(kb["users"]["reader"]).get(new.url)) == NEW
+
+    # A draft that drops it again: then it may be deleted (nothing else uses it).
+    other = _document("Черновой файл", user=editor, name="chernovik.pdf")
+    draft = ArticlePage.objects.get(pk=article.pk)
+    draft.attachments.add(ArticleAttachment(document=other, caption="Черновик"))
+    draft.save_revision(user=editor)
+    assert client.post(f"/admin/documents/delete/{other.pk}/").status_code == 302
+    assert get_document_model().objects.filter(pk=other.pk).exists()
+    draft = ArticlePage.objects.get(pk=article.pk)
+    draft.save_revision(user=editor)  # the row has only the published attachment
+    assert client.post(f"/admin/documents/delete/{other.pk}/").status_code == 302
+    assert not get_document_model().objects.filter(pk=other.pk).exists()
+
+
 def test_a_reader_does_not_get_a_document_of_an_article_they_may_not_read(kb, attached):
     from django.contrib.auth.models import Group
     from wagtail.models import PageViewRestriction
