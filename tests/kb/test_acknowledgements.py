@@ -65,7 +65,10 @@ def test_head_assigns_on_the_staff_form_and_assignees_are_notified(article, user
     names = set(sheet.lines.values_list("user__username", flat=True))
     assert {"reader", "editor", "executor", "head"} <= names
     assert not names & {"client", "client2", "executor2", "head2"}
-    notice = Notification.objects.get(recipient=users["reader"], verb=services.VERB_ASSIGNED)
+    # (The demo's own sheet asked the reader too: kb.acknowledgements.demo.)
+    notice = Notification.objects.get(
+        recipient=users["reader"], verb=services.VERB_ASSIGNED, url=article.url
+    )
     assert notice.url == article.url and article.title in notice.text
     assert f"{due:%d.%m.%Y}" in notice.text
 
@@ -85,7 +88,7 @@ def test_only_the_owning_units_head_and_administrators_assign(article, users):
         url, {"article": article.pk, "people": [users["reader"].pk],
               "due_date": f"{due:%d.%m.%Y}"},
     )  # fmt: skip
-    assert response.status_code == 400 and not Sheet.objects.exists()
+    assert response.status_code == 400 and not Sheet.objects.filter(article=article).exists()
     assert _client().get(url).status_code == 302  # anonymous: to the sign-in page
     # Administrators may.
     assert services.assign(article, users["admin"], due_date=due, people=[users["reader"]])
@@ -112,7 +115,7 @@ def test_reader_confirms_on_the_article_with_the_revision_read(article, users):
     assert "Ознакомлен(а)" in html
     response = reader.post(reverse("acknowledgements:confirm", kwargs={"page_id": article.pk}))
     assert response.status_code == 302
-    line = Line.objects.get(user=users["reader"])
+    line = Line.objects.get(user=users["reader"], sheet__article=article)
     assert line.confirmed_at is not None
     assert line.revision_id == article.live_revision_id
     assert line.revision_at == article.last_published_at
@@ -128,7 +131,7 @@ def test_only_assignees_confirm(article, users):
         assert _client(users[name]).post(url).status_code == 403, name
         assert "Ознакомлен(а)" not in _client(users[name]).get(article.url).content.decode()
     assert _client().post(url).status_code == 302  # anonymous: to the sign-in page
-    assert not Line.objects.filter(confirmed_at__isnull=False).exists()
+    assert not Line.objects.filter(sheet__article=article, confirmed_at__isnull=False).exists()
 
 
 def test_head_sees_the_sheet_by_unit_with_overdue_lines(article, users):
@@ -174,13 +177,13 @@ def test_a_substantial_change_asks_again_and_a_minor_one_does_not(article, users
     services.confirm(article, users["reader"])
     article.summary = "Исправлена опечатка"
     article.save_revision(user=users["editor"]).publish(user=users["head"])
-    assert Line.objects.get(user=users["reader"]).confirmed_at is not None
+    assert Line.objects.get(user=users["reader"], sheet=sheet).confirmed_at is not None
 
     services.mark_substantial(article, users["editor"], True)
     article = ArticlePage.objects.get(pk=article.pk)
     article.summary = "Новый порядок"
     article.save_revision(user=users["editor"]).publish(user=users["head"])
-    line = Line.objects.get(user=users["reader"])
+    line = Line.objects.get(user=users["reader"], sheet=sheet)
     sheet.refresh_from_db()
     assert line.confirmed_at is None and sheet.round == 2
     assert line.confirmations.count() == 1  # the first confirmation stays in the log
@@ -229,9 +232,9 @@ def test_reminders_before_the_due_date_once_and_after_it(article, users, setting
 
 
 def test_one_failing_line_does_not_stop_the_reminders(article, users, monkeypatch):
-    _assign(article, users, people=("reader", "executor"), days=1)
+    sheet = _assign(article, users, people=("reader", "executor"), days=1)
     real = services._remind
-    first = Line.objects.order_by("sheet_id", "pk").first()
+    first = sheet.lines.order_by("pk").first()
 
     def failing(line, today):
         if line.pk == first.pk:
@@ -241,3 +244,35 @@ def test_one_failing_line_does_not_stop_the_reminders(article, users, monkeypatc
     monkeypatch.setattr(services, "_remind", failing)
     made = services.send_reminders(timezone.localdate())
     assert made["failed"] == 1 and made["reminders"] == 1
+
+
+def test_the_demo_asks_the_reader_and_the_head_sees_who_has_read(kb, users):
+    """Day one of the demo: the head of ОМП has asked the department and the reader to read the
+    procedure; the reader sees the button and a notification, the head's sheet shows two
+    confirmations and the others waiting; seeding again adds nothing."""
+    from kb.acknowledgements import demo
+
+    sheet = Sheet.objects.get(article__slug=demo.ARTICLE_SLUG)
+    article = sheet.article.specific
+    assert sheet.assigned_by == users["head3"]
+    confirmed = set(
+        sheet.lines.filter(confirmed_at__isnull=False).values_list("user__username", flat=True)
+    )
+    assert confirmed == {"editor3", "head3"}
+    waiting = set(
+        sheet.lines.filter(confirmed_at__isnull=True).values_list("user__username", flat=True)
+    )
+    # The reader and the rest of the department, its units included.
+    assert {"reader", "chief", "head", "executor2"} <= waiting
+    assert "Ознакомлен(а)" in _client(users["reader"]).get(article.url).content.decode()
+    assert Notification.objects.filter(
+        recipient=users["reader"], verb=services.VERB_ASSIGNED, url=article.url
+    ).exists()
+    page = (
+        _client(users["head3"])
+        .get(reverse("acknowledgements:sheet", kwargs={"pk": sheet.pk}))
+        .content.decode()
+    )
+    assert "Козлов" in page  # the reader, still to confirm
+    demo.seed()
+    assert Sheet.objects.filter(article=article).count() == 1

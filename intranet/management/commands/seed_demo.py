@@ -9,6 +9,7 @@ from intranet import demo
 DEMO_MODULES = [
     "intranet.demo",
     "kb.demo",
+    "kb.acknowledgements.demo",  # a sheet the reader is asked to confirm
     "cases.demo",
     "cases.reports.demo",  # months of answered cases for the reports' charts
     "cases.quality.demo",
