@@ -264,7 +264,12 @@ def test_the_demo_asks_the_reader_and_the_head_sees_who_has_read(kb, users):
     )
     # The reader and the rest of the department, its units included.
     assert {"reader", "chief", "head", "executor2"} <= waiting
-    assert "Ознакомлен(а)" in _client(users["reader"]).get(article.url).content.decode()
+    html = _client(users["reader"]).get(article.url).content.decode()
+    assert "Ознакомлен(а)" in html
+    # Told at the top, before the long text, where to confirm.
+    top = html.index('class="kb-ack-notice')
+    assert top < html.index('id="acknowledgement"') and 'href="#acknowledgement"' in html[top:]
+    assert f"до {sheet.due_date:%d.%m.%Y}" in html[top : top + 300]
     assert Notification.objects.filter(
         recipient=users["reader"], verb=services.VERB_ASSIGNED, url=article.url
     ).exists()
@@ -274,5 +279,7 @@ def test_the_demo_asks_the_reader_and_the_head_sees_who_has_read(kb, users):
         .content.decode()
     )
     assert "Козлов" in page  # the reader, still to confirm
+    services.confirm(article, users["reader"])
+    assert "kb-ack-notice" not in _client(users["reader"]).get(article.url).content.decode()
     demo.seed()
     assert Sheet.objects.filter(article=article).count() == 1

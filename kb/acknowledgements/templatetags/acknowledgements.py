@@ -16,6 +16,28 @@ def has_acknowledgement_sheets(page) -> bool:
     return bool(page.pk) and page.acknowledgement_sheets.exists()
 
 
+def _lines(request, page) -> list:
+    """The signed-in user's lines on the sheets of `page`, read once per request (the
+    notice at the top and the box at the end of the article both use them)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    cache = request.__dict__.setdefault("_acknowledgement_lines", {})
+    if page.pk not in cache:
+        cache[page.pk] = list(
+            Line.objects.filter(sheet__article_id=page.pk, user=user).select_related("sheet")
+        )
+    return cache[page.pk]
+
+
+@register.simple_tag(takes_context=True)
+def acknowledgement_due(context, page):
+    """The date by which the signed-in user is asked to confirm `page` (None: not asked,
+    or confirmed): the notice at the top of the article."""
+    waiting = [line for line in _lines(context.get("request"), page) if line.confirmed_at is None]
+    return min((line.sheet.due_date for line in waiting), default=None)
+
+
 @register.inclusion_tag("acknowledgements/article_box.html", takes_context=True)
 def acknowledgement_box(context, page):
     """On the article: the assignee's «Ознакомлен(а)» (or when they confirmed), and the
@@ -25,7 +47,7 @@ def acknowledgement_box(context, page):
     result = {"page": page, "request": request, "csrf_token": context.get("csrf_token")}
     if user is None or not user.is_authenticated:
         return result
-    lines = list(Line.objects.filter(sheet__article_id=page.pk, user=user).select_related("sheet"))
+    lines = _lines(request, page)
     if lines:
         waiting = [line for line in lines if line.confirmed_at is None]
         result["waiting_until"] = min((line.sheet.due_date for line in waiting), default=None)
