@@ -71,10 +71,16 @@ def _vector(*weighted: tuple[str, str | None], config: str = CASE_SEARCH_CONFIG)
 VECTOR_FIELDS = ("search_vector", "title_vector", "autocomplete_vector")
 
 
-class CaseDocumentManager(models.Manager):
+class DeferredVectorsManager(models.Manager):
+    """Leaves the model's `vector_fields` out of its queries: the vectors are for the
+    search's SQL, never for Python."""
+
+    def __init__(self, *vector_fields: str):
+        super().__init__()
+        self.vector_fields = vector_fields
+
     def get_queryset(self):
-        # The vectors are for the search's SQL, never for Python.
-        return super().get_queryset().defer(*VECTOR_FIELDS)
+        return super().get_queryset().defer(*self.vector_fields)
 
 
 class CaseDocument(index.Indexed, models.Model):
@@ -149,7 +155,7 @@ class CaseDocument(index.Indexed, models.Model):
         db_persist=True,
     )
 
-    objects = CaseDocumentManager()
+    objects = DeferredVectorsManager(*VECTOR_FIELDS)
 
     # Indexed by search.tasks after commit, never by modelsearch's own save signal.
     search_auto_update = False
@@ -195,12 +201,6 @@ class CaseDocument(index.Indexed, models.Model):
         return gettext("Case no. %(id)s (not registered)") % {"id": self.pk}
 
 
-class PageVectorsManager(models.Manager):
-    def get_queryset(self):
-        # The vectors are for the search's SQL, never for Python.
-        return super().get_queryset().defer("title", "body")
-
-
 class PageVectors(models.Model):
     """PostgreSQL: the full-text vectors of a page, in this app's own table.
 
@@ -224,7 +224,7 @@ class PageVectors(models.Model):
     title = SearchVectorField(_("title vector"), null=True)
     body = SearchVectorField(_("document vector"), null=True)
 
-    objects = PageVectorsManager()
+    objects = DeferredVectorsManager("title", "body")
 
     class Meta:
         verbose_name = _("page search vectors")
