@@ -6,10 +6,15 @@ What it changes (`bench/README.md` has the measurements behind each point):
   (``search_vector``, ``title_vector``, ``autocomplete_vector``: `GeneratedField`s with
   GIN indexes declared in `search.models`), not modelsearch's generic index table, which keeps
   wide rows joined on ``object_id = pk::varchar``. Case documents are therefore not
-  written to that table on PostgreSQL. Pages keep modelsearch's table.
-- Results whose title matches come first, each part by rank (ts_rank with
-  modelsearch's weights). With the field weights in use (title B = 0.31, body D = 0.01)
-  that is the order ranking gives anyway, but it lets a page of results be ranked
+  written to that table on PostgreSQL.
+- Pages are still written to modelsearch's table (left as modelsearch made it), and
+  their vectors are copied in the same statement into this app's `PageVectors`, where
+  they are matched and ranked (stored in the row, uncompressed: ranking thousands of
+  matching articles reads no compressed TOAST chunks). An entry's body vector holds the
+  whole document, title included (weight A), so that one GIN index finds every match.
+- Results whose title matches come first, each part by rank (`ts_rank_cd` over the
+  weighted vector, divided by the length: `search.fields`). With the field weights in
+  use that is the order ranking gives anyway, but it lets a page of results be ranked
   among the title matches only, instead of ranking every match of a common word
   (thousands of rows, each vector read and scored) to keep five.
 - A page is ranked on keys only (no sort of wide rows); its rows are fetched after.
@@ -204,10 +209,10 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         return self.build_tsrank(vector, self.query, config=config)
 
     def get_index_vectors(self, search_query):
-        """Entries of modelsearch's table are matched and ranked on their body, which
-        holds the whole document (`FittedObjectIndexer.body`): modelsearch's own GIN
-        index of the body finds the matches (``title || body``, what modelsearch
-        matches, has no index and would read every entry of the model)."""
+        """What is matched and ranked: a body vector, which holds the whole document
+        (`FittedObjectIndexer.body`), of this app's `PageVectors` for pages and of
+        modelsearch's entry for other models (its GIN index finds the matches, where
+        ``title || body``, what modelsearch matches, has no index)."""
         if uses_page_vectors(self.queryset.model):
             return [(F("search_vectors__body"), 1.0)]
         return [(F("index_entries__body"), 1.0)]
@@ -346,10 +351,11 @@ class TitleFirstSearchQueryCompiler(PostgresSearchQueryCompiler):
         return matches, "pk", self.rank_expression(vectors, config)
 
     def _entry_matches(self, search_query, config):
-        """Models in modelsearch's index table (pages), read from the entries' side: the
-        entries matching the query, among the keys of the model's queryset. (The other
-        way round, the planner joins the entries to the pages on ``pk::varchar`` and,
-        misjudging how many entries match, scans the pages once per entry.)"""
+        """Models in modelsearch's index table but pages (`_page_matches`), read from the
+        entries' side: the entries matching the query, among the keys of the model's
+        queryset. (The other way round, the planner joins the entries to the objects on
+        ``pk::varchar`` and, misjudging how many entries match, scans the objects once
+        per entry.)"""
         from django.db.models import CharField
         from django.db.models.functions import Cast
         from modelsearch.utils import get_descendants_content_types_pks
