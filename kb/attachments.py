@@ -133,8 +133,7 @@ def refuse_deleting_a_drafts_document(document) -> None:
     raise DocumentInDraft(
         _(
             "The document «%(document)s» cannot be deleted: the draft of «%(page)s», "
-            "not yet approved, uses it. Remove it from the draft, or wait until the head "
-            "of the unit approves or rejects the draft."
+            "not yet published, uses it. Remove it from the draft first."
         )
         % {"document": document.title, "page": pages[0].title}
     )
