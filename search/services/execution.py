@@ -403,11 +403,12 @@ def search(
     def attempt(backend, text):
         """The search of `text`: every word required, or any of them when that finds
         less than FEW_RESULTS (the results holding every word still come first: they
-        rank higher)."""
+        rank higher). Returns (the result, how many held every word)."""
         analysis = analyse(text)
         args = (backend, user, request, text, kind, filters, page, per_page)
         result = _search_on(*args, False, analysis)
-        if found(result) < FEW_RESULTS and len(analysis.terms) > 1:
+        every_word = found(result)
+        if every_word < FEW_RESULTS and len(analysis.terms) > 1:
             wider = _search_on(*args, True, analysis)
             if found(wider) > found(result):
                 if found(result):
@@ -418,11 +419,14 @@ def search(
                         )
                     ]
                 result = wider
-        return result
+        return result, every_word
 
     def work(backend, name):
-        result = attempt(backend, cleaned)
-        if found(result) >= FEW_RESULTS or public:
+        result, every_word = attempt(backend, cleaned)
+        # A misspelt word is offered a correction whenever the query as typed finds
+        # little with every word, also when any of its words finds more («конфликт
+        # интерсов»: «конфликт» alone finds plenty).
+        if every_word >= FEW_RESULTS or public:
             return result
         fixed = vocabulary.corrected(words(cleaned))
         if fixed is None:
@@ -430,7 +434,7 @@ def search(
         fixed_text = " ".join(fixed)
         if not found(result):
             # Nothing as typed: the corrected query's results, and say so.
-            other = attempt(backend, fixed_text)
+            other, _every_word = attempt(backend, fixed_text)
             if found(other):
                 other.corrected = fixed_text
                 return other

@@ -149,6 +149,21 @@ def test_typo_suggestion_when_little_is_found(corpus):
     assert result.suggestion == "конфликт интересов" or result.corrected == "конфликт интересов"
 
 
+def test_typo_suggestion_when_any_word_alone_finds_plenty(demo):
+    """«конфликт» alone finds several articles of the demo, so the any-word fallback
+    shows them; the misspelt «интерсов» still gets «Возможно, вы имели в виду …»."""
+    from django.contrib.auth import get_user_model
+
+    vocabulary.rebuild()
+    reader = get_user_model().objects.get(username="reader")
+    assert services.search(reader, "конфликт").total >= 3
+    result = services.search(reader, "конфликт интерсов")
+    assert result.total >= 3
+    assert result.suggestion == "конфликт интересов"
+    # A query whose every word finds plenty is left alone.
+    assert services.search(reader, "конфликт интересов").suggestion == ""
+
+
 def test_wrong_keyboard_layout_is_read_as_russian(corpus):
     vocabulary.rebuild()
     reader = corpus.users["reader"]
