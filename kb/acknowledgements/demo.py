@@ -28,7 +28,8 @@ def seed(stdout=None) -> dict:
     from .models import Sheet
 
     article = ArticlePage.objects.filter(slug=ARTICLE_SLUG).first()
-    users = {user.username: user for user in get_user_model().objects.all()}
+    names = {ASSIGNED_BY, *ALSO_ASKED, *CONFIRMED}
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=names)}
     unit = Unit.objects.filter(short_name=DEPARTMENT).first()
     if article is None or unit is None or ASSIGNED_BY not in users:
         return {}
@@ -43,12 +44,13 @@ def seed(stdout=None) -> dict:
         people=[users[name] for name in ALSO_ASKED if name in users],
         note="Новая редакция порядка: прочитайте до планёрки.",
     )
+    confirmed = 0
     for name in CONFIRMED:
         if name in users and services.has_lines(users[name], article):
-            services.confirm(article, users[name])
+            confirmed += services.confirm(article, users[name])
     if stdout is not None:
         stdout.write(
             f"Лист ознакомления: «{article.title}», строк — {sheet.lines.count()}, "
-            f"ознакомились — {len(CONFIRMED)}."
+            f"ознакомились — {confirmed}."
         )
     return {"sheet": sheet}

@@ -34,8 +34,12 @@ def _lines(request, page) -> list:
 def acknowledgement_due(context, page):
     """The date by which the signed-in user is asked to confirm `page` (None: not asked,
     or confirmed): the notice at the top of the article."""
-    waiting = [line for line in _lines(context.get("request"), page) if line.confirmed_at is None]
-    return min((line.sheet.due_date for line in waiting), default=None)
+    return _waiting_until(_lines(context.get("request"), page))
+
+
+def _waiting_until(lines):
+    """The earliest due date of the `lines` not yet confirmed (None: all confirmed)."""
+    return min((line.sheet.due_date for line in lines if line.confirmed_at is None), default=None)
 
 
 @register.inclusion_tag("acknowledgements/article_box.html", takes_context=True)
@@ -49,13 +53,12 @@ def acknowledgement_box(context, page):
         return result
     lines = _lines(request, page)
     if lines:
-        waiting = [line for line in lines if line.confirmed_at is None]
-        result["waiting_until"] = min((line.sheet.due_date for line in waiting), default=None)
+        result["waiting_until"] = _waiting_until(lines)
         result["confirmed_at"] = max(
             (line.confirmed_at for line in lines if line.confirmed_at), default=None
         )
         result["assigned"] = True
-        result["waiting"] = bool(waiting)
+        result["waiting"] = result["waiting_until"] is not None
     if permissions.is_applicable(page) and permissions.can_manage(user, page):
         result["can_assign"] = True
         result["sheets"] = list(page.acknowledgement_sheets.order_by("-assigned_at")[:5])
