@@ -183,9 +183,17 @@ def pick(marker: dict) -> dict:
     section = KnowledgeBaseSectionPage.objects.filter(pk=marker["targets"]["section_50"]).first()
     if section is None:
         section = KnowledgeBaseSectionPage.objects.order_by("-numchild").first()
-    articles = list(ArticlePage.objects.live().filter(slug__startswith="statya-").order_by("path"))
+    # What the client reads: typical answers are for staff only (kb.audience, a 404).
+    articles = list(
+        ArticlePage.objects.live()
+        .filter(slug__startswith="statya-")
+        .exclude(kind=ArticlePage.Kind.TYPICAL_ANSWER)
+        .order_by("path")
+    )
     step = max(1, len(articles) // 100)
     article_urls = [page.get_url() for page in articles[::step][:100]]
+    public = [page for page in articles if page.audience == "public"]
+    public_urls = [page.get_url() for page in public[:: max(1, len(public) // 100)][:100]]
     cases = list(
         Case.objects.filter(executor=executor)
         .annotate(n=Count("events"))
@@ -203,6 +211,7 @@ def pick(marker: dict) -> dict:
         "department": department,
         "section": section,
         "article_urls": article_urls,
+        "public_article_urls": public_urls,
         "case_ids": cases,
     }
 
@@ -217,6 +226,9 @@ def scenarios(who: dict, today: dt.date) -> list[Scenario]:
     return [
         Scenario("kb_article", "KB article", who["client"], who["article_urls"],
                  Target(p95_ms=30, rps=300), note="100 articles in turn, as a client"),
+        Scenario("kb_article_public", "KB public article, signed out", None,
+                 who["public_article_urls"], Target(),
+                 note="100 public articles in turn, anonymous (issue 23)"),
         Scenario("kb_section", "KB section page, 50 articles", who["client"],
                  [who["section"].get_url()], Target(), note="no target in the issue"),
         Scenario("search", "Search, 30 queries", [who["registrar"], who["executor"], who["client"]],
@@ -285,7 +297,8 @@ def client_for(user):
     from django.test import Client
 
     client = Client(raise_request_exception=True)
-    client.force_login(user)
+    if user is not None:  # None: an anonymous visitor
+        client.force_login(user)
     return client
 
 
@@ -556,6 +569,8 @@ def measure_gunicorn(items: list[Scenario], args, who: dict) -> dict:
     sessions = {}
 
     def session_of(user) -> str:
+        if user is None:
+            return ""
         if user.pk not in sessions:
             sessions[user.pk] = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
         return sessions[user.pk]
@@ -768,7 +783,14 @@ def write_results(path: Path, items, memory, marker, facts, args, started, load)
             )
         for error in s.errors:
             lines.append(f"  - error: {error}")
+    peers = ""
+    if "<!-- peers -->" in previous and "<!-- /peers -->" in previous:
+        # bench/peers.py's side-by-side table, kept until that command rewrites it.
+        peers = previous[previous.index("<!-- peers -->") : previous.index("<!-- /peers -->")]
+        peers += "<!-- /peers -->"
     lines += ["", analysis, ""]
+    if peers:
+        lines += [peers, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -825,6 +847,9 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-gunicorn", action="store_true")
     parser.add_argument("--skip-migrate", action="store_true")
     parser.add_argument("--results", default=str(RESULTS))
+    parser.add_argument(
+        "--json", default="", help="also write the figures as JSON (bench/peers.py)"
+    )
     args = parser.parse_args(argv)
     args.t0 = time.monotonic()
 
@@ -885,7 +910,30 @@ def main(argv=None) -> int:
         Path(args.results), items, memory, marker, facts, args, timezone.localtime(), load
     )
     log(f"written: {args.results}")
+    if args.json:
+        write_json(Path(args.json), items, load, facts)
     return 0
+
+
+def write_json(path: Path, items: list[Scenario], load: list[str], facts: dict) -> None:
+    """The figures of each page for bench/peers.py's side-by-side table."""
+    figures = {}
+    for s in items:
+        figures[s.key] = {
+            "title": s.title,
+            "n": len(s.inproc),
+            "p50": statistics.median(s.inproc) if s.inproc else None,
+            "p95": common.percentile(s.inproc, 95) if s.inproc else None,
+            "queries": s.queries,
+            "rps": s.wrk["rps"] if s.wrk and "rps" in s.wrk else None,
+            "wrk_p95_ms": s.wrk["p95"] / 1000 if s.wrk and "p95" in s.wrk else None,
+            "per_second": len(s.inproc) / (sum(s.inproc) / 1000) if s.inproc else None,
+            "errors": s.errors,
+        }
+    path.write_text(
+        json.dumps({"pages": figures, "load": load, "facts": facts}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

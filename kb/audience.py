@@ -30,7 +30,7 @@ def is_internal_client(user) -> bool:
         return False
     cached = getattr(user, "_kb_internal_client", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        names = user.role_names()  # the query has_role reads too
         cached = roles.CLIENTS in names and names <= NON_STAFF_GROUPS
         user._kb_internal_client = cached
     return cached

@@ -128,6 +128,17 @@ def get(key: str):
         return None
 
 
+def shared(request, name: str, compute):
+    """A value every reader shares and that changes only with the KB's generation (the
+    view restrictions, the units' heads and groups), computed once per generation."""
+    key = fragment_key(request, ["shared", name])
+    value = get(key)
+    if value is None:
+        value = compute()
+        put(key, value)
+    return value
+
+
 def put(key: str, value) -> None:
     try:
         cache.set(key, value, timeout())

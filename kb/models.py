@@ -268,7 +268,7 @@ class KnowledgeBaseIndexPage(PublicAddressPageMixin, Page):
         from .caching import visibility_key
 
         context = super().get_context(request, *args, **kwargs)
-        hidden = hidden_paths(request.user)
+        hidden = request_hidden_paths(request)
         articles = ArticlePage.objects.visible_to(request.user, hidden).descendant_of(self)
         # Lazy: read only when the cached tiles (kb.caching) are missing.
         context["sections"] = SimpleLazyObject(lambda: self.sections_with_counts(articles))
@@ -329,7 +329,7 @@ class KnowledgeBaseSectionPage(PublicAddressPageMixin, Page):
         from .caching import visibility_key
 
         context = super().get_context(request, *args, **kwargs)
-        hidden = hidden_paths(request.user)
+        hidden = request_hidden_paths(request)
         articles = (
             ArticlePage.objects.child_of(self)
             .visible_to(request.user, hidden)
@@ -389,27 +389,41 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-def hidden_paths(user) -> tuple[str, ...]:
+def _restriction_rows() -> list[tuple[str, str, frozenset[int]]]:
+    """(path, kind, group ids) of every page view restriction."""
+    from wagtail.models import PageViewRestriction
+
+    return [
+        (r.page.path, r.restriction_type, frozenset(group.pk for group in r.groups.all()))
+        for r in PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    ]
+
+
+def hidden_paths(user, request=None) -> tuple[str, ...]:
     """The tree paths of the subtrees `user` may not read under Wagtail's page view
     restrictions, sorted: for a signed-in user a group restriction they are not in and
     a password one (which a listing cannot check); for an anonymous visitor every
     restriction (what ``PageQuerySet.public()`` leaves out). The per-request pattern of
-    wagtail/api/querysets.py, for a user rather than a request.
+    wagtail/api/querysets.py, for a user rather than a request. With a request, the
+    restrictions are read once per KB generation (kb.caching.shared: a restriction's
+    change bumps it, kb.signals).
 
     Two users with the same hidden paths see the same articles: the paths are the
     visibility class that keys the cached KB fragments (kb.caching)."""
     from wagtail.models import PageViewRestriction
 
-    restrictions = list(
-        PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-    )
+    from . import caching
+
+    if request is not None:
+        rows = caching.shared(request, "view-restrictions", _restriction_rows)
+    else:
+        rows = _restriction_rows()
     anonymous = user is None or not user.is_authenticated
     group_ids = None
     hidden = set()
-    for restriction in restrictions:
-        kind = restriction.restriction_type
+    for path, kind, groups in rows:
         if anonymous:
-            hidden.add(restriction.page.path)
+            hidden.add(path)
             continue
         if kind == PageViewRestriction.LOGIN:
             continue
@@ -417,11 +431,20 @@ def hidden_paths(user) -> tuple[str, ...]:
             if user.is_superuser:
                 continue
             if group_ids is None:
-                group_ids = set(user.groups.values_list("pk", flat=True))
-            if group_ids & {group.pk for group in restriction.groups.all()}:
+                group_ids = user.group_ids()
+            if group_ids & groups:
                 continue
-        hidden.add(restriction.page.path)
+        hidden.add(path)
     return tuple(sorted(hidden))
+
+
+def request_hidden_paths(request) -> tuple[str, ...]:
+    """`hidden_paths` of the request's user, read once per request."""
+    cached = getattr(request, "_kb_hidden_paths", None)
+    if cached is None:
+        cached = hidden_paths(getattr(request, "user", None), request)
+        request._kb_hidden_paths = cached
+    return cached
 
 
 def _hidden_by_view_restrictions(user, paths=None) -> Q | None:
@@ -761,6 +784,13 @@ class ArticlePage(PublicAddressPageMixin, Page):
         }
         return [visible[pk] for pk in ids if pk in visible]
 
+    def serve(self, request, *args, **kwargs):
+        from .page_cache import served
+
+        response = super().serve(request, *args, **kwargs)
+        served(request, self)  # the whole-response cache may keep it (kb.page_cache)
+        return response
+
     def get_template(self, request, *args, **kwargs):
         if request.GET.get("print"):
             return "kb/article_page_print.html"
@@ -772,13 +802,14 @@ class ArticlePage(PublicAddressPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         section = self.section
         user = request.user
-        hidden = hidden_paths(user)
+        hidden = request_hidden_paths(request)
         context.update(
             section=section,
             sections=KnowledgeBaseSectionPage.objects.sibling_of(section).live().order_by("path")
             if section
             else [],
-            responsible=_responsible_with_profile(section) if section else None,
+            # The responsible contact and «Отметить как проверенное» are personal parts of
+            # the page (kb/templates/kb/personal/, kb.page_cache): they read their own.
             # Lazy: read or built only when the cached fragments (kb.caching) are missing.
             toc=SimpleLazyObject(self.table_of_contents),
             related=SimpleLazyObject(lambda: self.related_for(user, hidden)),
@@ -788,15 +819,8 @@ class ArticlePage(PublicAddressPageMixin, Page):
             article_topics=self.topics.all(),
             article_tags=self.tags.all(),
             print_view=bool(request.GET.get("print")),
-            can_mark_reviewed=_can_mark_reviewed(user, self),
         )
         return context
-
-
-def _can_mark_reviewed(user, article) -> bool:
-    from .overview import can_mark_reviewed
-
-    return can_mark_reviewed(user, article)
 
 
 class ArticleAttachment(Orderable):

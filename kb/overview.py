@@ -41,13 +41,29 @@ def overview_unit_ids(user) -> frozenset[int]:
     return frozenset(ids)
 
 
-def can_mark_reviewed(user, article: ArticlePage) -> bool:
+def _unit_keepers() -> tuple[frozenset[int], frozenset[int]]:
+    """(heads' user ids, editors' and heads' group ids) of every unit."""
+    rows = list(Unit.objects.values_list("head_id", "editors_group_id", "heads_group_id"))
+    heads = frozenset(head for head, _editors, _heads in rows if head)
+    groups = frozenset(group for _head, *pair in rows for group in pair if group)
+    return heads, groups
+
+
+def can_mark_reviewed(user, article: ArticlePage, request=None) -> bool:
     """The owning unit's editors and head, the department head above it, and
-    administrators."""
+    administrators. With a request, a reader who keeps no unit at all is told so
+    without a query of their units (the units' heads and groups are read once per KB
+    generation: a unit's change bumps it)."""
     if user is None or not user.is_authenticated or article.owner_unit_id is None:
         return False
     if is_administrator(user):
         return True
+    if request is not None:
+        from .caching import shared
+
+        heads, groups = shared(request, "unit-keepers", _unit_keepers)
+        if user.pk not in heads and not (user.group_ids() & groups):
+            return False
     if any(unit.pk == article.owner_unit_id for unit in units_of(user)):
         return True
     return article.owner_unit_id in overview_unit_ids(user)

@@ -1,6 +1,6 @@
 import functools
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.documents import get_document_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -108,16 +108,16 @@ DRAFT_ONLY_FIELDS = frozenset(
 @functools.cache
 def _watched_models() -> tuple[type, ...]:
     """Models whose rows appear in cached KB fragments: pages (titles, URLs, the tree),
-    topics, legal acts, units (owner names and phones), documents (attachment links),
-    sites (URLs)."""
+    topics, legal acts, units (owner names and phones, heads and groups), documents
+    (attachment links), sites (URLs), view restrictions (who may open what)."""
     from wagtail.documents import get_document_model
-    from wagtail.models import Page, Site
+    from wagtail.models import Page, PageViewRestriction, Site
 
     from intranet.models import Unit
 
     from .models import Topic
 
-    return (Page, Topic, LegalAct, Unit, Site, get_document_model())
+    return (Page, Topic, LegalAct, Unit, Site, get_document_model(), PageViewRestriction)
 
 
 def _watched(instance) -> bool:
@@ -138,6 +138,15 @@ def row_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
     caching.bump()
+
+
+@receiver(m2m_changed, dispatch_uid="kb-cache-restriction-groups")
+def restriction_groups_changed(sender, instance, action, **kwargs):
+    """The groups of a view restriction: who may open the pages under it."""
+    from wagtail.models import PageViewRestriction
+
+    if isinstance(instance, PageViewRestriction) and action.startswith("post_"):
+        caching.bump()
 
 
 @receiver(post_delete, dispatch_uid="kb-cache-deleted")

@@ -36,10 +36,21 @@ class User(AbstractUser):
         """True if the user is in the role group `role` (see intranet.roles)."""
         if self.is_superuser:
             return True
-        cache = getattr(self, "_role_names", None)
+        return role in self.role_names()
+
+    def _own_groups(self) -> list[tuple[int, str]]:
+        """(id, name) of the user's groups, read once per instance (one query)."""
+        cache = getattr(self, "_group_rows", None)
         if cache is None:
-            cache = self._role_names = set(self.groups.values_list("name", flat=True))
-        return role in cache
+            cache = self._group_rows = list(self.groups.values_list("pk", "name"))
+        return cache
+
+    def role_names(self) -> set[str]:
+        """The names of the user's groups: role groups (intranet.roles) and others."""
+        return {name for _pk, name in self._own_groups()}
+
+    def group_ids(self) -> set[int]:
+        return {pk for pk, _name in self._own_groups()}
 
 
 class PasswordResetRequestQuerySet(models.QuerySet):

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A refused deletion of a document a draft uses, said on the page it came from.
     "kb.middleware.DocumentInDraftMiddleware",
+    # An article read again, served before Wagtail's routing (kb.page_cache).
+    "kb.page_cache.ArticleResponseCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a lockout detected during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -261,6 +263,9 @@ else:
     }
 # Seconds a cached KB fragment is kept at most (0: no fragment cache).
 KB_FRAGMENT_CACHE_SECONDS = int(os.environ.get("KB_FRAGMENT_CACHE_SECONDS", "600"))
+# Articles read again served whole, before Wagtail's routing (kb.page_cache); off with
+# KB_PAGE_CACHE=0 (or with the fragment cache, KB_FRAGMENT_CACHE_SECONDS=0).
+KB_PAGE_CACHE = os.environ.get("KB_PAGE_CACHE", "1") not in ("0", "false", "no")
 # Acknowledgement sheets (kb.acknowledgements): reminders this many calendar days before
 # the due date, at this hour (minute 30).
 KB_ACK_REMIND_DAYS_BEFORE = int(os.environ.get("KB_ACK_REMIND_DAYS_BEFORE", "2"))
