@@ -8,7 +8,7 @@ Pages are not handled here: Wagtail indexes them itself, inline."""
 from __future__ import annotations
 
 import logging
-from functools import partial
+import threading
 
 from django.apps import apps
 from django.db import transaction
@@ -28,11 +28,44 @@ def _send(case_id: int) -> None:
         logger.exception("Could not queue the search update of case %s", case_id)
 
 
+class _Batch:
+    """The cases a transaction changed, each sent once when it commits (a question's
+    intake saves its case three times: one index update, not three). Kept per thread
+    and tied to the connection's list of commit callbacks: Django starts a new list
+    when a transaction commits or a savepoint rolls back, and a batch whose list is
+    gone is never added to again (the worst case is a case sent twice, never a change
+    that is not sent)."""
+
+    def __init__(self, callbacks: list):
+        self.callbacks = callbacks
+        self.case_ids: list[int] = []
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        for case_id in self.case_ids:
+            _send(case_id)
+
+
+_local = threading.local()
+
+
 def schedule_case(case_id: int | None) -> None:
     """Queue the index update of one case after the current transaction commits (at
-    once outside a transaction); a rolled-back change queues nothing."""
-    if case_id is not None:
-        transaction.on_commit(partial(_send, case_id), robust=True)
+    once outside a transaction), once per transaction; a rolled-back change queues
+    nothing."""
+    if case_id is None:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _send(case_id)
+        return
+    batch = getattr(_local, "batch", None)
+    if batch is None or batch.done or batch.callbacks is not connection.run_on_commit:
+        batch = _local.batch = _Batch(connection.run_on_commit)
+        transaction.on_commit(batch, robust=True)
+    if case_id not in batch.case_ids:
+        batch.case_ids.append(case_id)
 
 
 def _case_saved(sender, instance, raw=False, **kwargs):

@@ -341,6 +341,9 @@ LOGGING = {
 # A deadline on a non-working day moves to the "preceding" (default) or "following"
 # working day: the default of the terms without their own shift (cases/deadlines.py).
 CASES_DEADLINE_SHIFT = os.environ.get("CASES_DEADLINE_SHIFT", "preceding")
+# At most this many questions from one client in an hour (cases.services.intake; 0: no
+# limit): a flood stops at the form with a Russian message saying when to try again.
+CASES_SUBMISSIONS_PER_HOUR = int(os.environ.get("CASES_SUBMISSIONS_PER_HOUR", "10"))
 # "preceding" moves a last day back at most this many days; further, it moves forward.
 CASES_SHIFT_BACK_MAX_DAYS = 3
 # Per-regime overrides of the day counts, e.g. {"internal": {"answer": (10, "working")}}.
