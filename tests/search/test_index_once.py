@@ -34,9 +34,11 @@ def test_a_submitted_question_is_indexed_once(client, org, django_capture_on_com
         "extra_reply_contact": "",
     }
     # The callbacks run when the inner block ends, inside the captured queries.
-    with CaptureQueriesContext(connection) as captured:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("cases:new"), question)
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(reverse("cases:new"), question)
     assert response.status_code == 302
     case = Case.objects.get(subject=question["subject"])
     assert _document_writes(captured) == 1, [q["sql"][:120] for q in captured.captured_queries]
@@ -47,15 +49,14 @@ def test_a_rolled_back_savepoint_loses_no_update(org, django_capture_on_commit_c
     from tests.cases.factories import CaseFactory
 
     case = CaseFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    case.subject = "Отменённая тема"
-                    case.save()
-                    raise RuntimeError
-            except RuntimeError:
-                pass
-            case.subject = "Тема после отката"
-            case.save()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                case.subject = "Отменённая тема"
+                case.save()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        case.subject = "Тема после отката"
+        case.save()
     assert CaseDocument.objects.get(case=case).title == "Тема после отката"
