@@ -11,7 +11,7 @@ import logging
 import threading
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,6 @@ def schedule_case(case_id: int | None) -> None:
     nothing."""
     if case_id is None:
         return
-    connection = transaction.get_connection()
     if not connection.in_atomic_block:
         _send(case_id)
         return
