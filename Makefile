@@ -13,7 +13,7 @@ PORT ?= 8000
 BASE_URL ?= http://$(HOST):$(PORT)
 MANAGE := BASE_URL='$(BASE_URL)' $(BIN)/python manage.py
 
-.PHONY: run test install messages migrate seed lint format worker beat bench bench-search clean
+.PHONY: run test install messages migrate seed lint format worker beat bench bench-peers bench-growth bench-search clean
 
 $(STAMP): $(LOCKS) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,19 @@ BENCH_ARGS ?=
 
 bench: messages
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The product beside django-helpdesk 2.6.1 (100,000 tickets) and a plain Wagtail 8.0.1
+# site (5,000 pages), from the harness in ../shared/peerbench (PEERBENCH=... elsewhere):
+# their virtual environments and databases are made once under var/peerbench, then the
+# three are measured one after another with one method; the table of ratios goes into
+# bench/results.md (bench/README.md, "Beside the peers").
+bench-peers: messages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/peers.py $(PEERS_ARGS)
+
+# The pages at 25,000, 100,000 and 300,000 cases (each size generated once in its own
+# database), in one process: the growth table in bench/results.md.
+bench-growth: messages
+	$(BIN)/python bench/growth.py $(GROWTH_ARGS)
 
 # The search service alone: quality of the judged queries and latency at 100,000 cases.
 bench-search: messages

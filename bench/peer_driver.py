@@ -25,17 +25,15 @@ sys.path.insert(1, str(ROOT))  # bench.common: stdlib only, the percentile of ou
 
 from bench.common import percentile  # noqa: E402
 
-WARMUP_PATHS = 10
-
 
 def timed(call, items, count: int, expect: int) -> dict:
-    """Warm-up over the first items, one request with its SQL counted, then `count`
+    """Warm-up over every item once, one request with its SQL counted, then `count`
     requests over the items in turn: the loop of bench/run.py's measure_inprocess."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     errors = []
-    for item in items[:WARMUP_PATHS]:
+    for item in items:
         call(item)
     with CaptureQueriesContext(connection) as captured:
         call(items[0])

@@ -206,6 +206,7 @@ def measure_peer_inprocess(key: str, args) -> dict:
     )  # fmt: skip
     result = json.loads(out.read_text("utf-8"))
     result["load_before"] = before
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     for name, figures in result.items():
         if isinstance(figures, dict) and "p95" in figures:
             log(f"  {key} {name}: p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
@@ -392,36 +393,7 @@ def write(lines: list[str], meta: list[str]) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--pages", type=int, default=5_000)
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=4)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument(
-        "--skip-product", action="store_true", help="reuse var/peerbench/product.json"
-    )
-    parser.add_argument("--skip-gunicorn", action="store_true")
-    parser.add_argument("--prepare-only", action="store_true", help="environments and data only")
-    args = parser.parse_args(argv)
-    if not PEERBENCH.is_dir():
-        sys.exit(f"the peer harness is not at {PEERBENCH} (set PEERBENCH)")
-    WORK.mkdir(parents=True, exist_ok=True)
-    common.VAR.mkdir(parents=True, exist_ok=True)
-    started = time.strftime("%d.%m.%Y %H:%M")
-    t0 = time.monotonic()
-    prepare("hd", args.tickets)
-    prepare("wt", args.pages)
-    if args.prepare_only:
-        return 0
-    ours = (
-        json.loads((WORK / "product.json").read_text("utf-8"))
-        if args.skip_product
-        else measure_product(args)
-    )
+def measure_peers(args):
     log("peers in one process:")
     hd = measure_peer_inprocess("hd", args)
     wt = measure_peer_inprocess("wt", args)
@@ -437,6 +409,52 @@ def main(argv=None) -> int:
         wt_g = measure_peer_gunicorn(
             "wt", {"leaf": (wt["leaf_paths"], ""), "index": ([wt["index_path"]], "")}, args
         )
+    for name, figures in (("hd-gunicorn", hd_g), ("wt-gunicorn", wt_g)):
+        (WORK / f"{name}.json").write_text(json.dumps(figures), encoding="utf-8")
+    return hd, wt, hd_g, wt_g
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--pages", type=int, default=5_000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--skip-product", action="store_true", help="reuse var/peerbench/product.json"
+    )
+    parser.add_argument("--skip-gunicorn", action="store_true")
+    parser.add_argument(
+        "--reuse-peers", action="store_true", help="the peers' figures of the last run"
+    )
+    parser.add_argument("--prepare-only", action="store_true", help="environments and data only")
+    args = parser.parse_args(argv)
+    if not PEERBENCH.is_dir():
+        sys.exit(f"the peer harness is not at {PEERBENCH} (set PEERBENCH)")
+    WORK.mkdir(parents=True, exist_ok=True)
+    common.VAR.mkdir(parents=True, exist_ok=True)
+    started = time.strftime("%d.%m.%Y %H:%M")
+    t0 = time.monotonic()
+    if not args.reuse_peers:
+        prepare("hd", args.tickets)
+        prepare("wt", args.pages)
+    if args.prepare_only:
+        return 0
+    ours = (
+        json.loads((WORK / "product.json").read_text("utf-8"))
+        if args.skip_product
+        else measure_product(args)
+    )
+    if args.reuse_peers:
+        hd, wt, hd_g, wt_g = (
+            json.loads((WORK / f"{name}.json").read_text("utf-8"))
+            for name in ("hd", "wt", "hd-gunicorn", "wt-gunicorn")
+        )
+    else:
+        hd, wt, hd_g, wt_g = measure_peers(args)
     meta = [
         f"Run of {started} (UTC), `bench/peers.py`, {(time.monotonic() - t0) / 60:.0f} min in all; "
         f"ratio = peer ÷ product for times, product ÷ peer for rates: above 1, the product is "

@@ -61,3 +61,9 @@ def section_urls(request=None) -> dict[str, str]:
     if request is not None:
         setattr(request, _ON_REQUEST, urls)
     return urls
+
+
+def remember(request, urls: dict[str, str]) -> None:
+    """Give this request section addresses read earlier (a whole-page cache keeps them
+    with the page, under a key that changes when any page is published or moved)."""
+    setattr(request, _ON_REQUEST, dict(urls))

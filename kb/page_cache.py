@@ -40,10 +40,11 @@ import logging
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import parse_etags
 from wagtail.views import serve as wagtail_serve
 
-from intranet import personal
+from intranet import navigation, personal
 
 from . import caching
 
@@ -91,9 +92,7 @@ class ArticleResponseCacheMiddleware:
         key = entry_key(request)
         entry = caching.get(key)
         if entry is not None:
-            response = from_entry(request, entry)
-            if response is not None:
-                return response
+            return from_entry(request, entry)
         setattr(request, _PENDING, (key, personal.start_recording(request)))
         return None
 
@@ -124,6 +123,24 @@ def finish(request, response, key: str, nonce: str):
             },
             "responsible": section
             and (section.contact_id or (section.owner_unit and section.owner_unit.head_id)),
+            # What the personal parts read of the article itself (its row is read again
+            # only for Wagtail's user bar, shown to those with access to the admin).
+            "article": {
+                "id": page.pk,
+                "title": page.title,
+                "slug": page.slug,
+                "path": page.path,
+                "depth": page.depth,
+                "url_path": page.url_path,
+                "kind": page.kind,
+                "owner_unit_id": page.owner_unit_id,
+                "audience": page.audience,
+                "content_type_id": page.content_type_id,
+                "locale_id": page.locale_id,
+            },
+            # The header's section addresses (any page's publication or move bumps the
+            # generation, so they are as current as the key).
+            "sections": navigation.section_urls(request),
             "content_type": response["Content-Type"],
             "digest": digest(parts),
         }
@@ -173,18 +190,18 @@ def etag(request, entry: dict, holes: list[str]) -> str:
 
 
 def from_entry(request, entry: dict):
-    """The stored page with this reader's personal parts (None: the article is gone, let
-    Wagtail answer)."""
+    """The stored page with this reader's personal parts."""
     from .models import ArticlePage, KnowledgeBaseSectionPage
 
-    page = ArticlePage.objects.live().filter(pk=entry["page"]).select_related("owner_unit").first()
-    if page is None:
-        return None
+    fields = entry["article"]  # instances with the stored values, not queries
+    page = ArticlePage(page_ptr_id=fields["id"], live=True, **fields)
     if entry["section"]:
-        fields = entry["section"]  # an instance with the stored values, not a query
+        fields = entry["section"]
         page.__dict__["section"] = KnowledgeBaseSectionPage(page_ptr_id=fields["id"], **fields)
+    navigation.remember(request, entry["sections"])
+    real = SimpleLazyObject(lambda: ArticlePage.objects.get(pk=page.pk))
     context = personal.base_context(
-        request, page=page, self=page, responsible_id=entry["responsible"]
+        request, page=page, self=page, responsible_id=entry["responsible"], userbar_page=real
     )
     holes = [
         personal.render_part(part[1], context)
