@@ -253,7 +253,7 @@ def measure_peer_gunicorn(key: str, jobs: dict, args) -> dict:
         for name, (paths, session) in jobs.items():
             scenario = SimpleNamespace(key=f"peer-{key}-{name}", paths=paths, method="GET")
             script = product.wrk_script(scenario, [session], "0" * 32)
-            product.run_wrk(base, script, args.warmup, settings)
+            product.run_wrk(base, script, product.warmup_seconds(len(paths), args), settings)
             before = load()
             result = product.run_wrk(base, script, args.duration, settings)
             result["load_before"] = before

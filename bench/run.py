@@ -540,6 +540,13 @@ def multipart(csrf: str) -> tuple[str, bytes]:
     return boundary, b"".join(parts)
 
 
+def warmup_seconds(paths: int, args) -> float:
+    """The wrk warm-up of a page: `--warmup` seconds per 25 paths, so that each of
+    gunicorn's processes has served every path before the timed run (each keeps its own
+    cache: kb.page_cache's articles, the KB fragments); the same rule for the peers."""
+    return args.warmup * (1 + paths // 25)
+
+
 def run_wrk(url: str, script: Path, seconds: float, args) -> dict:
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s",
@@ -604,7 +611,7 @@ def measure_gunicorn(items: list[Scenario], args, who: dict) -> dict:
                 continue
             script = wrk_script(scenario, tokens, csrf)
             if scenario.method == "GET":
-                run_wrk(server.url, script, args.warmup, args)
+                run_wrk(server.url, script, warmup_seconds(len(scenario.paths), args), args)
             before = _count_cases(who["submitter"]) if scenario.method == "POST" else 0
             scenario.wrk = run_wrk(server.url, script, args.duration, args)
             if scenario.method == "POST":
