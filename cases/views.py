@@ -41,6 +41,7 @@ from cases import (
 from cases.choices import DeadlineState, Status, Urgency
 from cases.client_search import find_clients
 from cases.filters import (
+    CLOSED_COUNT_CAP,
     DEFAULT_SORT,
     PAGE_SIZES,
     QUEUE_KEYS,
@@ -50,6 +51,7 @@ from cases.filters import (
     CaseFilter,
     apply_queue,
     apply_sort,
+    closed_count_capped,
     default_queue,
     filter_controls,
     filter_queue,
@@ -454,7 +456,10 @@ def _queue_tabs(params, queue: str, counts: dict, searching: bool) -> list[dict]
         {
             "key": key,
             "label": label,
-            "count": counts.get(key, 0),
+            "count": min(counts.get(key, 0), CLOSED_COUNT_CAP)
+            if key == "closed"
+            else counts.get(key, 0),
+            "more": key == "closed" and closed_count_capped(counts.get(key, 0)),
             "url": f"?queue={key}" + (f"&{rest}" if rest else ""),
             "current": key == queue and not searching,
         }

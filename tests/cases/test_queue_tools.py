@@ -55,14 +55,35 @@ def test_tab_counts_match_every_queue_in_one_query(org, make_case, django_assert
     expected = {key: apply_queue(base, key, user).count() for key, _label in QUEUES}
     assert expected["mine"] == 2 and expected["closed"] == 1 and expected["urgent"] == 1
     calendar = get_calendar()
-    # The executor's "mine" reads the co-executed keys first; the rest is one aggregate.
-    with django_assert_max_num_queries(2):
+    # The executor's "mine" reads the co-executed keys first; then one aggregate over the
+    # open cases, one over the cases with deliveries to see to, the capped closed count.
+    with django_assert_max_num_queries(4):
         assert queue_counts(base, user, calendar=calendar) == expected
 
     html = _get(Client(), user, "?queue=mine")
     tabs = {tab["key"]: tab for tab in html.context["tabs"]}
     assert tabs["mine"]["count"] == 2 and tabs["mine"]["current"]
     assert 'data-queue-count="closed">1</span>' in html.content.decode()
+
+
+def test_the_closed_tab_counts_up_to_its_cap(org, make_case, monkeypatch):
+    """The archive grows every year: the closed tab says «N+» past the cap, read with a
+    LIMIT, while the open tabs are counted exactly."""
+    from cases import filters
+
+    monkeypatch.setattr(filters, "CLOSED_COUNT_CAP", 2)
+    monkeypatch.setattr("cases.views.CLOSED_COUNT_CAP", 2)
+    for _n in range(3):
+        case = make_case(state="assigned", executor="executor")
+        services.withdraw(case, case.client)
+    make_case(state="assigned", executor="executor")
+    user = org.executor
+    assert queue_counts(Case.objects.visible_to(user), user)["closed"] == 3  # 2 + 1: "more"
+    html = _get(Client(), user, "?queue=mine")
+    tabs = {tab["key"]: tab for tab in html.context["tabs"]}
+    assert tabs["closed"]["count"] == 2 and tabs["closed"]["more"]
+    assert tabs["mine"]["count"] == 1 and not tabs["mine"]["more"]
+    assert 'data-queue-count="closed">2+</span>' in html.content.decode()
 
 
 def test_tab_counts_follow_the_filters_and_links_keep_them(client, org, make_case):
