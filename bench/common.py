@@ -164,3 +164,16 @@ def machine() -> dict[str, str]:
         "gunicorn": gunicorn.__version__,
         "wrk": tool_version(["wrk", "-v"]),
     }
+
+
+def write_block(path: Path, name: str, lines: list[str]) -> None:
+    """Put `lines` between the `<!-- name -->` markers of the file at `path` (appended
+    when the markers are not there yet), keeping the rest of the file."""
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    block = "\n".join([start, *lines, end])
+    text = path.read_text("utf-8") if path.exists() else ""
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -27,7 +27,6 @@ from bench import common
 ROOT = common.ROOT
 WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results.md"
-START, END = "<!-- growth -->", "<!-- /growth -->"
 PAGES = "executor_queue,head_queue,department_queue,case_page,my_questions,submit,search"
 FLAT = {"executor_queue", "head_queue", "department_queue", "case_page", "my_questions", "submit"}
 LIMIT = 1.3
@@ -77,13 +76,9 @@ def table(sizes: list[int], figures: dict[int, dict]) -> list[str]:
 
 
 def write(lines: list[str], meta: list[str]) -> None:
-    block = "\n".join([START, "## As the work grows (bench/growth.py)", "", *meta, "", *lines, END])
-    text = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    common.write_block(
+        RESULTS, "growth", ["## As the work grows (bench/growth.py)", "", *meta, "", *lines]
+    )
 
 
 def main(argv=None) -> int:

@@ -42,7 +42,6 @@ ROOT = common.ROOT
 PEERBENCH = Path(os.environ.get("PEERBENCH", ROOT.parent / "shared" / "peerbench")).resolve()
 WORK = ROOT / "var" / "peerbench"
 RESULTS = ROOT / "bench" / "results.md"
-START, END = "<!-- peers -->", "<!-- /peers -->"
 PEER_CONN_MAX_AGE = 600  # the peers' settings (hdsite/settings.py, wtsite/settings/bench.py)
 
 
@@ -384,13 +383,9 @@ def table(ours: dict, hd: dict, wt: dict, hd_g: dict, wt_g: dict) -> list[str]:
 
 
 def write(lines: list[str], meta: list[str]) -> None:
-    block = "\n".join([START, "## Beside the peers (bench/peers.py)", "", *meta, "", *lines, END])
-    text = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    common.write_block(
+        RESULTS, "peers", ["## Beside the peers (bench/peers.py)", "", *meta, "", *lines]
+    )
 
 
 def measure_peers(args):
