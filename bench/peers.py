@@ -463,7 +463,7 @@ def main(argv=None) -> int:
         f"times the product (Django's test client, warm-up, n = {args.requests} per page, "
         f"nearest-rank p95, CONN_MAX_AGE {PEER_CONN_MAX_AGE}); gunicorn with the product's "
         f"gunicorn.conf.py, wrk -t{args.threads} -c{args.connections} -d{args.duration}s after "
-        f"a {args.warmup} s warm-up, the same Lua",
+        f"a warm-up of {args.warmup} s per 25 paths, the same Lua",
     ]
     for key, figures in (("hd", hd_g), ("wt", wt_g)):
         for name, result in figures.items():
