@@ -37,26 +37,32 @@ def _routed(captured, slug) -> bool:
     return any(f"""."slug" = '{slug}'""" in q["sql"] for q in captured.captured_queries)
 
 
-@pytest.mark.parametrize("who", ["reader", "client", "editor", "head", "admin", None])
-def test_a_second_read_skips_routing_and_is_the_same_page(kb, make_article, who):
+def test_a_second_read_skips_routing_and_is_the_same_page(kb, make_article):
     section = kb["sections"]["declarations"]
     article = make_article(
         section, title="Статья для чтения", slug="cached-read", audience="public"
     )
-    client = _client(kb, who)
-    with CaptureQueriesContext(connection) as first:
-        cold = client.get(article.url)
-    with CaptureQueriesContext(connection) as second:
-        warm = client.get(article.url)
-    assert cold.status_code == warm.status_code == 200
-    assert _routed(first, "cached-read") and not _routed(second, "cached-read")
-    assert len(second.captured_queries) < len(first.captured_queries)
-    assert _same(warm.content.decode()) == _same(cold.content.decode())
-    assert warm["Cache-Control"] == cold["Cache-Control"] == "private, no-cache"
-    assert warm["ETag"] == cold["ETag"]
-    for response in (cold, warm):  # no marker of the personal parts is left
-        assert not re.search(r"<!--/?[0-9a-f]{16}[:>-]", response.content.decode())
-        assert "csrf-placeholder" not in response.content.decode()
+    for who in ("reader", "client", "editor", "head", "admin", None):
+        client = _client(kb, who)
+        with CaptureQueriesContext(connection) as first:
+            cold = client.get(article.url)
+        with CaptureQueriesContext(connection) as second:
+            warm = client.get(article.url)
+        assert cold.status_code == warm.status_code == 200, who
+        if who == "reader":  # the first reader of all: Wagtail routed and rendered it
+            assert _routed(first, "cached-read")
+        assert not _routed(second, "cached-read"), who
+        assert len(second.captured_queries) < len(first.captured_queries), who
+        assert _same(warm.content.decode()) == _same(cold.content.decode()), who
+        assert warm["Cache-Control"] == cold["Cache-Control"] == "private, no-cache"
+        assert warm["ETag"] == cold["ETag"], who
+        for response in (cold, warm):  # no marker of the personal parts is left
+            assert not re.search(r"<!--/?[0-9a-f]{16}[:>-]", response.content.decode())
+            assert "csrf-placeholder" not in response.content.decode()
+    # Another reader of a class already served gets the entry on their first read.
+    with CaptureQueriesContext(connection) as routed:
+        _client(kb, "executor2").get(f"{article.url}")
+    assert not _routed(routed, "cached-read")
 
 
 def test_personal_parts_stay_personal(kb, make_article):
@@ -135,16 +141,20 @@ def group_restricted(kb, make_article):
     return [secret.url, inside.url]
 
 
-@pytest.mark.parametrize("first", ["head", "reader", "client", None])
-def test_a_restricted_article_never_reaches_a_refused_reader(kb, group_restricted, first):
-    order = [first] + [who for who in ("head", "reader", "client", None) if who != first]
-    for who in order:
-        client = _client(kb, who)
-        for url in group_restricted:
-            for _twice in range(2):
-                response = client.get(url)
-                shown = response.status_code == 200 and SECRET in response.content.decode()
-                assert shown == (who == "head"), (who, url, order, response.status_code)
+def test_a_restricted_article_never_reaches_a_refused_reader(kb, group_restricted):
+    """Whoever fills the cache first (each order in turn, the cache emptied between)."""
+    from django.core.cache import cache
+
+    for first in ("head", "reader", "client", None):
+        cache.clear()
+        order = [first] + [who for who in ("head", "reader", "client", None) if who != first]
+        for who in order:
+            client = _client(kb, who)
+            for url in group_restricted:
+                for _twice in range(2):
+                    response = client.get(url)
+                    shown = response.status_code == 200 and SECRET in response.content.decode()
+                    assert shown == (who == "head"), (who, url, order, response.status_code)
 
 
 def test_a_password_given_in_one_session_opens_nothing_for_another(kb, make_article):
