@@ -78,3 +78,19 @@ def load_org() -> SimpleNamespace:
     users = {u.username: u for u in User.objects.all()}
     units = {u.short_name: u for u in Unit.objects.all()}
     return SimpleNamespace(users=users, units=units, **users)
+
+
+def question_form(**fields) -> dict:
+    """The fields of the client's question form (cases:new) as a browser sends them,
+    with `fields` changed or added."""
+    data = {
+        "subject": "Вклад в справке",
+        "text": "Как указать вклад, закрытый в декабре прошлого года?",
+        "topic": "declarations",
+        "reply_channel": "portal",
+        "reply_contact": "",
+        "extra_reply_channel": "",
+        "extra_reply_contact": "",
+    }
+    data.update(fields)
+    return data

@@ -16,19 +16,12 @@ from django.urls import reverse
 from cases import repeats, services
 from cases.choices import Channel, Status
 from cases.models import Case, CaseEvent, EventKind
+from tests.factories import question_form
 
 pytestmark = pytest.mark.django_db
 # ruff: noqa: E501 (the fixed question pairs read best one pair to a line)
 
-QUESTION = {
-    "subject": "Вклад в справке",
-    "text": "Как указать вклад, закрытый в декабре прошлого года?",
-    "topic": "declarations",
-    "reply_channel": "portal",
-    "reply_contact": "",
-    "extra_reply_channel": "",
-    "extra_reply_contact": "",
-}
+QUESTION = question_form()
 API_QUESTION = {"subject": "Вопрос через API", "text": "Текст вопроса через API, подробно."}
 
 # Pairs of questions of one client: (subject, text) of the earlier and of the new one.

@@ -8,22 +8,13 @@ from django.urls import reverse
 
 from cases.choices import Status
 from cases.models import Attachment, Case
+from tests.factories import question_form
 
 pytestmark = pytest.mark.django_db
 
 
 def _question(**extra):
-    data = {
-        "subject": "Вклад в справке",
-        "text": "Как указать вклад, закрытый в декабре прошлого года?",
-        "topic": "declarations",
-        "reply_channel": "portal",
-        "reply_contact": "",
-        "extra_reply_channel": "",
-        "extra_reply_contact": "",
-    }
-    data.update(extra)
-    return data
+    return question_form(**extra)
 
 
 def test_client_submits_a_question_with_attachments(client, org):

@@ -23,6 +23,7 @@ from cases.models import (
     UnitCaseSettings,
 )
 from intranet.models import MessageAttempt, OutgoingMessage
+from tests.factories import question_form
 from tests.perf.conftest import assert_bounded, measure
 
 pytestmark = pytest.mark.django_db
@@ -151,17 +152,7 @@ def test_client_case_page_queries_do_not_grow(client, org, answered):
 
 
 def _question(**extra):
-    data = {
-        "subject": "Вклад в справке",
-        "text": "Как указать вклад, закрытый в декабре прошлого года?",
-        "topic": "declarations",
-        "reply_channel": "portal",
-        "reply_contact": "",
-        "extra_reply_channel": "",
-        "extra_reply_contact": "",
-    }
-    data.update(extra)
-    return data
+    return question_form(**extra)
 
 
 def _files(count: int, start: int = 0):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from search.models import CaseDocument
+from tests.factories import question_form
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +25,7 @@ def _document_writes(captured) -> int:
 
 def test_a_submitted_question_is_indexed_once(client, org, django_capture_on_commit_callbacks):
     client.force_login(org.client)
-    question = {
-        "subject": "Вклад в справке о доходах",
-        "text": "Как указать вклад, закрытый в декабре прошлого года?",
-        "topic": "declarations",
-        "reply_channel": "portal",
-        "reply_contact": "",
-        "extra_reply_channel": "",
-        "extra_reply_contact": "",
-    }
+    question = question_form(subject="Вклад в справке о доходах")
     # The callbacks run when the inner block ends, inside the captured queries.
     with (
         CaptureQueriesContext(connection) as captured,

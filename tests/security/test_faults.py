@@ -14,17 +14,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import question_form
 from tests.mailbox import free_port
 
-QUESTION = {
-    "subject": "Вклад в справке о доходах",
-    "text": "Как указать вклад, закрытый в декабре прошлого года?",
-    "topic": "declarations",
-    "reply_channel": "portal",
-    "reply_contact": "",
-    "extra_reply_channel": "",
-    "extra_reply_contact": "",
-}
+QUESTION = question_form(subject="Вклад в справке о доходах")
 
 
 @pytest.mark.postgres
