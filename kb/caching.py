@@ -103,15 +103,25 @@ def visibility_key(user, hidden: tuple[str, ...]) -> str:
     return f"{kind}:{digest}"
 
 
+def release() -> str:
+    """The static files' release (the manifest's hash under the production storage, ""
+    elsewhere): a cached page or fragment names hashed static files, and a shared cache
+    (Redis) outlives a deploy."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return str(getattr(staticfiles_storage, "manifest_hash", "") or "")
+
+
 def fragment_key(request, parts) -> str:
     """The cache key of a fragment: its name and vary-on values, the generation, the
-    language and the day (review badges depend on today's date). `request` may be None
-    (the generation is then read for this key)."""
+    language, the day (review badges depend on today's date) and the static files'
+    release. `request` may be None (the generation is then read for this key)."""
     raw = "\x1f".join(
         [
             str(request_generation(request)),
             translation.get_language() or "",
             timezone.localdate().isoformat(),
+            release(),
             *(str(part) for part in parts),
         ]
     )

@@ -261,3 +261,23 @@ def test_the_cache_can_be_switched_off(kb, make_article, settings):
     with CaptureQueriesContext(connection) as second:
         response = reader.get(article.url)
     assert _routed(second, "no-page-cache") and "ETag" not in response
+
+
+def test_a_new_release_of_the_static_files_is_a_new_key(kb, make_article, monkeypatch):
+    """A shared cache outlives a deploy: pages naming the old hashed static files are
+    not served after it (kb.caching.release)."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from kb import caching
+
+    article = make_article(kb["sections"]["declarations"], title="Статья релиза", slug="release")
+    reader = _client(kb, "reader")
+    reader.get(article.url)
+    request = RequestFactory().get(article.url)
+    before = caching.fragment_key(request, ["page"])
+    monkeypatch.setattr(staticfiles_storage, "manifest_hash", "new-release", raising=False)
+    request = RequestFactory().get(article.url)
+    assert caching.fragment_key(request, ["page"]) != before
+    with CaptureQueriesContext(connection) as again:
+        reader.get(article.url)
+    assert _routed(again, "release")
