@@ -8,8 +8,9 @@ the menu, the user's name and sign-out form, the messages, Wagtail's user bar, a
 article the «follow» form, the acknowledgement notice and box, «Отметить как
 проверенное», the feedback form and the responsible contact. Only the shared text is
 kept; a personal part is rendered for each reader from a small context (the request,
-the user, the article), so a hit costs the session, the user, the generation, the
-view restrictions, the article's row and the queries of the personal parts themselves.
+the user, the article's fields kept with the entry), so a hit costs the session, the
+user and their groups, the generation and the queries of the personal parts themselves
+(docs/performance.md).
 
 When it is used (`candidate`): a GET or HEAD of a page Wagtail serves, without a query
 string (the print version, a search's `?q=` carry one), not a preview (Wagtail serves
@@ -98,20 +99,20 @@ class ArticleResponseCacheMiddleware:
 
 
 def finish(request, response, key: str, nonce: str):
-    """The page as rendered: the markers out, the reader's CSRF token in, and the shared
-    text stored when the page may be shared."""
-    if response.streaming or response.status_code != 200:
+    """The page as rendered, whatever its status (a 404 or a password form is rendered
+    while the personal parts are recorded too): the markers out, the reader's CSRF token
+    in, and the shared text stored when it is an article's 200 that may be shared."""
+    if response.streaming:
         return response
     charset = response.charset or settings.DEFAULT_CHARSET
     content = response.content.decode(charset)
     parts, holes, sent = personal.split_recorded(content, nonce)
     page = getattr(request, _SERVED, None)
     entry = None
-    if page is not None and storable(request, page, parts):
+    if response.status_code == 200 and page is not None and storable(request, page, parts):
         section = page.section
         entry = {
             "parts": parts,
-            "page": page.pk,
             # What the personal parts read of the section: the follow form its id and
             # title, the contact its person (a change of either bumps the generation).
             "section": section

@@ -281,3 +281,15 @@ def test_a_new_release_of_the_static_files_is_a_new_key(kb, make_article, monkey
     with CaptureQueriesContext(connection) as again:
         reader.get(article.url)
     assert _routed(again, "release")
+
+
+def test_a_page_not_stored_leaves_no_marker_nor_placeholder(kb):
+    """A 404 (a typical answer asked for by an internal client) is rendered while the
+    personal parts are recorded: it is sent without their markers and with the reader's
+    own CSRF token in its sign-out form."""
+    answer = ArticlePage.objects.live().filter(kind=ArticlePage.Kind.TYPICAL_ANSWER).first()
+    response = _client(kb, "client").get(answer.url)
+    html = response.content.decode()
+    assert response.status_code == 404 and "csrfmiddlewaretoken" in html
+    assert not re.search(r"<!--/?[0-9a-f]{16}[:>-]", html)
+    assert "csrf-placeholder" not in html
