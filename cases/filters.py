@@ -44,6 +44,8 @@ QUEUES = [
     ("closed", _("Closed")),
 ]
 QUEUE_KEYS = {key for key, _label in QUEUES}
+# The queues of deliveries to see to, whatever the case's status.
+DELIVERY_QUEUES = ("delivery_problems", "to_deliver")
 
 SORTS = [
     ("due_date", _("Deadline, earliest first")),
@@ -76,20 +78,11 @@ def page_size(value) -> int:
 def queue_condition(queue: str, user, today=None, calendar=None) -> Q:
     """The condition on Case of `queue` for `user`: a Q, so that the queue filters a
     list and every tab's count is one aggregate (cases.filters.queue_counts)."""
-    from cases.delivery import HAND_CHANNELS
-    from cases.models import Delivery, DeliveryStatus
-
     today = today or timezone.localdate()
     # Deliveries are looked at in every status: a closed or forwarded case can still
     # have a letter that did not reach the client.
-    if queue == "delivery_problems":
-        failing = Delivery.objects.filter(status=DeliveryStatus.FAILED).values("case_id")
-        return Q(pk__in=failing)
-    if queue == "to_deliver":
-        by_hand = Delivery.objects.filter(
-            status=DeliveryStatus.QUEUED, channel__in=HAND_CHANNELS
-        ).values("case_id")
-        return Q(pk__in=by_hand)
+    if queue in DELIVERY_QUEUES:
+        return Q(pk__in=_deliveries(queue).values("case_id"))
     if queue == "closed":
         return ~Q(status__in=OPEN_STATUSES)
     condition = Q(status__in=OPEN_STATUSES)
@@ -126,7 +119,6 @@ def apply_queue(queryset, queue: str, user, today=None, calendar=None):
 # The closed tab counts up to this many and then says «1 000+»: the archive grows with
 # every year, the open cases do not (bench/README.md, growth).
 CLOSED_COUNT_CAP = 1000
-DELIVERY_QUEUES = ("delivery_problems", "to_deliver")
 
 
 def queue_counts(queryset, user, today=None, calendar=None) -> dict[str, int]:
@@ -155,18 +147,28 @@ def queue_counts(queryset, user, today=None, calendar=None) -> dict[str, int]:
     return {key: counts[f"count_{key}"] for key, _label in QUEUES}
 
 
-def _delivery_cases() -> Q:
-    """The cases with a failed delivery or a letter to hand over, as keys when there are
-    not too many (PostgreSQL reads them by primary key instead of testing every visible
-    case against two sub-queries), else as the sub-queries themselves."""
+def _deliveries(queue: str):
+    """The deliveries a delivery queue is about: failed ones, or letters queued to be
+    handed over (by hand, phone or post)."""
     from cases.delivery import HAND_CHANNELS
     from cases.models import Delivery, DeliveryStatus
 
-    pending = Delivery.objects.filter(
-        Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.QUEUED, channel__in=HAND_CHANNELS)
-    ).values("case_id")
-    keys = set(pending.values_list("case_id", flat=True)[: CO_EXECUTED_LIST_LIMIT * 4 + 1])
-    if len(keys) > CO_EXECUTED_LIST_LIMIT * 4:
+    if queue == "delivery_problems":
+        return Delivery.objects.filter(status=DeliveryStatus.FAILED)
+    return Delivery.objects.filter(status=DeliveryStatus.QUEUED, channel__in=HAND_CHANNELS)
+
+
+# Above this many cases in the delivery queues their counts keep the sub-queries.
+DELIVERY_KEYS_LIMIT = 2000
+
+
+def _delivery_cases() -> Q:
+    """The cases of both delivery queues, as keys when there are not too many
+    (PostgreSQL reads them by primary key instead of testing every visible case against
+    two sub-queries), else as the sub-queries themselves."""
+    pending = (_deliveries(DELIVERY_QUEUES[0]) | _deliveries(DELIVERY_QUEUES[1])).values("case_id")
+    keys = set(pending.values_list("case_id", flat=True)[: DELIVERY_KEYS_LIMIT + 1])
+    if len(keys) > DELIVERY_KEYS_LIMIT:
         return Q(pk__in=pending)
     return Q(pk__in=keys)
 
