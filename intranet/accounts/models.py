@@ -38,19 +38,23 @@ class User(AbstractUser):
             return True
         return role in self.role_names()
 
-    def _own_groups(self) -> list[tuple[int, str]]:
-        """(id, name) of the user's groups, read once per instance (one query)."""
+    def _own_groups(self) -> tuple[frozenset[int], frozenset[str]]:
+        """(ids, names) of the user's groups, read once per instance (one query)."""
         cache = getattr(self, "_group_rows", None)
         if cache is None:
-            cache = self._group_rows = list(self.groups.values_list("pk", "name"))
+            rows = list(self.groups.values_list("pk", "name"))
+            cache = self._group_rows = (
+                frozenset(pk for pk, _name in rows),
+                frozenset(name for _pk, name in rows),
+            )
         return cache
 
-    def role_names(self) -> set[str]:
+    def role_names(self) -> frozenset[str]:
         """The names of the user's groups: role groups (intranet.roles) and others."""
-        return {name for _pk, name in self._own_groups()}
+        return self._own_groups()[1]
 
-    def group_ids(self) -> set[int]:
-        return {pk for pk, _name in self._own_groups()}
+    def group_ids(self) -> frozenset[int]:
+        return self._own_groups()[0]
 
 
 class PasswordResetRequestQuerySet(models.QuerySet):
